@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// gallery: input → selection → fetch → decode → render, one target per stage.
+/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim); Swift never calls a variadic C function
+/// and never sees a setjmp.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "gallery",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gallery", targets: ["gallery"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // C shims.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg-dev"])]
+        ),
+        .target(name: "JPEGShim", dependencies: ["CJPEG"]),
+
+        // Stages.
+        .target(name: "Imaging", swiftSettings: strict),
+        .target(name: "Selection", swiftSettings: strict),
+        .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(name: "Decode", dependencies: ["JPEGShim", "Imaging"], swiftSettings: strict),
+        .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
+        .target(
+            name: "GalleryCore",
+            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "gallery",
+            dependencies: ["GalleryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        // Writes the demo's large JPEGs (deterministic, photo-like) through libjpeg's compressor.
+        .executableTarget(name: "make-demo-jpegs", dependencies: ["JPEGShim"], swiftSettings: strict),
+
+        // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
+        .target(name: "GalleryTestSupport", path: "Tests/GalleryTestSupport", swiftSettings: strict),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: strict),
+        .testTarget(name: "SelectionTests", dependencies: ["Selection"], swiftSettings: strict),
+        .testTarget(
+            name: "FetchTests", dependencies: ["Fetch", "GalleryTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DecodeTests", dependencies: ["Decode", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"], swiftSettings: strict),
+        .testTarget(
+            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),
+    ]
+)
