@@ -1,0 +1,158 @@
+import Imaging
+
+/// Every control sequence gallery sends to a terminal, in one table.
+///
+/// Following chafa's `chafa-term-seq-def.h`, no other file spells an escape sequence: encoders and the screen
+/// append `Escape` values to a byte buffer, so a terminal quirk is fixed here once.
+/// Coordinates are zero-based; this is the only place that adds the one the terminal expects.
+/// - SeeAlso: <https://invisible-island.net/xterm/ctlseqs/ctlseqs.html>
+public enum Escape: Sendable, Hashable {
+    /// CUP, `CSI row ; column H`.
+    case cursorPosition(CellPosition)
+    /// CUU, `CSI n A`.
+    case cursorUp(Int)
+    /// CUD, `CSI n B`.
+    case cursorDown(Int)
+    /// CUF, `CSI n C`.
+    case cursorForward(Int)
+    /// CUB, `CSI n D`.
+    case cursorBack(Int)
+    /// CHA, `CSI n G`: to a column of the current line.
+    case cursorColumn(Int)
+    /// DECTCEM reset, `CSI ? 25 l`.
+    case hideCursor
+    /// DECTCEM set, `CSI ? 25 h`.
+    case showCursor
+    /// ED 2, `CSI 2 J`: the whole screen, in the current background colour.
+    case eraseScreen
+    /// ED 0, `CSI J`: from the cursor to the end of the screen.
+    case eraseBelow
+    /// EL 0, `CSI K`: from the cursor to the end of the line.
+    case eraseToEndOfLine
+    /// EL 2, `CSI 2 K`: the whole line.
+    case eraseLine
+    /// SGR 0: default colours, no bold, no dim.
+    case resetAttributes
+    /// SGR 1.
+    case bold
+    /// SGR 2 (faint); not every terminal has it, which is harmless.
+    case dim
+    /// SGR 22: neither bold nor dim.
+    case normalIntensity
+    /// SGR 38…: a foreground colour in whichever encoding the colour carries.
+    case foreground(TerminalColor)
+    /// SGR 48…: a background colour.
+    case background(TerminalColor)
+    /// Foreground and background in one SGR, which saves bytes in half-block images where both change often.
+    case colors(foreground: TerminalColor, background: TerminalColor)
+    /// SGR 39.
+    case defaultForeground
+    /// SGR 49.
+    case defaultBackground
+
+    /// The sequence's bytes, for callers that want a value; hot paths use `[UInt8].append(_:)` instead.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.append(self)
+        return out
+    }
+}
+
+extension [UInt8] {
+    /// Appends one escape sequence without building an intermediate array or string.
+    public mutating func append(_ escape: Escape) {
+        switch escape {
+        case .cursorPosition(let position):
+            appendCSI()
+            appendDecimal(position.row + 1)
+            append(UInt8(ascii: ";"))
+            appendDecimal(position.column + 1)
+            append(UInt8(ascii: "H"))
+        case .cursorUp(let n): appendCSI(n, final: "A")
+        case .cursorDown(let n): appendCSI(n, final: "B")
+        case .cursorForward(let n): appendCSI(n, final: "C")
+        case .cursorBack(let n): appendCSI(n, final: "D")
+        case .cursorColumn(let column): appendCSI(column + 1, final: "G")
+        case .hideCursor: appendCSI(literal: "?25l")
+        case .showCursor: appendCSI(literal: "?25h")
+        case .eraseScreen: appendCSI(literal: "2J")
+        case .eraseBelow: appendCSI(literal: "J")
+        case .eraseToEndOfLine: appendCSI(literal: "K")
+        case .eraseLine: appendCSI(literal: "2K")
+        case .resetAttributes: appendCSI(literal: "0m")
+        case .bold: appendCSI(literal: "1m")
+        case .dim: appendCSI(literal: "2m")
+        case .normalIntensity: appendCSI(literal: "22m")
+        case .defaultForeground: appendCSI(literal: "39m")
+        case .defaultBackground: appendCSI(literal: "49m")
+        case .foreground(let colour):
+            appendCSI()
+            appendSGRParameters(colour, layer: .foreground)
+            append(UInt8(ascii: "m"))
+        case .background(let colour):
+            appendCSI()
+            appendSGRParameters(colour, layer: .background)
+            append(UInt8(ascii: "m"))
+        case .colors(let foreground, let background):
+            appendCSI()
+            appendSGRParameters(foreground, layer: .foreground)
+            append(UInt8(ascii: ";"))
+            appendSGRParameters(background, layer: .background)
+            append(UInt8(ascii: "m"))
+        }
+    }
+
+    private enum Layer { case foreground, background }
+
+    /// `38;2;r;g;b`, `38;5;n` or `30`–`37`/`90`–`97` (and the background equivalents).
+    private mutating func appendSGRParameters(_ colour: TerminalColor, layer: Layer) {
+        switch colour {
+        case .rgb(let rgb):
+            appendDecimal(layer == .foreground ? 38 : 48)
+            append(contentsOf: ";2;".utf8)
+            appendDecimal(Int(rgb.r))
+            append(UInt8(ascii: ";"))
+            appendDecimal(Int(rgb.g))
+            append(UInt8(ascii: ";"))
+            appendDecimal(Int(rgb.b))
+        case .palette(let index):
+            appendDecimal(layer == .foreground ? 38 : 48)
+            append(contentsOf: ";5;".utf8)
+            appendDecimal(Int(index))
+        case .ansi(let index):
+            // 0–7 are the SGR 30–37 colours, 8–15 their bright versions at SGR 90–97 (aixterm).
+            let base = layer == .foreground ? 30 : 40
+            let value = Int(index & 0x0f)
+            appendDecimal(value < 8 ? base + value : base + 60 + value - 8)
+        }
+    }
+
+    private mutating func appendCSI() {
+        append(0x1b)
+        append(UInt8(ascii: "["))
+    }
+
+    private mutating func appendCSI(literal: StaticString) {
+        appendCSI()
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    private mutating func appendCSI(_ parameter: Int, final: Unicode.Scalar) {
+        appendCSI()
+        appendDecimal(parameter)
+        append(UInt8(ascii: final))
+    }
+
+    /// Appends a non-negative integer in ASCII decimal; negatives are clamped to 0 so no sequence is malformed.
+    mutating func appendDecimal(_ value: Int) {
+        let value = Swift.max(0, value)
+        var divisor = 1
+        while divisor <= value / 10 {
+            divisor *= 10
+        }
+        while divisor > 0 {
+            append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+            divisor /= 10
+        }
+    }
+}
