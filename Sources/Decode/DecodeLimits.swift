@@ -1,0 +1,19 @@
+/// Guards applied to every image before anything large is allocated.
+public struct DecodeLimits: Sendable, Hashable {
+    /// Images with more pixels fail with `DecodeError.tooLarge` (the CLI's `--max-pixels`).
+    public var maxPixels: Int
+    /// libjpeg's `max_memory_to_use` for one decode; a progressive image whose coefficient buffer does not
+    /// fit fails with `DecodeError.memoryLimit`.
+    public var maxMemory: Int
+    /// A multi-scan (progressive) image whose coefficient buffer is larger than this waits for
+    /// `LargeDecodeGate.shared` before decoding, so only one such buffer exists at a time.
+    public var exclusiveAbove: Int
+
+    public init(maxPixels: Int = 400_000_000, maxMemory: Int = 256 << 20, exclusiveAbove: Int = 16 << 20) {
+        self.maxPixels = maxPixels
+        self.maxMemory = maxMemory
+        self.exclusiveAbove = exclusiveAbove
+    }
+
+    public static let `default` = DecodeLimits()
+}

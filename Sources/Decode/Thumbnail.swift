@@ -1,0 +1,15 @@
+import Imaging
+
+/// A decoded, upright thumbnail.
+public struct Thumbnail: Sendable, Equatable {
+    /// Upright pixels that fit inside the box the decoder was given (never larger than the image).
+    public var pixels: Pixels
+    /// The full image's size, upright (e.g. 4000×6000 for a portrait photo stored as 6000×4000 with EXIF
+    /// orientation 6): what a caption shows.
+    public var imageSize: PixelSize
+
+    public init(pixels: Pixels, imageSize: PixelSize) {
+        self.pixels = pixels
+        self.imageSize = imageSize
+    }
+}
