@@ -173,10 +173,8 @@ struct Scene {
         let (sr, sg, sb) = sky[y]
         let dy = Float(y) - sun.y
         let halfChord = sun.r * sun.r - dy * dy
-        let sunSpan: ClosedRange<Int> =
-            halfChord > 0
-            ? max(0, Int(sun.x - halfChord.squareRoot()))...min(width - 1, Int(sun.x + halfChord.squareRoot()))
-            : 1...0
+        let sunFrom = halfChord > 0 ? max(0, Int(sun.x - halfChord.squareRoot())) : width
+        let sunTo = halfChord > 0 ? min(width - 1, Int(sun.x + halfChord.squareRoot())) : -1
         let tileRow = (y & 255) << 8
         let y32 = Int32(y)
         tile.withUnsafeBufferPointer { tile in
@@ -184,7 +182,7 @@ struct Scene {
                 var r = sr
                 var gg = sg
                 var b = sb
-                if sunSpan.contains(x) { (r, gg, b) = sun.colour }
+                if x >= sunFrom && x <= sunTo { (r, gg, b) = sun.colour }
                 var shade: Float = 0
                 for layer in stride(from: ridges.count - 1, through: 0, by: -1) where y32 >= ridges[layer][x] {
                     let c = ridgeColours[layer]
