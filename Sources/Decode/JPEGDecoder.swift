@@ -54,7 +54,8 @@ public final class JPEGDecoder {
     /// The image's full size, upright, as soon as the header has been read.
     public var imageSize: PixelSize? {
         guard let info else { return nil }
-        return orientation(info).uprightSize(of: PixelSize(width: Int(info.image_width), height: Int(info.image_height)))
+        return orientation(info).uprightSize(
+            of: PixelSize(width: Int(info.image_width), height: Int(info.image_height)))
     }
 
     /// The size libjpeg decodes to (after DCT scaling, before orientation), once the header has been read.
@@ -117,9 +118,11 @@ public final class JPEGDecoder {
             var first = head
             first.append(contentsOf: chunk)
             head = []
-            return .success(first.withUnsafeBufferPointer { gallery_jpeg_decoder_feed(decoder, $0.baseAddress, $0.count) })
+            return .success(
+                first.withUnsafeBufferPointer { gallery_jpeg_decoder_feed(decoder, $0.baseAddress, $0.count) })
         }
-        return .success(gallery_jpeg_decoder_feed(decoder, chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count))
+        return .success(
+            gallery_jpeg_decoder_feed(decoder, chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count))
     }
 
     /// Handles the shim's answer: errors become `DecodeError`; after the header of a large progressive image
@@ -178,8 +181,11 @@ public final class JPEGDecoder {
         let upright = decoded.applying(orientation(info))
         let fitted = Resampler.fittingSize(of: PixelSize(width: upright.width, height: upright.height), in: box)
         let pixels = box.width > 0 && box.height > 0 ? Resampler.resample(upright, to: fitted) : upright
-        return Thumbnail(pixels: pixels, imageSize: orientation(info).uprightSize(of: PixelSize(
-            width: Int(info.image_width), height: Int(info.image_height))))
+        return Thumbnail(
+            pixels: pixels,
+            imageSize: orientation(info).uprightSize(
+                of: PixelSize(
+                    width: Int(info.image_width), height: Int(info.image_height))))
     }
 
     // MARK: Helpers

@@ -13,51 +13,63 @@ public enum Resampler {
         let columns = AxisWeights(from: pixels.width, to: size.width)
         let rows = AxisWeights(from: pixels.height, to: size.height)
         let outWidth = size.width
-        let linear = SRGB.toLinear
+        let stride = pixels.width * Pixels.bytesPerPixel
 
-        // Horizontal pass over every source row: width × source height × 3 linear floats.
+        // Horizontal pass over every source row into linear floats (outWidth × source height × 3), then a
+        // vertical pass per output row, then back to sRGB. Pointer loops: this also runs in debug builds.
         var horizontal = [Float](repeating: 0, count: outWidth * pixels.height * 3)
+        var out = [UInt8](repeating: 255, count: outWidth * size.height * Pixels.bytesPerPixel)
+        var sums = [Float](repeating: 0, count: outWidth * 3)
         pixels.bytes.withUnsafeBufferPointer { src in
-            linear.withUnsafeBufferPointer { lin in
-                horizontal.withUnsafeMutableBufferPointer { dst in
-                    for y in 0..<pixels.height {
-                        let srcRow = y * pixels.width * Pixels.bytesPerPixel
-                        let dstRow = y * outWidth * 3
-                        for x in 0..<outWidth {
-                            var r: Float = 0
-                            var g: Float = 0
-                            var b: Float = 0
-                            for (sx, w) in columns.taps(x) {
-                                let i = srcRow + sx * Pixels.bytesPerPixel
-                                r += w * lin[Int(src[i])]
-                                g += w * lin[Int(src[i + 1])]
-                                b += w * lin[Int(src[i + 2])]
+            SRGB.toLinear.withUnsafeBufferPointer { lin in
+                horizontal.withUnsafeMutableBufferPointer { mid in
+                    columns.withTaps { starts, sources, weights in
+                        for y in 0..<pixels.height {
+                            let srcRow = src.baseAddress! + y * stride
+                            var m = y * outWidth * 3
+                            for x in 0..<outWidth {
+                                var r: Float = 0
+                                var g: Float = 0
+                                var b: Float = 0
+                                for t in starts[x]..<starts[x + 1] {
+                                    let p = srcRow + sources[t] * Pixels.bytesPerPixel
+                                    let w = weights[t]
+                                    r += w * lin[Int(p[0])]
+                                    g += w * lin[Int(p[1])]
+                                    b += w * lin[Int(p[2])]
+                                }
+                                mid[m] = r
+                                mid[m + 1] = g
+                                mid[m + 2] = b
+                                m += 3
                             }
-                            dst[dstRow + x * 3] = r
-                            dst[dstRow + x * 3 + 1] = g
-                            dst[dstRow + x * 3 + 2] = b
                         }
                     }
                 }
             }
         }
-
-        // Vertical pass, then back to sRGB.
-        var out = [UInt8](repeating: 255, count: outWidth * size.height * Pixels.bytesPerPixel)
-        horizontal.withUnsafeBufferPointer { src in
+        horizontal.withUnsafeBufferPointer { mid in
             out.withUnsafeMutableBufferPointer { dst in
-                var sums = [Float](repeating: 0, count: outWidth * 3)
-                for y in 0..<size.height {
-                    for i in sums.indices { sums[i] = 0 }
-                    for (sy, w) in rows.taps(y) {
-                        let row = sy * outWidth * 3
-                        for i in 0..<(outWidth * 3) { sums[i] += w * src[row + i] }
-                    }
-                    let dstRow = y * outWidth * Pixels.bytesPerPixel
-                    for x in 0..<outWidth {
-                        dst[dstRow + x * 4] = SRGB.encode(sums[x * 3])
-                        dst[dstRow + x * 4 + 1] = SRGB.encode(sums[x * 3 + 1])
-                        dst[dstRow + x * 4 + 2] = SRGB.encode(sums[x * 3 + 2])
+                sums.withUnsafeMutableBufferPointer { sums in
+                    rows.withTaps { starts, sources, weights in
+                        let count = outWidth * 3
+                        for y in 0..<size.height {
+                            sums.update(repeating: 0)
+                            for t in starts[y]..<starts[y + 1] {
+                                let row = mid.baseAddress! + sources[t] * count
+                                let w = weights[t]
+                                for i in 0..<count { sums[i] += w * row[i] }
+                            }
+                            var d = y * outWidth * Pixels.bytesPerPixel
+                            var i = 0
+                            for _ in 0..<outWidth {
+                                dst[d] = SRGB.encode(sums[i])
+                                dst[d + 1] = SRGB.encode(sums[i + 1])
+                                dst[d + 2] = SRGB.encode(sums[i + 2])
+                                d += Pixels.bytesPerPixel
+                                i += 3
+                            }
+                        }
                     }
                 }
             }
@@ -69,7 +81,8 @@ public enum Resampler {
     /// (thumbnails are not enlarged) and at least 1×1.
     public static func fittingSize(of source: PixelSize, in box: PixelSize) -> PixelSize {
         guard source.width > 0, source.height > 0, box.width > 0, box.height > 0 else {
-            return PixelSize(width: max(1, min(source.width, box.width)), height: max(1, min(source.height, box.height)))
+            return PixelSize(
+                width: max(1, min(source.width, box.width)), height: max(1, min(source.height, box.height)))
         }
         if source.width <= box.width && source.height <= box.height { return source }
         // Compare box.width / source.width with box.height / source.height without rounding.
@@ -109,7 +122,12 @@ struct AxisWeights {
         starts.append(sources.count)
     }
 
-    func taps(_ i: Int) -> Zip2Sequence<ArraySlice<Int>, ArraySlice<Float>> {
-        zip(sources[starts[i]..<starts[i + 1]], weights[starts[i]..<starts[i + 1]])
+    /// Calls `body` with, per output index i, the taps `starts[i]..<starts[i + 1]` into `sources` and `weights`.
+    func withTaps<R>(
+        _ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Float>) -> R
+    ) -> R {
+        starts.withUnsafeBufferPointer { s in
+            sources.withUnsafeBufferPointer { i in weights.withUnsafeBufferPointer { w in body(s, i, w) } }
+        }
     }
 }

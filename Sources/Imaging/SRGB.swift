@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The sRGB transfer curve as lookup tables, so averaging can happen in linear light.
@@ -25,17 +25,26 @@ public enum SRGB {
         return Float(v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4))
     }
 
-    /// The nearest 8-bit sRGB code for a linear value (clamped to 0…1), by binary search of the thresholds.
+    /// Resolution of the encoding table: fine enough that every code's own linear value encodes back to it.
+    private static let encodeSteps = 16383
+
+    /// The sRGB code for each of `encodeSteps + 1` evenly spaced linear values, found by binary search of
+    /// the thresholds.
+    private static let encodeTable: [UInt8] = (0...encodeSteps).map { step in
+        let linear = Float(step) / Float(encodeSteps)
+        var low = 0
+        var high = thresholds.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if linear >= thresholds[mid] { low = mid + 1 } else { high = mid }
+        }
+        return UInt8(low)
+    }
+
+    /// The nearest 8-bit sRGB code for a linear value (clamped to 0…1).
     @inline(__always)
     public static func encode(_ linear: Float) -> UInt8 {
-        thresholds.withUnsafeBufferPointer { t in
-            var low = 0
-            var high = t.count  // answer in low…high
-            while low < high {
-                let mid = (low + high) >> 1
-                if linear >= t[mid] { low = mid + 1 } else { high = mid }
-            }
-            return UInt8(low)
-        }
+        let clamped = min(max(linear, 0), 1)
+        return encodeTable[Int(clamped * Float(encodeSteps) + 0.5)]
     }
 }

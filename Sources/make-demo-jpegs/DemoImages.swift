@@ -1,5 +1,7 @@
+import JPEGShim
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The demo's large photo-like JPEGs: 6000×4000 or a little more, each 15.0–15.6 MB, each a different
@@ -91,7 +93,9 @@ enum DemoImages {
             buffer.withUnsafeMutableBufferPointer { out in
                 for i in 0..<n { scene.render(row: rows[start + i], grain: grain, into: out, at: i * scene.width * 3) }
             }
-            try buffer.withUnsafeBufferPointer { try writer.write(UnsafeBufferPointer(rebasing: $0.prefix(n * scene.width * 3))) }
+            try buffer.withUnsafeBufferPointer {
+                try writer.write(UnsafeBufferPointer(rebasing: $0.prefix(n * scene.width * 3)))
+            }
             start += n
         }
         try writer.finish()
@@ -100,8 +104,6 @@ enum DemoImages {
         return Int(info.st_size)
     }
 }
-
-import JPEGShim
 
 private func gallery_jpeg_encode_options_demo(width: Int, height: Int) -> gallery_jpeg_encode_options {
     gallery_jpeg_encode_options.rgb(width: width, height: height)

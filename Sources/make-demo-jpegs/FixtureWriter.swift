@@ -1,7 +1,7 @@
 import JPEGShim
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes the committed decode fixtures (`make-demo-jpegs --fixtures Fixtures/jpeg`). Every good file shows
@@ -25,13 +25,16 @@ enum FixtureWriter {
         // Big enough (24 MCU rows) for the "rows decode while feeding" test, textured evenly so bytes are
         // spread evenly over rows.
         try quadrantJPEG(good + "/baseline-420.jpg", width: 512, height: 384, noise: 24) { _ in }
-        try quadrantJPEG(good + "/baseline-444.jpg", width: 96, height: 64) { $0.subsampling = GALLERY_JPEG_SUBSAMPLING_444 }
+        try quadrantJPEG(good + "/baseline-444.jpg", width: 96, height: 64) {
+            $0.subsampling = GALLERY_JPEG_SUBSAMPLING_444
+        }
         try quadrantJPEG(good + "/progressive.jpg", width: 320, height: 240, noise: 16) { $0.progressive = 1 }
         try quadrantJPEG(good + "/restart-markers.jpg", width: 96, height: 64) { $0.restart_rows = 1 }
         try quadrantJPEG(good + "/arithmetic.jpg", width: 96, height: 64) { $0.arithmetic = 1 }
         try quadrantJPEG(good + "/panorama-12000x300.jpg", width: 12000, height: 300) { $0.quality = 75 }
         for orientation in 1...8 {
-            try quadrantJPEG(good + "/orientation-\(orientation).jpg", width: 48, height: 32, orientation: orientation) {
+            try quadrantJPEG(good + "/orientation-\(orientation).jpg", width: 48, height: 32, orientation: orientation)
+            {
                 $0.subsampling = GALLERY_JPEG_SUBSAMPLING_444
             }
         }
@@ -199,7 +202,9 @@ enum PNG {
         return be32(UInt32(data.count)) + typed + be32(crc32(typed))
     }
 
-    private static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    private static func be32(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
 
     private static func crc32(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF

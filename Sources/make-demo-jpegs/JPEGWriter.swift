@@ -17,7 +17,8 @@ final class JPEGWriter {
         var error = [CChar](repeating: 0, count: 256)
         encoder = gallery_jpeg_encoder_begin(path, &options, &error, error.count)
         guard encoder != nil else {
-            throw WriteFailure(description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            throw WriteFailure(
+                description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         width = Int(options.width)
         switch options.input {

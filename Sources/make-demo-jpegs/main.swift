@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// make-demo-jpegs OUTDIR [COUNT]   writes COUNT (default 10) large photo-like JPEGs for `make demo`,

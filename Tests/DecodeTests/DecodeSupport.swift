@@ -38,7 +38,8 @@ func decodeError(_ bytes: [UInt8], chunk: Int = 65536, limits: DecodeLimits = .d
 
 /// The colour at a point given as a fraction of the width and height.
 func colour(_ pixels: Pixels, _ fx: Double, _ fy: Double) -> RGB {
-    pixels[min(pixels.width - 1, Int(fx * Double(pixels.width))), min(pixels.height - 1, Int(fy * Double(pixels.height)))]
+    pixels[
+        min(pixels.width - 1, Int(fx * Double(pixels.width))), min(pixels.height - 1, Int(fy * Double(pixels.height)))]
 }
 
 func close(_ a: RGB, _ b: RGB, within tolerance: Int) -> Bool {

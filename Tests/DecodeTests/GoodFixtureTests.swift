@@ -30,7 +30,8 @@ struct GoodFixture: CustomTestStringConvertible, Sendable {
                 thumbnailSize: PixelSize(width: 64, height: 48),
                 colours: [30, 100, 170, 240].map { RGB($0, $0, $0) }, tolerance: 6),
             GoodFixture(
-                name: "cmyk.jpg", imageSize: PixelSize(width: 64, height: 48), thumbnailSize: PixelSize(width: 64, height: 48),
+                name: "cmyk.jpg", imageSize: PixelSize(width: 64, height: 48),
+                thumbnailSize: PixelSize(width: 64, height: 48),
                 colours: [RGB(255, 0, 0), RGB(0, 255, 0), RGB(0, 0, 255), RGB(127, 127, 127)], tolerance: 30),
             GoodFixture(
                 name: "cmyk-adobe-inverted.jpg", imageSize: PixelSize(width: 64, height: 48),
@@ -58,8 +59,10 @@ struct GoodFixture: CustomTestStringConvertible, Sendable {
         #expect(close(thumbnail.pixels[0, 0], RGB(200, 100, 50), within: 8))
     }
 
-    @Test(arguments: ["baseline-420.jpg", "progressive.jpg", "arithmetic.jpg", "restart-markers.jpg",
-                      "cmyk-adobe-inverted.jpg", "orientation-6.jpg", "1x1.jpg"])
+    @Test(arguments: [
+        "baseline-420.jpg", "progressive.jpg", "arithmetic.jpg", "restart-markers.jpg",
+        "cmyk-adobe-inverted.jpg", "orientation-6.jpg", "1x1.jpg",
+    ])
     func chunkSizeDoesNotChangeThePixels(_ name: String) async throws {
         let bytes = try fixture("good/" + name)
         let whole = try await decode(bytes, chunk: bytes.count)

@@ -39,7 +39,9 @@ import Testing
         _ = try decoder.finish()
     }
 
-    @Test(arguments: [(64, 48, 64, 48), (65, 48, 128, 96), (512, 384, 512, 384), (1000, 1000, 512, 384), (0, 0, 512, 384)])
+    @Test(arguments: [
+        (64, 48, 64, 48), (65, 48, 128, 96), (512, 384, 512, 384), (1000, 1000, 512, 384), (0, 0, 512, 384),
+    ])
     func dctScaleJustCoversTheBox(_ bw: Int, _ bh: Int, _ w: Int, _ h: Int) async throws {
         let decoder = JPEGDecoder(fitting: PixelSize(width: bw, height: bh))
         try await decoder.feed(try fixture("good/baseline-420.jpg"))

@@ -35,7 +35,8 @@ import Testing
         let orientation = try #require(ExifOrientation(rawValue: raw))
         let out = Self.stored.applying(orientation)
         #expect(Self.letters(out) == upright)
-        #expect(PixelSize(width: out.width, height: out.height)
-            == orientation.uprightSize(of: PixelSize(width: 2, height: 3)))
+        #expect(
+            PixelSize(width: out.width, height: out.height)
+                == orientation.uprightSize(of: PixelSize(width: 2, height: 3)))
     }
 }

@@ -19,7 +19,8 @@ import Testing
 
     @Test func flatColourStaysExactlyTheSame() {
         let colour = RGB(200, 30, 90)
-        let out = Resampler.resample(Pixels(width: 37, height: 23, filledWith: colour), to: PixelSize(width: 5, height: 3))
+        let out = Resampler.resample(
+            Pixels(width: 37, height: 23, filledWith: colour), to: PixelSize(width: 5, height: 3))
         for y in 0..<3 {
             for x in 0..<5 { #expect(out[x, y] == colour) }
         }
@@ -27,7 +28,8 @@ import Testing
 
     @Test(arguments: [(750, 500, 80, 53), (750, 500, 1, 1), (13, 7, 13, 7), (12000, 4, 300, 1), (3, 3, 2, 2)])
     func outputHasTheExactRequestedSize(_ w: Int, _ h: Int, _ ow: Int, _ oh: Int) {
-        let out = Resampler.resample(Pixels(width: w, height: h, filledWith: RGB(1, 2, 3)), to: PixelSize(width: ow, height: oh))
+        let out = Resampler.resample(
+            Pixels(width: w, height: h, filledWith: RGB(1, 2, 3)), to: PixelSize(width: ow, height: oh))
         #expect(out.width == ow)
         #expect(out.height == oh)
         #expect(out.bytes.count == ow * oh * 4)
@@ -43,14 +45,18 @@ import Testing
     }
 
     @Test func fittingSizeKeepsAspectRatioInsideTheBox() {
-        #expect(Resampler.fittingSize(of: PixelSize(width: 6000, height: 4000), in: PixelSize(width: 80, height: 80))
-            == PixelSize(width: 80, height: 53))
-        #expect(Resampler.fittingSize(of: PixelSize(width: 12000, height: 300), in: PixelSize(width: 64, height: 48))
-            == PixelSize(width: 64, height: 2))
-        #expect(Resampler.fittingSize(of: PixelSize(width: 300, height: 12000), in: PixelSize(width: 64, height: 48))
-            == PixelSize(width: 1, height: 48))
-        #expect(Resampler.fittingSize(of: PixelSize(width: 1, height: 1), in: PixelSize(width: 64, height: 48))
-            == PixelSize(width: 1, height: 1))
+        #expect(
+            Resampler.fittingSize(of: PixelSize(width: 6000, height: 4000), in: PixelSize(width: 80, height: 80))
+                == PixelSize(width: 80, height: 53))
+        #expect(
+            Resampler.fittingSize(of: PixelSize(width: 12000, height: 300), in: PixelSize(width: 64, height: 48))
+                == PixelSize(width: 64, height: 2))
+        #expect(
+            Resampler.fittingSize(of: PixelSize(width: 300, height: 12000), in: PixelSize(width: 64, height: 48))
+                == PixelSize(width: 1, height: 48))
+        #expect(
+            Resampler.fittingSize(of: PixelSize(width: 1, height: 1), in: PixelSize(width: 64, height: 48))
+                == PixelSize(width: 1, height: 1))
     }
 
     @Test func srgbTablesRoundTripEveryCode() {
