@@ -24,6 +24,7 @@ public final class JPEGDecoder {
     private var failure: DecodeError?
     private var finished = false
     private var holdsGate = false
+    private var finalInfo: gallery_jpeg_info?
     private let gate: LargeDecodeGate
 
     /// - Parameters:
@@ -76,7 +77,9 @@ public final class JPEGDecoder {
     /// Compressed bytes held inside the decoder because libjpeg has not consumed them yet.
     public var bytesHeld: Int { info.map { Int($0.bytes_held) } ?? head.count }
 
+    /// What the shim knows; kept after `finish()` has freed the shim.
     private var info: gallery_jpeg_info? {
+        if decoder == nil { return finalInfo }
         var info = gallery_jpeg_info()
         return gallery_jpeg_decoder_info(decoder, &info) == 1 ? info : nil
     }
@@ -176,6 +179,7 @@ public final class JPEGDecoder {
         let decoded = Pixels(
             width: Int(info.output_width), height: Int(info.output_height),
             bytes: Array(UnsafeBufferPointer(start: base, count: size)))
+        finalInfo = info
         gallery_jpeg_decoder_destroy(decoder)  // frees the output buffer now rather than at deinit
         decoder = nil
         let upright = decoded.applying(orientation(info))

@@ -512,6 +512,7 @@ gallery_jpeg_decoder *gallery_jpeg_decoder_create(const gallery_jpeg_options *op
 gallery_jpeg_status gallery_jpeg_decoder_feed(gallery_jpeg_decoder *dec, const uint8_t *bytes, size_t len) {
     if (dec == NULL) return GALLERY_JPEG_ERROR;
     if (dec->phase == PHASE_FAILED) return GALLERY_JPEG_ERROR;
+    if (bytes == NULL) len = 0;
     dec->info.bytes_fed += len;
     if (dec->phase == PHASE_DONE) return GALLERY_JPEG_DONE;
     if (len > 0 && !hold_input(dec, bytes, len)) {

@@ -52,6 +52,16 @@ struct GoodFixture: CustomTestStringConvertible, Sendable {
         }
     }
 
+    @Test func sizesStayKnownAfterFinish() async throws {
+        let decoder = JPEGDecoder(fitting: slot)
+        try await decoder.feed(try fixture("good/progressive.jpg"))
+        _ = try decoder.finish()
+        #expect(decoder.imageSize == PixelSize(width: 320, height: 240))
+        #expect(decoder.decodedSize == PixelSize(width: 80, height: 60))
+        #expect(decoder.rowsDecoded == 60)
+        #expect(decoder.isProgressive)
+    }
+
     @Test func onePixelImageStaysOnePixel() async throws {
         let thumbnail = try await decode(try fixture("good/1x1.jpg"))
         #expect(thumbnail.imageSize == PixelSize(width: 1, height: 1))
