@@ -21,6 +21,10 @@ public struct GridLayout: Sendable, Hashable {
 
     public let terminal: CellSize
     public let slotCount: Int
+    /// The aspect hint the layout was made for, kept so `resized(to:)` can make the same choice again.
+    public let imageAspect: Double
+    /// The caller's progress-area request, if any, kept for `resized(to:)`.
+    public let requestedProgressRows: Int?
     /// Slots per grid row.
     public let columns: Int
     /// Grid rows needed for every slot.
@@ -42,6 +46,8 @@ public struct GridLayout: Sendable, Hashable {
         self.terminal = terminal
         self.slotCount = max(0, slotCount)
         let aspect = imageAspect.isFinite && imageAspect > 0 ? imageAspect : 1.5
+        self.imageAspect = aspect
+        self.requestedProgressRows = progressRows
         let reserve = progressRows ?? min(max(self.slotCount + 2, 3), max(1, terminal.rows / 3))
         let gridHeight = max(0, terminal.rows - max(0, reserve))
 
@@ -52,6 +58,12 @@ public struct GridLayout: Sendable, Hashable {
         visibleSlotRows = chosen?.visibleRows ?? 0
         thumbnailSize = chosen?.thumbnail ?? CellSize(columns: 0, rows: 0)
         slotSize = CellSize(columns: thumbnailSize.columns, rows: thumbnailSize.rows + Self.captionLines)
+    }
+
+    /// The same request on a terminal of another size (after SIGWINCH).
+    public func resized(to terminal: CellSize) -> GridLayout {
+        GridLayout(
+            terminal: terminal, slotCount: slotCount, imageAspect: imageAspect, progressRows: requestedProgressRows)
     }
 
     /// True when not every slot row fits and older rows scroll off the top.

@@ -1,0 +1,106 @@
+/// Turns progress values into the fixed-shape text lines of the progress area. Pure, so tests pin the text.
+///
+/// Sizes use decimal units (kB, MB, GB) because that is how the selection threshold is written
+/// (`--min-bytes 15000000` is 15 MB); exact byte counts with `_` grouping are the report's job.
+public enum ProgressText {
+    /// `name  ███████▌░░░░░  52%  7.8/15.0 MB  4.0 MB/s  ETA 2s`, at most `width` columns.
+    public static func line(_ progress: ProgressLine, width: Int) -> String {
+        var right = ""
+        if let total = progress.total, total > 0 {
+            let fraction = min(1, max(0, Double(progress.received) / Double(total)))
+            right += "  " + bar(fraction: fraction, width: barWidth(for: width))
+            right += " " + leftPadded("\(Int(fraction * 100))%", to: 4)
+            right += "  " + bytes(progress.received) + "/" + bytes(total)
+        } else {
+            right += "  " + bytes(progress.received)
+        }
+        right += "  " + rate(progress.bytesPerSecond)
+        let state = Sanitizer.clean(progress.state)
+        if !state.isEmpty && state != "downloading" {
+            right += "  " + state
+        } else if let seconds = progress.secondsRemaining {
+            right += "  ETA " + duration(seconds)
+        }
+        let name = Sanitizer.displayName(progress.name)
+        let nameWidth = width - DisplayWidth.of(right)
+        guard nameWidth >= 8 else {
+            return DisplayWidth.ellipsize(name + right, toWidth: width)
+        }
+        return DisplayWidth.padded(name, toWidth: nameWidth, truncation: .middle) + right
+    }
+
+    /// `3 of 10 shown · 1 failed · 6 active · 45.2 MB · 38.1 MB/s · 4.2 s`
+    public static func summary(_ summary: ProgressSummary, width: Int) -> String {
+        let elapsed = Double(summary.elapsed.components.seconds) + Double(summary.elapsed.components.attoseconds) / 1e18
+        let text = [
+            "\(summary.done) of \(summary.total) shown",
+            "\(summary.failed) failed",
+            "\(summary.active) active",
+            bytes(summary.bytes),
+            rate(summary.bytesPerSecond),
+            duration(elapsed),
+        ].joined(separator: " · ")
+        return DisplayWidth.ellipsize(text, toWidth: width)
+    }
+
+    /// A bar of `width` cells drawn with eighth blocks, so it moves smoothly even when narrow.
+    public static func bar(fraction: Double, width: Int) -> String {
+        guard width > 0 else { return "" }
+        let eighths = Int((min(1, max(0, fraction)) * Double(width * 8)).rounded(.down))
+        let full = eighths / 8
+        let partial = eighths % 8
+        let partials = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        var text = String(repeating: "█", count: full)
+        if full < width {
+            text += partial > 0 ? partials[partial] : "░"
+            text += String(repeating: "░", count: width - full - 1)
+        }
+        return text
+    }
+
+    static func barWidth(for lineWidth: Int) -> Int {
+        min(30, max(0, lineWidth / 6))
+    }
+
+    /// `0 B`, `999 B`, `1.5 kB`, `15.0 MB`, `1.2 GB`.
+    public static func bytes(_ count: Int64) -> String {
+        let value = Double(max(0, count))
+        switch value {
+        case ..<1000: return "\(Int64(value)) B"
+        case ..<1_000_000: return oneDecimal(value / 1e3) + " kB"
+        case ..<1_000_000_000: return oneDecimal(value / 1e6) + " MB"
+        default: return oneDecimal(value / 1e9) + " GB"
+        }
+    }
+
+    /// `4.0 MB/s`
+    public static func rate(_ bytesPerSecond: Double) -> String {
+        guard bytesPerSecond.isFinite else { return "– B/s" }
+        return bytes(Int64(max(0, bytesPerSecond).rounded())) + "/s"
+    }
+
+    /// `0.4 s`, `12 s`, `3:07`, `1:02:03`.
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "–" }
+        if seconds < 10 {
+            return oneDecimal(seconds) + " s"
+        }
+        let whole = Int(seconds.rounded())
+        if whole < 60 {
+            return "\(whole) s"
+        }
+        let (hours, minutes, secs) = (whole / 3600, (whole / 60) % 60, whole % 60)
+        let twoDigits = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
+        return hours > 0 ? "\(hours):\(twoDigits(minutes)):\(twoDigits(secs))" : "\(minutes):\(twoDigits(secs))"
+    }
+
+    /// One decimal without Foundation's formatters (the Render target imports no Foundation).
+    static func oneDecimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    private static func leftPadded(_ text: String, to width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}

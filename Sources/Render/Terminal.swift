@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// The only writer to the screen: one file descriptor, one serial writer, whole frames.
+///
+/// Frames are written in order by a dedicated serial `DispatchQueue`, never on the Swift cooperative pool,
+/// because `write(2)` to a slow terminal (or a stopped `tmux` pane) can block for as long as it likes.
+/// Each frame is written completely (short writes, `EINTR` and `EAGAIN` are retried) before the next, so a
+/// frame is never interleaved with another and an escape sequence is never cut in half by us.
+///
+/// `draw(_:)` is for screen frames and stops working after `restore(leaving:)`, so a progress frame that
+/// was already on its way cannot scribble over the restored screen; `write(_:)` is for plain text (the final
+/// report lines) and always goes through, in order with the frames.
+public final class Terminal: Sendable {
+    /// The descriptor written to: 1 normally, 2 when stdout is piped but stderr is a terminal.
+    public let fileDescriptor: Int32
+    /// Whether the descriptor is a terminal (`isatty(3)`); when it is not, callers draw nothing.
+    public let isTTY: Bool
+
+    private let writer: DispatchQueue
+    private let state = Mutex(State())
+
+    private struct State {
+        var entered = false
+        var restored = false
+        /// The first failure (e.g. `EIO` after the terminal went away); later frames are dropped.
+        var writeError: Int32?
+    }
+
+    /// Shows the cursor and resets colours and attributes; a constant with a stable address, so a
+    /// signal-handling path can pass it straight to `write(2)` without allocating.
+    public static let restoreBytes: StaticString = "\u{1B}[0m\u{1B}[?25h"
+
+    public init(fileDescriptor: Int32) {
+        self.fileDescriptor = fileDescriptor
+        self.isTTY = isatty(fileDescriptor) == 1
+        self.writer = DispatchQueue(label: "gallery.terminal.fd\(fileDescriptor)")
+    }
+
+    public static var standardOutput: Terminal { Terminal(fileDescriptor: STDOUT_FILENO) }
+    public static var standardError: Terminal { Terminal(fileDescriptor: STDERR_FILENO) }
+
+    /// The window size: the kernel's (`TIOCGWINSZ`), else `COLUMNS` and `LINES`, else 80×24.
+    public func size(environment: [String: String] = Terminal.currentEnvironment()) -> CellSize {
+        Self.resolveSize(kernel: Self.windowSize(of: fileDescriptor), environment: environment)
+    }
+
+    /// The kernel's idea of the window size, or nil when `fd` is not a terminal or reports 0×0 (some
+    /// serial consoles and CI pseudo-terminals do). The corresponding C call is `ioctl(fd, TIOCGWINSZ, &ws)`.
+    public static func windowSize(of fd: Int32) -> CellSize? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return CellSize(columns: Int(size.ws_col), rows: Int(size.ws_row))
+    }
+
+    /// Pure fallback chain, separate from the `ioctl` so it can be tested.
+    public static func resolveSize(kernel: CellSize?, environment: [String: String]) -> CellSize {
+        if let kernel {
+            return kernel
+        }
+        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), let rows = environment["LINES"].flatMap({ Int($0) }),
+            columns > 0, rows > 0
+        {
+            return CellSize(columns: columns, rows: rows)
+        }
+        return .fallback
+    }
+
+    /// `COLUMNS` and `LINES` from the process environment (read with `getenv(3)`; Render uses no Foundation).
+    public static func currentEnvironment() -> [String: String] {
+        var environment: [String: String] = [:]
+        for name in ["COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR"] {
+            if let value = getenv(name) {
+                environment[name] = String(cString: value)
+            }
+        }
+        return environment
+    }
+
+    /// Hides the cursor for the run. Call once before the first frame.
+    public func enter() {
+        let shouldWrite = state.withLock { state -> Bool in
+            guard !state.entered, !state.restored else { return false }
+            state.entered = true
+            return true
+        }
+        if shouldWrite {
+            enqueue(Escape.hideCursor.bytes)
+        }
+    }
+
+    /// Queues one whole frame; returns at once. Dropped after `restore(leaving:)` or a write error.
+    public func draw(_ frame: [UInt8]) {
+        guard !frame.isEmpty, state.withLock({ !$0.restored }) else { return }
+        enqueue(frame)
+    }
+
+    /// Queues plain bytes (e.g. the final report lines) in order with the frames; goes through even after
+    /// `restore`. Callers sanitize untrusted text before it gets here.
+    public func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        enqueue(bytes)
+    }
+
+    /// Puts the terminal back: `leaving` (typically `GalleryScreen.exitSequence`, which moves the cursor
+    /// below the grid), then `restoreBytes`. Idempotent: only the first call writes. Waits until everything
+    /// queued before it, and the restore itself, has been written.
+    public func restore(leaving: [UInt8] = []) {
+        let shouldWrite = state.withLock { state -> Bool in
+            guard state.entered, !state.restored else { return false }
+            state.restored = true
+            return true
+        }
+        if shouldWrite {
+            var bytes = leaving
+            Self.restoreBytes.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            enqueue(bytes)
+        }
+        drain()
+    }
+
+    /// Blocks until every frame queued so far has been written (or dropped after an error).
+    public func drain() {
+        writer.sync {}
+    }
+
+    /// The `errno` of the first failed write, if any.
+    public var writeError: Int32? {
+        state.withLock { $0.writeError }
+    }
+
+    private func enqueue(_ bytes: [UInt8]) {
+        writer.async { [self] in
+            guard state.withLock({ $0.writeError == nil }) else { return }
+            if let failure = Self.writeAll(bytes, to: fileDescriptor) {
+                state.withLock { $0.writeError = failure }
+            }
+        }
+    }
+
+    /// Writes every byte, retrying short writes, `EINTR`, and `EAGAIN` (a non-blocking descriptor, which a
+    /// previous program may have left behind) after waiting for `POLLOUT`. Returns the `errno` that stopped it.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        bytes.withUnsafeBytes { buffer -> Int32? in
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset < buffer.count {
+                let written = posixWrite(fd, base + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                    continue
+                }
+                let error = written < 0 ? errno : EIO
+                switch error {
+                case EINTR:
+                    continue
+                case EAGAIN, EWOULDBLOCK:
+                    var waiter = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&waiter, 1, 1000)
+                default:
+                    return error
+                }
+            }
+            return nil
+        }
+    }
+}
+
+/// `write(2)` under a name that `Terminal.write(_:)` does not shadow, on every C library we build against.
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        Glibc.write(fd, buffer, count)
+    #elseif canImport(Musl)
+        Musl.write(fd, buffer, count)
+    #else
+        Darwin.write(fd, buffer, count)
+    #endif
+}

@@ -1,0 +1,58 @@
+import Render
+import Testing
+
+struct ProgressTextTests {
+    @Test func byteSizesUseDecimalUnits() {
+        #expect(ProgressText.bytes(0) == "0 B")
+        #expect(ProgressText.bytes(999) == "999 B")
+        #expect(ProgressText.bytes(1_500) == "1.5 kB")
+        #expect(ProgressText.bytes(14_739_448) == "14.7 MB")
+        #expect(ProgressText.bytes(149_841_550_000) == "149.8 GB")
+    }
+
+    @Test func durations() {
+        #expect(ProgressText.duration(0.44) == "0.4 s")
+        #expect(ProgressText.duration(12.4) == "12 s")
+        #expect(ProgressText.duration(187) == "3:07")
+        #expect(ProgressText.duration(3723) == "1:02:03")
+        #expect(ProgressText.duration(.infinity) == "–")
+    }
+
+    @Test func barUsesEighthBlocks() {
+        #expect(ProgressText.bar(fraction: 0, width: 4) == "░░░░")
+        #expect(ProgressText.bar(fraction: 0.5, width: 4) == "██░░")
+        #expect(ProgressText.bar(fraction: 0.59375, width: 4) == "██▍░")
+        #expect(ProgressText.bar(fraction: 1, width: 4) == "████")
+    }
+
+    @Test func aDownloadLineHasNameBarBytesRateAndETA() {
+        let line = ProgressLine(
+            name: "Meripilus_giganteus_%28Karst_1882%29.jpg", received: 7_800_000, total: 15_600_000,
+            bytesPerSecond: 3_900_000)
+        let text = ProgressText.line(line, width: 100)
+        #expect(DisplayWidth.of(text) == 100)
+        #expect(text.hasPrefix("Meripilus_giganteus_(Karst_1882).jpg "))
+        #expect(text.hasSuffix("  50%  7.8 MB/15.6 MB  3.9 MB/s  ETA 2.0 s"))
+    }
+
+    @Test func unknownTotalsShowBytesAndStateWithoutABar() {
+        let line = ProgressLine(name: "a.jpg", received: 2_000, total: nil, bytesPerSecond: 0, state: "connecting")
+        #expect(ProgressText.line(line, width: 40) == "a.jpg          2.0 kB  0 B/s  connecting")
+    }
+
+    @Test func narrowLinesNeverExceedTheirWidth() {
+        let line = ProgressLine(name: "x.jpg", received: 1, total: 2, bytesPerSecond: 1)
+        for width in [0, 5, 20, 39] {
+            #expect(DisplayWidth.of(ProgressText.line(line, width: width)) <= width)
+        }
+    }
+
+    @Test func summaryLine() {
+        let summary = ProgressSummary(
+            done: 3, failed: 1, active: 6, total: 10, bytes: 45_200_000, bytesPerSecond: 38_100_000,
+            elapsed: .milliseconds(4200))
+        #expect(
+            ProgressText.summary(summary, width: 100)
+                == "3 of 10 shown · 1 failed · 6 active · 45.2 MB · 38.1 MB/s · 4.2 s")
+    }
+}
