@@ -27,7 +27,9 @@ extension GalleryScreen {
         switch sheet.slots[slot] {
         case .placeholder:
             appendPlaceholder(number: slot + 1, in: thumbnail, to: &frame)
-            appendText(DisplayWidth.padded(Self.slotLabel(slot + 1), toWidth: width), at: captionRect.origin, style: .dim, to: &frame)
+            appendText(
+                DisplayWidth.padded(Self.slotLabel(slot + 1), toWidth: width), at: captionRect.origin, style: .dim,
+                to: &frame)
             appendText(String(repeating: " ", count: width), at: captionRow(captionRect, 1), style: .normal, to: &frame)
         case .image(let pixels, let caption):
             appendImage(pixels, in: thumbnail, to: &frame)
@@ -40,7 +42,9 @@ extension GalleryScreen {
                 row: thumbnail.origin.row + thumbnail.size.rows / 2,
                 column: thumbnail.origin.column + max(0, (thumbnail.size.columns - 1) / 2))
             appendText("–", at: middle, style: .dim, to: &frame)
-            appendText(DisplayWidth.padded(Self.slotLabel(slot + 1), toWidth: width), at: captionRect.origin, style: .dim, to: &frame)
+            appendText(
+                DisplayWidth.padded(Self.slotLabel(slot + 1), toWidth: width), at: captionRect.origin, style: .dim,
+                to: &frame)
             appendText(String(repeating: " ", count: width), at: captionRow(captionRect, 1), style: .normal, to: &frame)
         }
     }
@@ -111,7 +115,8 @@ extension GalleryScreen {
                 characters.replaceSubrange(start..<(start + label.count), with: Array(label))
                 line = String(characters)
             }
-            appendText(line, at: CellPosition(row: rect.origin.row + row, column: rect.origin.column), style: .dim, to: &frame)
+            appendText(
+                line, at: CellPosition(row: rect.origin.row + row, column: rect.origin.column), style: .dim, to: &frame)
         }
     }
 }

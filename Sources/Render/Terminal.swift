@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Dispatch
-import Synchronization
 
 /// The only writer to the screen: one file descriptor, one serial writer, whole frames.
 ///
@@ -44,8 +45,18 @@ public final class Terminal: Sendable {
         self.writer = DispatchQueue(label: "gallery.terminal.fd\(fileDescriptor)")
     }
 
-    public static var standardOutput: Terminal { Terminal(fileDescriptor: STDOUT_FILENO) }
-    public static var standardError: Terminal { Terminal(fileDescriptor: STDERR_FILENO) }
+    /// One writer per descriptor for the whole process: two `Terminal`s on one fd would interleave frames.
+    public static let standardOutput = Terminal(fileDescriptor: STDOUT_FILENO)
+    public static let standardError = Terminal(fileDescriptor: STDERR_FILENO)
+
+    /// Where the live view goes: stdout when it is a terminal; otherwise stderr when that is one, so that
+    /// `gallery … | tee log` still shows progress; nil when neither is, and nothing but report lines is printed.
+    public static func display() -> Terminal? {
+        if standardOutput.isTTY {
+            return standardOutput
+        }
+        return standardError.isTTY ? standardError : nil
+    }
 
     /// The window size: the kernel's (`TIOCGWINSZ`), else `COLUMNS` and `LINES`, else 80×24.
     public func size(environment: [String: String] = Terminal.currentEnvironment()) -> CellSize {
@@ -65,7 +76,8 @@ public final class Terminal: Sendable {
         if let kernel {
             return kernel
         }
-        if let columns = environment["COLUMNS"].flatMap({ Int($0) }), let rows = environment["LINES"].flatMap({ Int($0) }),
+        if let columns = environment["COLUMNS"].flatMap({ Int($0) }),
+            let rows = environment["LINES"].flatMap({ Int($0) }),
             columns > 0, rows > 0
         {
             return CellSize(columns: columns, rows: rows)

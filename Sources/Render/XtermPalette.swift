@@ -65,11 +65,8 @@ public enum XtermPalette {
     }
 
     private static func nearestCubeLevel(_ value: UInt8) -> Int {
-        var best = 0
-        for (index, level) in cubeLevels.enumerated() where abs(level - Int(value)) < abs(cubeLevels[best] - Int(value)) {
-            best = index
-        }
-        return best
+        let target = Int(value)
+        return cubeLevels.indices.min { abs(cubeLevels[$0] - target) < abs(cubeLevels[$1] - target) } ?? 0
     }
 
     private static func distance(_ a: RGB, _ b: RGB) -> Int {

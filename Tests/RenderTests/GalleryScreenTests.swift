@@ -71,7 +71,9 @@ struct GalleryScreenTests {
         var terminal = VirtualTerminal(Self.wide)
         terminal.feed(screen.begin())
         terminal.resetTouched()
-        terminal.feed(screen.fill(slot: 2, pixels: Pixels(width: 300, height: 200, filledWith: RGB(1, 2, 3)), caption: Self.caption(3)))
+        terminal.feed(
+            screen.fill(
+                slot: 2, pixels: Pixels(width: 300, height: 200, filledWith: RGB(1, 2, 3)), caption: Self.caption(3)))
         let rect = try #require(screen.layout.slotRect(2))
         #expect(terminal.touched.allSatisfy { rect.contains($0) })
     }

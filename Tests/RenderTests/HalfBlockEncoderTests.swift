@@ -59,7 +59,8 @@ struct HalfBlockEncoderTests {
 
     @Test func flatImageEmitsColoursOnce() {
         let image = Pixels(width: 5, height: 4, filledWith: RGB(1, 2, 3))
-        let text = String(decoding: HalfBlockEncoder().encode(image, at: CellPosition(row: 0, column: 0)), as: UTF8.self)
+        let text = String(
+            decoding: HalfBlockEncoder().encode(image, at: CellPosition(row: 0, column: 0)), as: UTF8.self)
         #expect(text.ranges(of: "38;2;").count == 1)
     }
 

@@ -31,7 +31,9 @@ struct TerminalTests {
 
     @Test func framesArriveWholeAndInOrder() throws {
         // 40 frames of ~1 kB stay under a pipe's 64 kB buffer, since the bytes are read only afterwards.
-        let frames = (0..<40).map { index in Array("[frame \(index)]".utf8) + Array(repeating: UInt8(ascii: "x"), count: 1000) }
+        let frames = (0..<40).map { index in
+            Array("[frame \(index)]".utf8) + Array(repeating: UInt8(ascii: "x"), count: 1000)
+        }
         let output = try Self.capture { terminal in
             terminal.enter()
             for frame in frames { terminal.draw(frame) }
