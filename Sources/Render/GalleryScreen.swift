@@ -28,13 +28,12 @@ public struct GalleryScreen: Sendable {
     /// - Parameters:
     ///   - layout: where the slots go; its `slotCount` is the number of slots.
     ///   - encoder: turns thumbnails into bytes; half-blocks in 24-bit colour unless the terminal needs less.
-    ///   - resize: shrinks a thumbnail that does not fit its slot (after the terminal shrank); pass the
-    ///     Imaging resampler for better quality than the built-in nearest neighbour.
+    ///   - resize: shrinks a thumbnail that does not fit its slot (after the terminal shrank).
     public init(
         layout: GridLayout,
         encoder: any CellEncoder = HalfBlockEncoder(),
         textStyle: TextStyle = .styled,
-        resize: @escaping ThumbnailFit.Resize = ThumbnailFit.nearestNeighbour
+        resize: @escaping ThumbnailFit.Resize = ThumbnailFit.resample
     ) {
         self.layout = layout
         self.sheet = ContactSheet(count: layout.slotCount)
