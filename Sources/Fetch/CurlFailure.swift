@@ -1,0 +1,47 @@
+import CCurl
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns curl's result code, the OS errno behind it and curl's error buffer into a human reason, once.
+enum CurlFailure {
+    static func reason(code: CURLcode, osErrno: Int, detail: String, configuration: FetchConfiguration)
+        -> FetchError.Reason
+    {
+        let message: String
+        switch code {
+        case CURLE_COULDNT_CONNECT:
+            message = osErrno == Int(ECONNREFUSED) ? "connection refused" : "could not connect (\(errnoText(osErrno)))"
+        case CURLE_COULDNT_RESOLVE_HOST: message = "could not resolve host"
+        case CURLE_COULDNT_RESOLVE_PROXY: message = "could not resolve proxy"
+        case CURLE_OPERATION_TIMEDOUT:
+            if detail.contains("too slow") {
+                return .stalled(seconds: max(1, Int(configuration.stallTimeout.seconds.rounded())))
+            }
+            if detail.hasPrefix("Connection timed out") || detail.hasPrefix("Failed to connect") {
+                message = "could not connect within \(formatSeconds(configuration.connectTimeout.seconds)) s"
+            } else {
+                return .timedOut(seconds: configuration.totalTimeout?.seconds ?? 0)
+            }
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR:
+            message = osErrno == Int(ECONNRESET) ? "connection reset by peer" : "network error (\(detail))"
+        case CURLE_GOT_NOTHING: message = "server closed the connection without a response"
+        case CURLE_PARTIAL_FILE: message = "connection closed before the body ended"
+        case CURLE_TOO_MANY_REDIRECTS: message = "too many redirects (more than \(configuration.maxRedirects))"
+        case CURLE_UNSUPPORTED_PROTOCOL: message = "scheme not allowed (only http and https)"
+        case CURLE_PEER_FAILED_VERIFICATION: message = "TLS certificate not trusted"
+        case CURLE_SSL_CONNECT_ERROR: message = "TLS handshake failed"
+        case CURLE_URL_MALFORMAT: message = "malformed URL"
+        case CURLE_FILESIZE_EXCEEDED: message = "larger than the limit of \(configuration.maxBytes) bytes"
+        case CURLE_WEIRD_SERVER_REPLY: message = "not an HTTP response"
+        default:
+            message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        }
+        return .transport(code: Int(code.rawValue), message: message)
+    }
+
+    private static func errnoText(_ number: Int) -> String {
+        number == 0 ? "no OS error" : String(cString: strerror(Int32(number)))
+    }
+}

@@ -1,0 +1,285 @@
+import CCurl
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one thread that drives every transfer, and the state only it touches.
+///
+/// It uses `curl_multi_poll` + `curl_multi_wakeup` rather than `curl_multi_socket_action` with our own epoll:
+/// curl keeps ownership of its sockets and timers, other threads wake it with one thread-safe call, and for the
+/// tens of transfers gallery runs at once poll(2) over that many sockets costs nothing measurable. The choice stays
+/// inside this file.
+/// - SeeAlso: <https://curl.se/libcurl/c/curl_multi_poll.html>, <https://curl.se/libcurl/c/curl_multi_wakeup.html>
+///
+/// Owned by the fetch loop thread; never shared.
+final class FetchLoop {
+    private let multi: UnsafeMutableRawPointer
+    private let inbox: Inbox
+    private let configuration: FetchConfiguration
+    private let board: ProgressBoard
+
+    private var active: [TransferID: Transfer] = [:]
+    /// Started by a task but waiting for a free slot (global or per host), in arrival order.
+    private var waiting: [Transfer] = []
+    private var inFlightPerHost: [String: Int] = [:]
+    /// https hosts that answered with HTTP/1.x: no PIPEWAIT for them, open connections at once.
+    private var http1Hosts: Set<String> = []
+    private var lastPublish = ContinuousClock.now
+
+    init(multi: UnsafeMutableRawPointer, inbox: Inbox, configuration: FetchConfiguration, board: ProgressBoard) {
+        self.multi = multi
+        self.inbox = inbox
+        self.configuration = configuration
+        self.board = board
+    }
+
+    /// Runs until a `.shutdown` command, then fails whatever is left and cleans up the multi handle.
+    func run() {
+        var running: Int32 = 0
+        while true {
+            if !handle(inbox.drain()) { break }
+            startWaiting()
+            curl_multi_perform(multi, &running)
+            collectFinished()
+            startWaiting()
+            publishProgressIfDue()
+            curl_multi_poll(multi, nil, 0, 100, nil)
+        }
+        shutDown()
+    }
+
+    // MARK: Commands
+
+    /// Returns false on `.shutdown`.
+    private func handle(_ commands: [Command]) -> Bool {
+        for command in commands {
+            switch command {
+            case .start(let id, let request, let pipe):
+                enqueue(id: id, request: request, pipe: pipe)
+            case .cancel(let id):
+                end(id, with: .failure(FetchError(url: "", reason: .cancelled)))
+            case .resume(let id):
+                guard let transfer = active[id], transfer.isPaused else { continue }
+                transfer.isPaused = false
+                transfer.state = .receiving
+                // curl may call the write callback from inside this call, re-delivering the paused bytes.
+                curl_easy_pause(transfer.handle.raw, gallery_pause_cont)
+            case .shutdown:
+                return false
+            }
+        }
+        return true
+    }
+
+    private func enqueue(id: TransferID, request: Request, pipe: BodyPipe) {
+        guard let handle = EasyHandle() else {
+            pipe.finish(.failure(FetchError(url: request.url, reason: .setup("curl_easy_init failed"))))
+            return
+        }
+        let transfer = Transfer(
+            id: id, request: request, pipe: pipe, handle: handle, maxBytes: configuration.maxBytes)
+        if let problem = configure(transfer) {
+            pipe.finish(.failure(FetchError(url: request.url, reason: .setup(problem))))
+            return
+        }
+        waiting.append(transfer)
+    }
+
+    /// Moves waiting transfers into curl while the global and per-host limits allow, in arrival order.
+    private func startWaiting() {
+        guard !waiting.isEmpty else { return }
+        var stillWaiting: [Transfer] = []
+        for transfer in waiting {
+            let host = transfer.request.hostKey
+            let hostCount = inFlightPerHost[host, default: 0]
+            guard active.count < configuration.maxInFlight, hostCount < configuration.maxPerHost else {
+                stillWaiting.append(transfer)
+                continue
+            }
+            // PIPEWAIT makes new transfers wait for an existing connection, hoping to multiplex over HTTP/2.
+            // Plain http:// never speaks HTTP/2 here, and known HTTP/1.1 hosts never will: for those it only
+            // serialises the start, so set it only for https hosts not yet known to be HTTP/1.x.
+            let mayMultiplex = transfer.request.isHTTPS && !http1Hosts.contains(host)
+            transfer.handle.set(CURLOPT_PIPEWAIT, mayMultiplex ? 1 : 0)
+            let added = curl_multi_add_handle(multi, transfer.handle.raw)
+            guard added == CURLM_OK else {
+                let text = String(cString: curl_multi_strerror(added))
+                transfer.pipe.finish(.failure(FetchError(url: transfer.request.url, reason: .setup(text))))
+                continue
+            }
+            transfer.state = .connecting
+            active[transfer.id] = transfer
+            inFlightPerHost[host] = hostCount + 1
+        }
+        waiting = stillWaiting
+    }
+
+    // MARK: Completion
+
+    private func collectFinished() {
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(multi, &left) {
+            guard message.pointee.msg == CURLMSG_DONE else { continue }
+            let easy = message.pointee.easy_handle
+            let code = message.pointee.data.result
+            var privateData: UnsafeMutableRawPointer?
+            gallery_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
+            let id = TransferID(value: UInt64(UInt(bitPattern: privateData)))
+            guard let transfer = active[id] else { continue }
+            end(id, with: outcome(of: transfer, code: code))
+        }
+    }
+
+    /// Removes a transfer wherever it is (waiting or in curl) and delivers its result. Idempotent.
+    private func end(_ id: TransferID, with result: Result<Response, FetchError>) {
+        var result = result
+        if case .failure(let error) = result, error.url.isEmpty, let transfer = active[id] ?? waiting.first(where: { $0.id == id }) {
+            result = .failure(FetchError(url: transfer.request.url, reason: error.reason))
+        }
+        if let index = waiting.firstIndex(where: { $0.id == id }) {
+            let transfer = waiting.remove(at: index)
+            transfer.pipe.finish(result)
+            return
+        }
+        guard let transfer = active.removeValue(forKey: id) else { return }
+        curl_multi_remove_handle(multi, transfer.handle.raw)
+        let host = transfer.request.hostKey
+        inFlightPerHost[host] = max(0, inFlightPerHost[host, default: 1] - 1)
+        board.remove(id)
+        transfer.pipe.finish(result)
+    }
+
+    private func outcome(of transfer: Transfer, code: CURLcode) -> Result<Response, FetchError> {
+        let url = transfer.request.url
+        let handle = transfer.handle
+        learnProtocol(of: transfer)
+        guard code == CURLE_OK else {
+            let reason = transfer.abortReason ?? CurlFailure.reason(
+                code: code, osErrno: handle.long(CURLINFO_OS_ERRNO) ?? 0, detail: transfer.errorText,
+                configuration: configuration)
+            return .failure(FetchError(url: url, reason: reason))
+        }
+        let status = handle.long(CURLINFO_RESPONSE_CODE) ?? 0
+        if status >= 400 {
+            return .failure(FetchError(url: url, reason: .http(status: status, reason: transfer.statusText)))
+        }
+        let announced = handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T).flatMap { $0 >= 0 ? $0 : nil }
+        if transfer.request.method == .get, let announced, transfer.received != announced {
+            return .failure(FetchError(url: url, reason: .shortBody(received: transfer.received, announced: announced)))
+        }
+        let response = Response(
+            url: url,
+            status: status,
+            bytes: transfer.received,
+            announcedLength: announced,
+            httpVersion: httpVersionText(handle.long(CURLINFO_HTTP_VERSION) ?? 0),
+            seconds: Double(handle.offset(CURLINFO_TOTAL_TIME_T) ?? 0) / 1e6,
+            newConnections: handle.long(CURLINFO_NUM_CONNECTS) ?? 0)
+        return .success(response)
+    }
+
+    /// Remembers https hosts that spoke HTTP/1.x, so their next transfers open connections without PIPEWAIT.
+    private func learnProtocol(of transfer: Transfer) {
+        guard transfer.request.isHTTPS, let version = transfer.handle.long(CURLINFO_HTTP_VERSION) else { return }
+        if version == Int(CURL_HTTP_VERSION_1_0) || version == Int(CURL_HTTP_VERSION_1_1) {
+            http1Hosts.insert(transfer.request.hostKey)
+        }
+    }
+
+    private func httpVersionText(_ version: Int) -> String {
+        switch version {
+        case Int(CURL_HTTP_VERSION_1_0): "1.0"
+        case Int(CURL_HTTP_VERSION_1_1): "1.1"
+        case Int(CURL_HTTP_VERSION_2_0): "2"
+        case Int(CURL_HTTP_VERSION_3): "3"
+        default: "?"
+        }
+    }
+
+    // MARK: Progress
+
+    private func publishProgressIfDue() {
+        let now = ContinuousClock.now
+        guard now - lastPublish >= .milliseconds(66) else { return }
+        lastPublish = now
+        var snapshot: [TransferProgress] = []
+        snapshot.reserveCapacity(active.count + waiting.count)
+        for transfer in active.values {
+            transfer.rate.update(total: transfer.received, at: now)
+            let expected = transfer.handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T).flatMap { $0 >= 0 ? $0 : nil }
+            snapshot.append(
+                TransferProgress(
+                    id: transfer.id, url: transfer.request.url, state: transfer.state,
+                    received: transfer.received, expected: expected,
+                    bytesPerSecond: transfer.rate.bytesPerSecond))
+        }
+        for transfer in waiting {
+            snapshot.append(
+                TransferProgress(
+                    id: transfer.id, url: transfer.request.url, state: .queued, received: 0, expected: nil,
+                    bytesPerSecond: 0))
+        }
+        board.publish(snapshot)
+    }
+
+    // MARK: Setup and teardown
+
+    /// Sets every option of a transfer. Returns curl's complaint about the first option it refused.
+    private func configure(_ transfer: Transfer) -> String? {
+        let h = transfer.handle
+        let c = configuration
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        var codes: [(String, CURLcode)] = [
+            ("CURLOPT_URL", h.set(CURLOPT_URL, transfer.request.url)),
+            // The id, not a pointer, so finished handles are found by a dictionary lookup.
+            ("CURLOPT_PRIVATE", h.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: UInt(transfer.id.value)))),
+            ("CURLOPT_NOSIGNAL", h.set(CURLOPT_NOSIGNAL, 1)),
+            ("CURLOPT_PROTOCOLS_STR", h.set(CURLOPT_PROTOCOLS_STR, "http,https")),
+            ("CURLOPT_REDIR_PROTOCOLS_STR", h.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")),
+            ("CURLOPT_FOLLOWLOCATION", h.set(CURLOPT_FOLLOWLOCATION, 1)),
+            ("CURLOPT_MAXREDIRS", h.set(CURLOPT_MAXREDIRS, c.maxRedirects)),
+            ("CURLOPT_CONNECTTIMEOUT_MS", h.set(CURLOPT_CONNECTTIMEOUT_MS, c.connectTimeout.milliseconds)),
+            ("CURLOPT_LOW_SPEED_LIMIT", h.set(CURLOPT_LOW_SPEED_LIMIT, c.stallBytesPerSecond)),
+            ("CURLOPT_LOW_SPEED_TIME", h.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(c.stallTimeout.seconds.rounded())))),
+            ("CURLOPT_USERAGENT", h.set(CURLOPT_USERAGENT, c.userAgent)),
+            ("CURLOPT_BUFFERSIZE", h.set(CURLOPT_BUFFERSIZE, 64 * 1024)),
+            ("CURLOPT_ERRORBUFFER", h.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))),
+            ("CURLOPT_WRITEFUNCTION", gallery_easy_setopt_write_callback(h.raw, CURLOPT_WRITEFUNCTION, writeCallback)),
+            ("CURLOPT_WRITEDATA", h.set(CURLOPT_WRITEDATA, pointer: context)),
+            ("CURLOPT_HEADERFUNCTION", gallery_easy_setopt_write_callback(h.raw, CURLOPT_HEADERFUNCTION, headerCallback)),
+            ("CURLOPT_HEADERDATA", h.set(CURLOPT_HEADERDATA, pointer: context)),
+        ]
+        if transfer.request.method == .head { codes.append(("CURLOPT_NOBODY", h.set(CURLOPT_NOBODY, 1))) }
+        if let total = c.totalTimeout { codes.append(("CURLOPT_TIMEOUT_MS", h.set(CURLOPT_TIMEOUT_MS, total.milliseconds))) }
+        if let ca = c.caCertificates { codes.append(("CURLOPT_CAINFO", h.set(CURLOPT_CAINFO, ca))) }
+        if c.insecure {
+            codes.append(("CURLOPT_SSL_VERIFYPEER", h.set(CURLOPT_SSL_VERIFYPEER, 0)))
+            codes.append(("CURLOPT_SSL_VERIFYHOST", h.set(CURLOPT_SSL_VERIFYHOST, 0)))
+        }
+        guard let (name, code) = codes.first(where: { $0.1 != CURLE_OK }) else { return nil }
+        return "\(name): \(String(cString: curl_easy_strerror(code)))"
+    }
+
+    private func shutDown() {
+        let stranded = inbox.close()
+        for command in stranded {
+            if case .start(_, let request, let pipe) = command {
+                pipe.finish(.failure(FetchError(url: request.url, reason: .shutdown)))
+            }
+        }
+        for id in Array(active.keys) + waiting.map(\.id) {
+            end(id, with: .failure(FetchError(url: "", reason: .shutdown)))
+        }
+        board.publish([])
+        curl_multi_cleanup(multi)
+    }
+}
+
+@available(*, unavailable)
+extension FetchLoop: Sendable {}
+
+extension Duration {
+    var milliseconds: Int { Int((seconds * 1000).rounded()) }
+}

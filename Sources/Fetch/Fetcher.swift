@@ -1,0 +1,160 @@
+import CCurl
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Downloads over HTTP(S) with every transfer running concurrently on one dedicated thread.
+///
+/// Tasks call `fetch`, which queues the request to the loop thread and then consumes the body on the calling
+/// task as it arrives, so CPU work on the bytes (decoding) never runs on the loop thread. Call `shutdown()` when
+/// done: it fails whatever is still running and ends the thread.
+public final class Fetcher: Sendable {
+    private let inbox: Inbox
+    private let board = ProgressBoard()
+    private let configuration: FetchConfiguration
+    private let nextID = Atomic<UInt64>(1)
+    private let exit = LoopExit()
+
+    public init(configuration: FetchConfiguration = FetchConfiguration()) throws(FetchError) {
+        if let problem = CurlRuntime.ensureInitialised() {
+            throw FetchError(url: "", reason: .setup(problem))
+        }
+        guard let multi = curl_multi_init() else {
+            throw FetchError(url: "", reason: .setup("curl_multi_init failed"))
+        }
+        var configuration = configuration
+        configuration.maxInFlight = max(1, min(configuration.maxInFlight, FetchConfiguration.hardMaxInFlight))
+        configuration.maxPerHost = max(1, configuration.maxPerHost)
+        self.configuration = configuration
+        inbox = Inbox(multi: multi)
+        let loop = FetchLoopBox(
+            FetchLoop(multi: multi, inbox: inbox, configuration: configuration, board: board))
+        let started = LoopThread.start { [exit] in
+            loop.take().run()
+            exit.signal()
+        }
+        guard started else {
+            curl_multi_cleanup(multi)
+            throw FetchError(url: "", reason: .setup("could not start the fetch thread"))
+        }
+    }
+
+    /// Downloads `request`, handing each piece of the body to `consume` on the calling task as it arrives.
+    ///
+    /// If `consume` throws, the transfer is aborted at once and its error is rethrown. Cancelling the calling task
+    /// removes the transfer from the loop promptly and throws `CancellationError`.
+    /// - Throws: `FetchError`, `CancellationError`, or whatever `consume` throws.
+    public func fetch(_ request: Request, consume: ([UInt8]) throws -> Void) async throws -> Response {
+        let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let pipe = BodyPipe(capacity: configuration.maxBufferedBytes)
+        guard inbox.send(.start(id, request, pipe)) else {
+            throw FetchError(url: request.url, reason: .shutdown)
+        }
+        return try await withTaskCancellationHandler {
+            do {
+                while true {
+                    switch await pipe.next() {
+                    case .bytes(let bytes, let resumeProducer):
+                        if resumeProducer { inbox.send(.resume(id)) }
+                        try consume(bytes)
+                    case .end(.success(let response)):
+                        return response
+                    case .end(.failure(let error)):
+                        if error.reason == .cancelled { throw CancellationError() }
+                        throw error
+                    }
+                }
+            } catch {
+                pipe.close()
+                inbox.send(.cancel(id))
+                throw error
+            }
+        } onCancel: {
+            inbox.send(.cancel(id))
+        }
+    }
+
+    /// Downloads the whole body into memory. For small files and tests; galleries stream with `fetch(_:consume:)`.
+    public func data(_ request: Request) async throws -> (Response, [UInt8]) {
+        var body: [UInt8] = []
+        let response = try await fetch(request) { body.append(contentsOf: $0) }
+        return (response, body)
+    }
+
+    /// Asks for the headers only and returns the Content-Length, or nil when the server did not say.
+    public func size(of url: String) async throws -> Int64? {
+        try await fetch(Request(url: url, method: .head)) { _ in }.announcedLength
+    }
+
+    /// What every transfer in flight is doing now.
+    public var progress: [TransferProgress] { board.read() }
+
+    /// Ends every transfer (they fail with `FetchError.Reason.shutdown`) and the loop thread. Idempotent.
+    public func shutdown() async {
+        inbox.send(.shutdown)
+        await exit.wait()
+    }
+}
+
+/// Lets tasks await the end of the loop thread without blocking a thread of the cooperative pool.
+private final class LoopExit: Sendable {
+    private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Loop thread, last thing it does.
+    func signal() {
+        let waiters = state.withLock { s in
+            s.done = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s in
+                if !s.done { s.waiters.append(continuation) }
+                return s.done
+            }
+            if done { continuation.resume() }
+        }
+    }
+}
+
+/// Moves the loop object, created on the caller's thread, onto the loop thread exactly once.
+private final class FetchLoopBox: @unchecked Sendable {
+    // Justification: `take()` is called once, by the loop thread, after which nothing else touches `loop`.
+    private var loop: FetchLoop?
+    init(_ loop: FetchLoop) { self.loop = loop }
+    func take() -> FetchLoop {
+        guard let loop else { preconditionFailure("the fetch loop was taken twice") }
+        self.loop = nil
+        return loop
+    }
+}
+
+/// A detached pthread running one closure: the loop must not live on the cooperative pool, which it would block.
+enum LoopThread {
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        let result = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
+            return nil
+        }, context)
+        guard result == 0 else {
+            Unmanaged<Body>.fromOpaque(context).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+}

@@ -1,0 +1,64 @@
+import CCurl
+import Synchronization
+
+/// What tasks ask of the loop. Values only: ids and requests cross threads, handles never do.
+enum Command: Sendable {
+    case start(TransferID, Request, BodyPipe)
+    case cancel(TransferID)
+    /// The consumer drained a paused transfer's pipe: un-pause it.
+    case resume(TransferID)
+    case shutdown
+}
+
+/// The thread-safe queue from tasks to the loop thread, plus the wakeup that makes the loop look at it.
+///
+/// Wakeups go through `curl_multi_wakeup`, which curl documents as callable from any thread. They happen under the
+/// inbox lock and only while the inbox is open; the loop closes it (under the same lock) before it cleans up the
+/// multi handle, so no wakeup can ever reach a freed handle.
+final class Inbox: Sendable {
+    /// The multi handle, used here for `curl_multi_wakeup` only.
+    private struct WakeHandle: @unchecked Sendable {
+        // Justification: only ever passed to curl_multi_wakeup, which is thread-safe, and only while open.
+        let multi: UnsafeMutableRawPointer
+    }
+
+    private struct State {
+        var commands: [Command] = []
+        var isOpen = true
+    }
+
+    private let state = Mutex(State())
+    private let wake: WakeHandle
+
+    init(multi: UnsafeMutableRawPointer) {
+        wake = WakeHandle(multi: multi)
+    }
+
+    /// Queues a command and wakes the loop. Returns false when the loop has shut down.
+    @discardableResult
+    func send(_ command: Command) -> Bool {
+        state.withLock { s in
+            guard s.isOpen else { return false }
+            s.commands.append(command)
+            curl_multi_wakeup(wake.multi)
+            return true
+        }
+    }
+
+    /// Loop thread: everything queued so far.
+    func drain() -> [Command] {
+        state.withLock { s in
+            defer { s.commands = [] }
+            return s.commands
+        }
+    }
+
+    /// Loop thread: refuse further commands and return those still queued.
+    func close() -> [Command] {
+        state.withLock { s in
+            s.isOpen = false
+            defer { s.commands = [] }
+            return s.commands
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// What to fetch. A value: it crosses from the caller's task to the loop thread.
+public struct Request: Sendable, Hashable {
+    public enum Method: Sendable, Hashable {
+        /// Download the body.
+        case get
+        /// Ask for the headers only, to learn the size.
+        case head
+    }
+
+    /// The URL exactly as the user wrote it; curl parses it, and messages quote it unchanged.
+    public var url: String
+    public var method: Method
+
+    public init(url: String, method: Method = .get) {
+        self.url = url
+        self.method = method
+    }
+
+    /// `host:port` as written in the URL, lower-cased: the key for per-host limits and protocol learning.
+    var hostKey: String {
+        guard let colon = url.firstIndex(of: ":") else { return "" }
+        let rest = url[url.index(after: colon)...].drop { $0 == "/" }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        return hostPort.lowercased()
+    }
+
+    var isHTTPS: Bool { url.lowercased().hasPrefix("https://") }
+}
+
+/// The outcome of a finished transfer.
+public struct Response: Sendable {
+    public var url: String
+    /// The final HTTP status (after redirects).
+    public var status: Int
+    /// Body bytes received.
+    public var bytes: Int64
+    /// Content-Length as announced, when it was.
+    public var announcedLength: Int64?
+    /// "1.1", "2" or "3".
+    public var httpVersion: String
+    /// Seconds from the start of the transfer to its last byte.
+    public var seconds: Double
+    /// New connections this transfer opened (0 when it reused one).
+    public var newConnections: Int
+}

@@ -1,0 +1,34 @@
+/// Digit grouping with underscores, as Python's `f'{n:_}'` prints it: `14_739_448`.
+public enum ByteCount {
+    public static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append("_") }
+            out.append(digit)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    /// Parses `15000000` or `15_000_000`; nil for anything else, negatives included.
+    public static func parse<S: StringProtocol>(_ text: S) -> Int64? {
+        guard let first = text.first, first.isASCII, first.isNumber, text.last != "_" else { return nil }
+        var value: Int64 = 0
+        var previousWasUnderscore = false
+        for c in text.utf8 {
+            if c == UInt8(ascii: "_") {
+                if previousWasUnderscore { return nil }
+                previousWasUnderscore = true
+                continue
+            }
+            previousWasUnderscore = false
+            guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(Int64(c - UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return value
+    }
+}

@@ -1,0 +1,145 @@
+/// One usable line of the input list.
+public struct Candidate: Sendable, Hashable {
+    /// 1-based line number in the input, for messages.
+    public var line: Int
+    /// The absolute URL, exactly as written (or as `base + path` for a relative path).
+    public var url: String
+    /// The size the list gave, if any.
+    public var size: Int64?
+
+    public init(line: Int, url: String, size: Int64?) {
+        self.line = line
+        self.url = url
+        self.size = size
+    }
+
+    /// The last path segment as it appears in the URL (still percent-encoded: `%28` stays `%28`), which is what the
+    /// talk prints. Foundation's `lastPathComponent` would decode it.
+    public var name: String { Self.name(of: url) }
+
+    public static func name(of url: String) -> String {
+        let path = url.split(separator: "?", maxSplits: 1)[0].split(separator: "#", maxSplits: 1)[0]
+        return path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? url
+    }
+}
+
+/// A line that could not be used, with the reason, for a one-line warning naming it.
+public struct MalformedLine: Error, Sendable, Hashable, CustomStringConvertible {
+    public var line: Int
+    public var reason: String
+    public var description: String { "line \(line): \(reason)" }
+}
+
+/// Parses a URL list: one `URL`, `BYTES URL` or `URL BYTES` per line.
+///
+/// Blank lines and `#` comments are skipped; CRLF endings, a UTF-8 byte-order mark and `_` in sizes are accepted.
+/// A relative path (the talk's index has `e/e9/Name.jpg`) is joined to `baseURL`. Bytes that are not UTF-8 are
+/// replaced, never trusted.
+public struct URLList: Sendable {
+    public static let defaultBaseURL = "https://upload.wikimedia.org/wikipedia/commons/"
+    /// Lines longer than this are refused: no URL we would fetch is that long.
+    public static let maxLineBytes = 8 * 1024
+
+    public var candidates: [Candidate] = []
+    public var malformed: [MalformedLine] = []
+    /// Lines naming a URL already listed above; fetched once.
+    public var duplicates = 0
+
+    public init(parsing bytes: [UInt8], baseURL: String = Self.defaultBaseURL) {
+        var seen = Set<String>()
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        for (index, rawLine) in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .enumerated()
+        {
+            let number = index + 1
+            guard rawLine.count <= Self.maxLineBytes else {
+                malformed.append(MalformedLine(line: number, reason: "longer than \(Self.maxLineBytes) bytes"))
+                continue
+            }
+            switch Self.parse(line: String(decoding: rawLine, as: UTF8.self), number: number, baseURL: baseURL) {
+            case .none: continue
+            case .some(.failure(let bad)): malformed.append(bad)
+            case .some(.success(let candidate)):
+                if seen.insert(candidate.url).inserted {
+                    candidates.append(candidate)
+                } else {
+                    duplicates += 1
+                }
+            }
+        }
+    }
+
+    /// nil for a blank line or a comment.
+    static func parse(line: String, number: Int, baseURL: String) -> Result<Candidate, MalformedLine>? {
+        let text = line.trimmingCharacters(in: " \t\r\u{0B}\u{0C}")
+        if text.isEmpty || text.hasPrefix("#") { return nil }
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        func bad(_ reason: String) -> Result<Candidate, MalformedLine> {
+            .failure(MalformedLine(line: number, reason: reason))
+        }
+        let target: Substring
+        var size: Int64? = nil
+        switch fields.count {
+        case 1:
+            target = fields[0]
+        case 2:
+            if let first = ByteCount.parse(fields[0]) {
+                (size, target) = (first, fields[1])
+            } else if let second = ByteCount.parse(fields[1]) {
+                (size, target) = (second, fields[0])
+            } else if looksLikeNumber(fields[0]) || looksLikeNumber(fields[1]) {
+                return bad("size is not a non-negative whole number: \(fields.first(where: looksLikeNumber)!)")
+            } else {
+                return bad("expected a URL and a size, got two words")
+            }
+        default:
+            return bad("expected `URL`, `BYTES URL` or `URL BYTES`, got \(fields.count) fields")
+        }
+        switch resolve(String(target), baseURL: baseURL) {
+        case .success(let url): return .success(Candidate(line: number, url: url, size: size))
+        case .failure(let reason): return bad(reason.text)
+        }
+    }
+
+    private static func looksLikeNumber(_ field: Substring) -> Bool {
+        guard let first = field.first else { return false }
+        return first == "-" || first == "+" || first.isNumber
+    }
+
+    struct Refusal: Error { var text: String }
+
+    /// Accepts http(s) URLs and relative paths; refuses every other scheme (`file:`, `ftp:` …).
+    static func resolve(_ target: String, baseURL: String) -> Result<String, Refusal> {
+        if let colon = target.firstIndex(of: ":"), let slash = target.firstIndex(of: "/"), colon < slash {
+            let scheme = target[..<colon].lowercased()
+            guard scheme == "http" || scheme == "https" else {
+                return .failure(Refusal(text: "scheme '\(scheme):' is not allowed (only http and https)"))
+            }
+            let afterScheme = target[target.index(after: colon)...]
+            guard afterScheme.hasPrefix("//"), afterScheme.count > 2, afterScheme.dropFirst(2).first != "/" else {
+                return .failure(Refusal(text: "not a URL: \(target)"))
+            }
+            return .success(target)
+        }
+        guard !target.contains(":"), target.first != "/" || baseURL.isEmpty == false else {
+            return .failure(Refusal(text: "not a URL: \(target)"))
+        }
+        guard target.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
+            return .failure(Refusal(text: "not a URL (control characters)"))
+        }
+        let base = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        let path = target.hasPrefix("/") ? String(target.dropFirst()) : target
+        return .success(base + path)
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let scalars = Set(set.unicodeScalars)
+        var view = Substring(self)
+        while let c = view.unicodeScalars.first, scalars.contains(c) { view = view.dropFirst() }
+        while let c = view.unicodeScalars.last, scalars.contains(c) { view = view.dropLast() }
+        return String(view)
+    }
+}
