@@ -46,7 +46,7 @@ public final class Fetcher: Sendable {
     /// If `consume` throws, the transfer is aborted at once and its error is rethrown. Cancelling the calling task
     /// removes the transfer from the loop promptly and throws `CancellationError`.
     /// - Throws: `FetchError`, `CancellationError`, or whatever `consume` throws.
-    public func fetch(_ request: Request, consume: ([UInt8]) throws -> Void) async throws -> Response {
+    public func fetch(_ request: Request, consume: ([UInt8]) async throws -> Void) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
         let pipe = BodyPipe(capacity: configuration.maxBufferedBytes)
         guard inbox.send(.start(id, request, pipe)) else {
@@ -58,7 +58,7 @@ public final class Fetcher: Sendable {
                     switch await pipe.next() {
                     case .bytes(let bytes, let resumeProducer):
                         if resumeProducer { inbox.send(.resume(id)) }
-                        try consume(bytes)
+                        try await consume(bytes)
                     case .end(.success(let response)):
                         return response
                     case .end(.failure(let error)):

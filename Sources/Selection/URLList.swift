@@ -120,6 +120,9 @@ public struct URLList: Sendable {
             guard afterScheme.hasPrefix("//"), afterScheme.count > 2, afterScheme.dropFirst(2).first != "/" else {
                 return .failure(Refusal(text: "not a URL: \(target)"))
             }
+            guard target.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
+                return .failure(Refusal(text: "not a URL (control characters)"))
+            }
             return .success(target)
         }
         guard !target.contains(":"), target.first != "/" || baseURL.isEmpty == false else {

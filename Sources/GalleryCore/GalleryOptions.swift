@@ -1,0 +1,43 @@
+public import Decode
+public import Fetch
+public import Render
+import Selection
+
+/// Everything the command line decides, as one value handed to the pipeline.
+public struct GalleryOptions: Sendable {
+    public enum RenderMode: String, Sendable, CaseIterable {
+        /// Draw the gallery when a terminal is attached (stdout, or stderr when stdout is piped).
+        case auto
+        /// Draw with half-blocks; like auto today (more protocols later).
+        case blocks
+        /// Never draw; print the report lines only.
+        case none
+    }
+
+    public var count = 10
+    public var minBytes: Int64 = 0
+    public var render = RenderMode.auto
+    /// nil: choose from COLORTERM and TERM.
+    public var colors: ColorMode? = nil
+    /// Fetch a spare candidate when an image fails, so the gallery still fills `count` slots.
+    public var replaceFailures = true
+    public var baseURL = URLList.defaultBaseURL
+    public var fetch = FetchConfiguration()
+    public var decodeLimits = DecodeLimits.default
+
+    public init() {}
+}
+
+/// How the run ended, as the process exit status.
+public enum ExitStatus: Int32, Sendable {
+    /// Every slot filled and nothing failed.
+    case success = 0
+    /// Some image failed, or fewer than `--count` were shown.
+    case partial = 1
+    /// Bad usage, unreadable input, or not one image could be shown.
+    case failure = 2
+    /// The output pipe closed (`gallery … | head -3`): stop quietly, like a process killed by SIGPIPE.
+    case brokenPipe = 141
+    /// Ctrl-C (SIGINT), SIGTERM or SIGHUP.
+    case interrupted = 130
+}

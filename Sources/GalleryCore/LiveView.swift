@@ -1,0 +1,89 @@
+import Fetch
+import Imaging
+import Render
+import Selection
+
+/// The terminal view of a run: the contact sheet plus progress lines, drawn through the one `Terminal` writer.
+///
+/// An actor because two tasks draw: the as-completed loop (slots, failures) and the progress ticker.
+public actor LiveView {
+    nonisolated let terminal: Terminal
+    private var screen: GalleryScreen
+    private var throttle = FrameThrottle()
+    private let started = ContinuousClock.now
+    private var tally: Tally
+
+    /// The view for a run, or nil when nothing should be drawn (`--render none`, or no terminal attached).
+    public static func make(for options: GalleryOptions) -> LiveView? {
+        guard options.render != .none, let terminal = Terminal.display() else { return nil }
+        let environment = Terminal.currentEnvironment()
+        return LiveView(
+            terminal: terminal, count: options.count,
+            colors: options.colors ?? ColorMode.detect(environment: environment),
+            textStyle: TextStyle.detect(environment: environment))
+    }
+
+    init(terminal: Terminal, count: Int, colors: ColorMode, textStyle: TextStyle) {
+        self.terminal = terminal
+        tally = Tally(slots: count)
+        let layout = GridLayout(terminal: terminal.size(), slotCount: count)
+        screen = GalleryScreen(layout: layout, encoder: HalfBlockEncoder(colorMode: colors), textStyle: textStyle)
+    }
+
+    /// The pixel box a thumbnail should be decoded to.
+    nonisolated var pixelBox: PixelSize {
+        get async { await screen.pixelBox }
+    }
+
+    func begin() {
+        terminal.enter()
+        terminal.draw(screen.begin())
+    }
+
+    func show(slot: Int, thumbnail: Pixels, title: String, name: String, bytes: Int64) {
+        tally.shown += 1
+        tally.bytes += bytes
+        terminal.draw(screen.fill(slot: slot, pixels: thumbnail, caption: Caption(title: title, name: name)))
+    }
+
+    func fail(name: String, reason: String) {
+        tally.failed += 1
+        terminal.draw(screen.fail(name: name, reason: reason))
+    }
+
+    /// Redraws the progress area from the engine's snapshot, at most ~15 times a second.
+    func progress(_ transfers: [TransferProgress], force: Bool = false) {
+        guard force || throttle.shouldDraw(at: .now) else { return }
+        let lines = transfers.map { transfer in
+            ProgressLine(
+                name: Candidate.name(of: transfer.url), received: transfer.received, total: transfer.expected,
+                bytesPerSecond: transfer.bytesPerSecond, state: transfer.state.rawValue)
+        }
+        let inFlight = transfers.reduce(Int64(0)) { $0 + $1.received }
+        let summary = ProgressSummary(
+            done: tally.shown, failed: tally.failed, active: transfers.count, total: tally.slots,
+            bytes: tally.bytes + inFlight, bytesPerSecond: transfers.reduce(0) { $0 + $1.bytesPerSecond },
+            elapsed: ContinuousClock.now - started)
+        terminal.draw(screen.progress(lines: lines, summary: summary))
+    }
+
+    /// After SIGWINCH (or SIGCONT): lay the grid out for the new size and redraw everything.
+    public func relayout() {
+        terminal.draw(screen.relayout(to: terminal.size()))
+    }
+
+    /// Final frame: empty slots get a dash, progress lines go, the cursor ends below everything and is shown.
+    public func finish() {
+        terminal.draw(screen.progress(lines: [], summary: nil))
+        terminal.draw(screen.finish())
+        terminal.restore(leaving: screen.exitSequence)
+    }
+}
+
+/// Counts of a run so far, for the aggregate progress line.
+struct Tally: Sendable {
+    var slots: Int
+    var shown = 0
+    var failed = 0
+    var bytes: Int64 = 0
+}
