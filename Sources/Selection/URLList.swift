@@ -74,6 +74,9 @@ public struct URLList: Sendable {
     static func parse(line: String, number: Int, baseURL: String) -> Result<Candidate, MalformedLine>? {
         let text = line.trimmingCharacters(in: " \t\r\u{0B}\u{0C}")
         if text.isEmpty || text.hasPrefix("#") { return nil }
+        if text.unicodeScalars.contains("\u{FFFD}") {
+            return .failure(MalformedLine(line: number, reason: "not valid UTF-8"))
+        }
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
         func bad(_ reason: String) -> Result<Candidate, MalformedLine> {
             .failure(MalformedLine(line: number, reason: reason))

@@ -38,13 +38,14 @@ struct FetchTests {
         #expect(results == originals)
     }
 
-    /// Submitted first, but served at a tenth of the pace: it must finish last.
+    /// Submitted first, but paced (nginx lets the first second's worth go at once, then about 3 s more): it must
+    /// finish last.
     @Test func slowerLocationFinishesAfterFaster() async throws {
         let folder = try TempFolder()
         defer { folder.remove() }
         try folder.write("a.bin", size: 400_000)
         let nginx = try Nginx(
-            root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 400_000)])
+            root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 100_000)])
         defer { nginx.stop() }
         let fetcher = try Fetcher()
         let order = try await withThrowingTaskGroup(of: String.self) { group in
