@@ -72,11 +72,24 @@ public actor LiveView {
         terminal.draw(screen.relayout(to: terminal.size()))
     }
 
-    /// Final frame: empty slots get a dash, progress lines go, the cursor ends below everything and is shown.
+    /// Final frame: empty slots get a dash, the aggregate line gives the final tally (`8 of 10 shown · 2 failed`),
+    /// and the cursor ends below everything, shown, with colours reset.
     public func finish() {
-        terminal.draw(screen.progress(lines: [], summary: nil))
+        progress([], force: true)
         terminal.draw(screen.finish())
-        terminal.restore(leaving: screen.exitSequence)
+        terminal.restore()
+    }
+
+    /// Ctrl-Z: give the shell a normal terminal (cursor shown, colours reset) before the process stops.
+    public func suspend() {
+        terminal.write(Escape.resetAttributes.bytes + Escape.showCursor.bytes)
+        terminal.drain()
+    }
+
+    /// SIGCONT after a stop: hide the cursor again and redraw everything (the screen may have been used meanwhile).
+    public func resume() {
+        terminal.draw(Escape.hideCursor.bytes)
+        relayout()
     }
 }
 

@@ -1,34 +1,107 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Observes signals with Dispatch sources, so no work ever runs inside a signal handler.
+/// Observes signals through a self-pipe, so no work ever runs inside a signal handler.
+///
+/// The handler only writes the signal's number to a pipe (async-signal-safe); a Dispatch read source on the other
+/// end calls the Swift callbacks on an ordinary thread. A Dispatch *signal* source is not enough on Linux: it
+/// listens through signalfd, which never sees a signal whose action is SIG_IGN, and leaving the default action
+/// in place would kill the process before the terminal is restored.
 ///
 /// SIGINT, SIGTERM and SIGHUP cancel the run (which restores the terminal and prints what it has); SIGWINCH asks
-/// for a redraw at the new size. Their default actions are turned off while the watcher lives.
+/// for a redraw at the new size. With a live view, Ctrl-Z (SIGTSTP) first restores the terminal, then stops the
+/// process for real (SIGSTOP); SIGCONT redraws.
 public final class SignalWatcher {
-    private let sources: [any DispatchSourceSignal]
+    private let source: any DispatchSourceRead
+    private let handled: [Int32]
 
-    public init(onInterrupt: @escaping @Sendable (Int32) -> Void, onResize: @escaping @Sendable () -> Void) {
-        let queue = DispatchQueue(label: "gallery.signals")
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM, SIGHUP] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { onInterrupt(number) }
-            source.resume()
-            sources.append(source)
+    public convenience init(view: LiveView?, onInterrupt: @escaping @Sendable (Int32) -> Void) {
+        var suspend: (@Sendable () async -> Void)? = nil
+        if let view {
+            suspend = { await view.suspend() }
         }
-        let resize = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: queue)
-        resize.setEventHandler { onResize() }
-        resize.resume()
-        sources.append(resize)
-        self.sources = sources
+        self.init(
+            onInterrupt: onInterrupt,
+            onResize: { Task { await view?.relayout() } },
+            onSuspend: suspend,
+            onContinue: { Task { await view?.resume() } })
     }
 
+    public init(
+        onInterrupt: @escaping @Sendable (Int32) -> Void,
+        onResize: @escaping @Sendable () -> Void,
+        onSuspend: (@Sendable () async -> Void)? = nil,
+        onContinue: @escaping @Sendable () -> Void = {}
+    ) {
+        let readEnd = SelfPipe.shared.readEnd
+        var handled = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
+        if onSuspend != nil { handled += [SIGTSTP, SIGCONT] }
+        self.handled = handled
+        source = DispatchSource.makeReadSource(fileDescriptor: readEnd, queue: DispatchQueue(label: "gallery.signals"))
+        source.setEventHandler {
+            var numbers = [UInt8](repeating: 0, count: 64)
+            let count = numbers.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+            for number in numbers.prefix(max(0, count)).map(Int32.init) {
+                switch number {
+                case SIGINT, SIGTERM, SIGHUP: onInterrupt(number)
+                case SIGWINCH: onResize()
+                case SIGTSTP:
+                    guard let onSuspend else { continue }
+                    Task {
+                        await onSuspend()
+                        kill(getpid(), SIGSTOP)
+                    }
+                case SIGCONT: onContinue()
+                default: continue
+                }
+            }
+        }
+        source.resume()
+        for number in handled { SelfPipe.shared.install(number) }
+    }
+
+    /// Gives the signals their default actions back and stops listening.
     public func cancel() {
-        for source in sources { source.cancel() }
+        for number in handled { signal(number, SIG_DFL) }
+        source.cancel()
     }
 }
+
+/// The process-wide pipe the signal handler writes to. Created once, never closed (the handler may run any time).
+private final class SelfPipe: Sendable {
+    static let shared = SelfPipe()
+
+    let readEnd: Int32
+
+    private init() {
+        var ends: [Int32] = [-1, -1]
+        _ = pipe(&ends)
+        for fd in ends {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
+        readEnd = ends[0]
+        signalPipeWriteEnd.store(ends[1], ordering: .releasing)
+    }
+
+    func install(_ number: Int32) {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { number in
+            // Async-signal-safe: an atomic load and write(2), nothing else.
+            var byte = UInt8(truncatingIfNeeded: number)
+            let saved = errno
+            _ = write(signalPipeWriteEnd.load(ordering: .acquiring), &byte, 1)
+            errno = saved
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(number, &action, nil)
+    }
+}
+
+/// The write end of the self-pipe, readable from the signal handler (a C function pointer captures nothing).
+private let signalPipeWriteEnd = Atomic<Int32>(-1)

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A detached tmux session of a fixed size on a private server socket: a real terminal for end-to-end tests.
+public final class Tmux: Sendable {
+    public let socket: String
+    public let session = "gallery"
+
+    /// Starts `command` (run by `sh -c`) in a `columns × rows` pane.
+    public init(columns: Int, rows: Int, command: String) throws {
+        socket = "gallery-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let status = try Nginx.run([
+            Self.executable, "-L", socket, "new-session", "-d", "-s", session, "-x", "\(columns)", "-y", "\(rows)",
+            "sh", "-c", command,
+        ])
+        guard status == 0 else { throw SupportError("tmux new-session failed with status \(status)") }
+        _ = try? Nginx.run([Self.executable, "-L", socket, "set-option", "-t", session, "remain-on-exit", "on"])
+    }
+
+    deinit { kill() }
+
+    /// The visible pane, with escape sequences (`-e`) when asked.
+    public func capture(escapes: Bool = false) throws -> String {
+        try output(["capture-pane", "-t", session, "-p"] + (escapes ? ["-e"] : []))
+    }
+
+    public func sendKeys(_ keys: String) throws {
+        _ = try output(["send-keys", "-t", session, keys])
+    }
+
+    /// True while the pane's cursor is visible (tmux's `cursor_flag`).
+    public func cursorVisible() throws -> Bool {
+        try output(["display-message", "-p", "-t", session, "#{cursor_flag}"]).hasPrefix("1")
+    }
+
+    /// Polls the pane until `predicate` holds, or gives up after `timeout` (a hang guard) and returns the last text.
+    public func waitFor(timeout: Duration, _ predicate: (String) -> Bool) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var text = try capture()
+        while !predicate(text) && ContinuousClock.now < deadline {
+            usleep(50_000)
+            text = try capture()
+        }
+        return text
+    }
+
+    public func kill() {
+        _ = try? Nginx.run([Self.executable, "-L", socket, "kill-server"])
+    }
+
+    private func output(_ arguments: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-out-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let quoted = ([Self.executable, "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let status = try Nginx.run(["/bin/sh", "-c", quoted.joined(separator: " ") + " > '\(file.path)'"])
+        guard status == 0 else { throw SupportError("tmux \(arguments.first ?? "") failed with status \(status)") }
+        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    }
+
+    static var executable: String {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "tmux"
+    }
+}

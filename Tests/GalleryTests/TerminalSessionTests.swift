@@ -1,0 +1,63 @@
+import Foundation
+import GalleryTestSupport
+import Testing
+
+/// gallery in a real terminal (a detached tmux pane of a fixed size) against nginx on loopback.
+@Suite(.serialized)
+struct TerminalSessionTests {
+    /// Four copies of a small JPEG, paced so each download takes a few seconds.
+    private func serve(rate: Int) throws -> (TempFolder, Nginx, String) {
+        let folder = try TempFolder()
+        let jpeg = try Fixtures.bytes("jpeg/good/baseline-420.jpg")
+        let names = ["Akron_%28ZRS-4%29.jpg", "b.jpg", "c.jpg", "d.jpg"]
+        for name in names { try folder.write(name.removingPercentEncoding!, bytes: jpeg) }
+        let nginx = try Nginx(root: folder.url, locations: [Nginx.Location(prefix: "/paced/", bytesPerSecond: rate)])
+        let list = folder.url.appendingPathComponent("list.txt")
+        try names.map { "\(nginx.baseURL)/paced/\($0)" }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+        return (folder, nginx, list.path)
+    }
+
+    /// The shell ignores SIGINT itself (gallery installs its own handler), so it lives to print gallery's status.
+    private func command(list: String) -> String {
+        "trap '' INT; '\(ChildProcess.galleryExecutable)' --count 4 < '\(list)'; echo EXIT=$?"
+    }
+
+    @Test func slotsFillAndTheTerminalIsRestoredAtTheEnd() throws {
+        // 84 KB at 28 KB/s: the first second's worth at once, then about two more seconds.
+        let (folder, nginx, list) = try serve(rate: 28_000)
+        defer { nginx.stop(); folder.remove() }
+        let tmux = try Tmux(columns: 100, rows: 40, command: command(list: list))
+        defer { tmux.kill() }
+
+        let running = try tmux.waitFor(timeout: .seconds(10)) { $0.contains("receiving") || $0.contains("paused") }
+        #expect(running.contains("0 of 4 shown"), "progress area while downloading:\n\(running)")
+        #expect(!(try tmux.cursorVisible()), "cursor hidden while drawing")
+
+        let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXIT=") }
+        #expect(done.contains("EXIT=0"), "\(done)")
+        #expect(done.contains("4 of 4 shown"))
+        #expect(done.contains("Akron_(ZRS-4).jpg"), "captions show the decoded name")
+        #expect(done.contains("( 1)      84_301 bytes | "))
+        #expect(done.contains("TOTAL BYTES: 337_204"))
+        #expect(try tmux.cursorVisible())
+        for line in done.split(separator: "\n") { #expect(line.count <= 100) }
+    }
+
+    @Test func ctrlCStopsEverythingRestoresTheTerminalAndPrintsTheTotal() throws {
+        let (folder, nginx, list) = try serve(rate: 4_000)
+        defer { nginx.stop(); folder.remove() }
+        let tmux = try Tmux(columns: 100, rows: 40, command: command(list: list))
+        defer { tmux.kill() }
+
+        _ = try tmux.waitFor(timeout: .seconds(10)) { $0.contains("receiving") || $0.contains("paused") }
+        let interruptedAt = ContinuousClock.now
+        try tmux.sendKeys("C-c")
+        let done = try tmux.waitFor(timeout: .seconds(10)) { $0.contains("EXIT=") }
+        #expect(ContinuousClock.now - interruptedAt < .seconds(5), "stops promptly, not after the 20 s downloads")
+        #expect(done.contains("EXIT=130"), "\(done)")
+        #expect(done.contains("TOTAL BYTES: 0"))
+        #expect(try tmux.cursorVisible())
+        let escapes = try tmux.capture(escapes: true)
+        #expect(!escapes.contains("\u{1B}[?25l"))
+    }
+}
