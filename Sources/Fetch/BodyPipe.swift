@@ -17,14 +17,18 @@ final class BodyPipe: Sendable {
     }
 
     enum Event: Sendable {
+        /// The body of this attempt starts at `offset` of the whole file: 0 for a fresh body (a consumer holding
+        /// bytes from an earlier attempt must start over), or where a range request resumed it.
+        case begin(offset: Int64)
         case bytes([UInt8], resumeProducer: Bool)
-        case end(Result<Response, FetchError>)
+        case end(AttemptOutcome)
     }
 
     private struct State {
+        var begin: Int64? = nil
         var buffer: [UInt8] = []
         var waiter: CheckedContinuation<Event, Never>? = nil
-        var end: Result<Response, FetchError>? = nil
+        var end: AttemptOutcome? = nil
         var producerPaused = false
         var consumerGone = false
     }
@@ -57,21 +61,40 @@ final class BodyPipe: Sendable {
         return outcome
     }
 
-    /// Loop thread: the transfer is over. Bytes still buffered are delivered first.
-    func finish(_ result: Result<Response, FetchError>) {
+    /// Loop thread: the body starts now, at `offset`. Called once per attempt, before the first `offer`.
+    func begin(offset: Int64) {
+        let waiter: CheckedContinuation<Event, Never>? = state.withLock { s in
+            guard let waiter = s.waiter else {
+                s.begin = offset
+                return nil
+            }
+            s.waiter = nil
+            return waiter
+        }
+        waiter?.resume(returning: .begin(offset: offset))
+    }
+
+    /// Loop thread: the attempt is over. Bytes still buffered are delivered first.
+    func finish(_ outcome: AttemptOutcome) {
         let waiter: CheckedContinuation<Event, Never>? = state.withLock { s in
             guard s.end == nil else { return nil }
-            s.end = result
+            s.end = outcome
             defer { s.waiter = nil }
             return s.waiter
         }
-        waiter?.resume(returning: .end(result))
+        waiter?.resume(returning: .end(outcome))
     }
+
+    func finish(_ error: FetchError) { finish(AttemptOutcome(result: .failure(error))) }
 
     /// Consumer task: the next bytes, or the end.
     func next() async -> Event {
         await withCheckedContinuation { (continuation: CheckedContinuation<Event, Never>) in
             let ready: Event? = state.withLock { s in
+                if let offset = s.begin {
+                    s.begin = nil
+                    return .begin(offset: offset)
+                }
                 if !s.buffer.isEmpty {
                     let bytes = s.buffer
                     s.buffer = []

@@ -5,6 +5,8 @@ import Glibc
 #endif
 
 /// Turns curl's result code, the OS errno behind it and curl's error buffer into a human reason, once.
+///
+/// - SeeAlso: <https://curl.se/libcurl/c/libcurl-errors.html>, <https://curl.se/libcurl/c/CURLINFO_OS_ERRNO.html>
 enum CurlFailure {
     static func reason(code: CURLcode, osErrno: Int, detail: String, configuration: FetchConfiguration)
         -> FetchError.Reason
@@ -16,9 +18,8 @@ enum CurlFailure {
         case CURLE_COULDNT_RESOLVE_HOST: message = "could not resolve host"
         case CURLE_COULDNT_RESOLVE_PROXY: message = "could not resolve proxy"
         case CURLE_OPERATION_TIMEDOUT:
-            if detail.contains("too slow") {
-                return .stalled(seconds: max(1, Int(configuration.stallTimeout.seconds.rounded())))
-            }
+            // Stalls are detected by the loop itself (it must not count paused time); what is left is curl's
+            // connect timeout or the whole-transfer CURLOPT_TIMEOUT_MS.
             if detail.hasPrefix("Connection timed out") || detail.hasPrefix("Failed to connect") {
                 message = "could not connect within \(formatSeconds(configuration.connectTimeout.seconds)) s"
             } else {
@@ -39,6 +40,16 @@ enum CurlFailure {
             message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         }
         return .transport(code: Int(code.rawValue), message: message)
+    }
+
+    /// curl failures worth another attempt: the connection failed, broke or timed out while connecting.
+    /// A whole-transfer timeout is mapped to `.timedOut` before this is asked, so it is never retried.
+    static func isTransient(code: Int) -> Bool {
+        let transient: [CURLcode] = [
+            CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_RECV_ERROR, CURLE_SEND_ERROR,
+            CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SSL_CONNECT_ERROR,
+        ]
+        return transient.contains { Int($0.rawValue) == code }
     }
 
     private static func errnoText(_ number: Int) -> String {

@@ -5,13 +5,28 @@ import CCurl
 /// Owned by the fetch loop thread; never shared.
 final class EasyHandle {
     let raw: UnsafeMutableRawPointer
+    /// CURLOPT_HTTPHEADER's list: curl does not copy it, so it lives as long as the handle and is freed after it.
+    private var headerList: UnsafeMutablePointer<curl_slist>?
 
     init?() {
         guard let raw = curl_easy_init() else { return nil }
         self.raw = raw
     }
 
-    deinit { curl_easy_cleanup(raw) }
+    deinit {
+        curl_easy_cleanup(raw)
+        curl_slist_free_all(headerList)
+    }
+
+    /// Extra request headers ("If-Range: \"v1\""). Once per handle.
+    /// - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_HTTPHEADER.html>
+    func setHeaders(_ lines: [String]) -> CURLcode {
+        for line in lines {
+            guard let longer = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
+            headerList = longer
+        }
+        return gallery_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList)
+    }
 
     /// Each setter returns curl's complaint, if any, so a bad option is an error naming it, never a crash.
     @discardableResult

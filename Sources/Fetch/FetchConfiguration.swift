@@ -7,8 +7,9 @@ public struct FetchConfiguration: Sendable {
     public var maxPerHost: Int = Self.hardMaxInFlight
     /// Give up connecting after this long.
     public var connectTimeout: Duration = .seconds(10)
-    /// Abort a transfer that receives less than `stallBytesPerSecond` for this long. Whole seconds (curl's unit).
-    /// Time spent paused by our own backpressure does not count: curl skips its speed check on paused transfers.
+    /// Abort a transfer that receives less than `stallBytesPerSecond` for this long (the error says
+    /// "no data for 20 s (stalled)"). Checked by the loop itself, not curl's CURLOPT_LOW_SPEED_TIME, so time spent
+    /// paused by our own backpressure never counts and tests may use fractions of a second.
     public var stallTimeout: Duration = .seconds(20)
     public var stallBytesPerSecond: Int = 1024
     /// Abort a transfer that takes longer than this in total; nil means no limit.
@@ -24,8 +25,36 @@ public struct FetchConfiguration: Sendable {
     /// Skip TLS verification. Only ever set by an explicit `--insecure`.
     public var insecure: Bool = false
 
+    /// Attempts after the first for transient failures (`FetchError.Reason.isTransient`); 0 = never retry.
+    public var retries: Int = 3
+    /// The wait before the first retry; it doubles for each further one, plus up to 25 % jitter.
+    public var retryBackoff: Duration = .milliseconds(500)
+    /// No backoff grows beyond this.
+    public var maxRetryBackoff: Duration = .seconds(30)
+    /// A server's `Retry-After` is honoured up to this long.
+    public var maxRetryAfter: Duration = .seconds(60)
+
+    /// Total download rate over all transfers, in bytes per second; nil = unlimited. Shared evenly between the
+    /// transfers in flight (CURLOPT_MAX_RECV_SPEED_LARGE per transfer, recomputed when one starts or ends).
+    public var maxBytesPerSecond: Int? = nil
+    /// Limits for particular hosts (lower-cased host name, no port), e.g. from `HostProfiles.effectiveLimits`.
+    public var hostLimits: [String: HostLimit] = [:]
+
     /// The ceiling on concurrent transfers whatever the options say: `--count 1000` must not open 1,000 sockets.
     public static let hardMaxInFlight = 64
 
     public init() {}
+}
+
+/// Politeness limits for one host, on top of the global ones.
+public struct HostLimit: Sendable, Equatable {
+    /// Transfers in flight at once to this host; nil = the global `maxPerHost`.
+    public var maxInFlight: Int?
+    /// This host's total download rate in bytes per second; nil = unlimited.
+    public var maxBytesPerSecond: Int?
+
+    public init(maxInFlight: Int? = nil, maxBytesPerSecond: Int? = nil) {
+        self.maxInFlight = maxInFlight
+        self.maxBytesPerSecond = maxBytesPerSecond
+    }
 }

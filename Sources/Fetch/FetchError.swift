@@ -1,14 +1,14 @@
 /// A failed transfer, as one line that names the URL and a human reason.
 ///
-/// C error codes are turned into a `Reason` once, at the edge (`EasyHandle`), and nowhere else.
+/// C error codes are turned into a `Reason` once, at the edge (`CurlFailure`), and nowhere else.
 public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         /// The server answered with an error status.
         case http(status: Int, reason: String)
         /// curl failed; `message` is its reason in words, e.g. "connection refused".
         case transport(code: Int, message: String)
-        /// No byte arrived fast enough for too long.
-        case stalled(seconds: Int)
+        /// Fewer than `FetchConfiguration.stallBytesPerSecond` arrived for this long (paused time not counted).
+        case stalled(seconds: Double)
         case timedOut(seconds: Double)
         /// The body ended before the announced Content-Length.
         case shortBody(received: Int64, announced: Int64)
@@ -20,6 +20,31 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case shutdown
         /// The engine could not be set up, e.g. curl_multi_init failed.
         case setup(String)
+        /// The server broke HTTP in a way we cannot work around, e.g. a 206 for another range than we asked.
+        case badResponse(String)
+        /// Every retry failed; `last` is why the last attempt did.
+        indirect case gaveUp(retries: Int, last: Reason)
+
+        /// Worth another attempt: the network or the server may do better in a moment (connection refused or
+        /// reset, timeouts, a body cut short, HTTP 408, 429, 500, 502, 503, 504). Never other 4xx, never a
+        /// whole-transfer `--timeout`, never a consumer's rejection.
+        public var isTransient: Bool {
+            switch self {
+            case .http(let status, _): [408, 429, 500, 502, 503, 504].contains(status)
+            case .transport(let code, _): CurlFailure.isTransient(code: code)
+            case .stalled, .shortBody: true
+            default: false
+            }
+        }
+
+        /// The reason without an HTTP status's phrase, for "gave up after 3 retries (HTTP 503)".
+        var shortText: String {
+            switch self {
+            case .http(let status, _): "HTTP \(status)"
+            case .stalled: "stalled"
+            default: FetchError(url: "", reason: self).reasonText
+            }
+        }
     }
 
     public var url: String
@@ -35,7 +60,7 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         switch reason {
         case .http(let status, let text): text.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(text)"
         case .transport(_, let message): message
-        case .stalled(let seconds): "no data for \(seconds) s (stalled)"
+        case .stalled(let seconds): "no data for \(formatSeconds(seconds)) s (stalled)"
         case .timedOut(let seconds): "timed out after \(formatSeconds(seconds)) s"
         case .shortBody(let received, let announced): "body ended after \(received) of \(announced) bytes"
         case .tooLarge(let limit): "larger than the limit of \(limit) bytes"
@@ -43,6 +68,8 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .shutdown: "fetch engine shut down"
         case .setup(let why): why
+        case .badResponse(let why): why
+        case .gaveUp(let retries, let last): "gave up after \(retries) \(retries == 1 ? "retry" : "retries") (\(last.shortText))"
         }
     }
 

@@ -24,6 +24,8 @@ final class FetchLoop {
     /// Started by a task but waiting for a free slot (global or per host), in arrival order.
     private var waiting: [Transfer] = []
     private var inFlightPerHost: [String: Int] = [:]
+    /// Set when a transfer starts or ends: the rate shares must be recomputed.
+    private var ratesChanged = false
     /// https hosts that answered with HTTP/1.x: no PIPEWAIT for them, open connections at once.
     private var http1Hosts: Set<String> = []
     private var lastPublish = ContinuousClock.now
@@ -43,9 +45,11 @@ final class FetchLoop {
             startWaiting()
             curl_multi_perform(multi, &running)
             collectFinished()
+            endStalled()
             startWaiting()
+            shareRates()
             publishProgressIfDue()
-            curl_multi_poll(multi, nil, 0, 100, nil)
+            curl_multi_poll(multi, nil, 0, pollMilliseconds, nil)
         }
         shutDown()
     }
@@ -56,8 +60,8 @@ final class FetchLoop {
     private func handle(_ commands: [Command]) -> Bool {
         for command in commands {
             switch command {
-            case .start(let id, let request, let pipe):
-                enqueue(id: id, request: request, pipe: pipe)
+            case .start(let id, let request, let plan, let pipe):
+                enqueue(id: id, request: request, plan: plan, pipe: pipe)
             case .cancel(let id):
                 end(id, with: .failure(FetchError(url: "", reason: .cancelled)))
             case .resume(let id):
@@ -73,15 +77,15 @@ final class FetchLoop {
         return true
     }
 
-    private func enqueue(id: TransferID, request: Request, pipe: BodyPipe) {
+    private func enqueue(id: TransferID, request: Request, plan: AttemptPlan, pipe: BodyPipe) {
         guard let handle = EasyHandle() else {
-            pipe.finish(.failure(FetchError(url: request.url, reason: .setup("curl_easy_init failed"))))
+            pipe.finish(FetchError(url: request.url, reason: .setup("curl_easy_init failed")))
             return
         }
         let transfer = Transfer(
-            id: id, request: request, pipe: pipe, handle: handle, maxBytes: configuration.maxBytes)
+            id: id, request: request, plan: plan, pipe: pipe, handle: handle, maxBytes: configuration.maxBytes)
         if let problem = configure(transfer) {
-            pipe.finish(.failure(FetchError(url: request.url, reason: .setup(problem))))
+            pipe.finish(FetchError(url: request.url, reason: .setup(problem)))
             return
         }
         waiting.append(transfer)
@@ -94,7 +98,8 @@ final class FetchLoop {
         for transfer in waiting {
             let host = transfer.request.hostKey
             let hostCount = inFlightPerHost[host, default: 0]
-            guard active.count < configuration.maxInFlight, hostCount < configuration.maxPerHost else {
+            let hostMax = configuration.hostLimits[transfer.request.hostName]?.maxInFlight ?? configuration.maxPerHost
+            guard active.count < configuration.maxInFlight, hostCount < max(1, hostMax) else {
                 stillWaiting.append(transfer)
                 continue
             }
@@ -106,12 +111,14 @@ final class FetchLoop {
             let added = curl_multi_add_handle(multi, transfer.handle.raw)
             guard added == CURLM_OK else {
                 let text = String(cString: curl_multi_strerror(added))
-                transfer.pipe.finish(.failure(FetchError(url: transfer.request.url, reason: .setup(text))))
+                transfer.pipe.finish(FetchError(url: transfer.request.url, reason: .setup(text)))
                 continue
             }
             transfer.state = .connecting
+            transfer.stall = StallMeter(since: .now)
             active[transfer.id] = transfer
             inFlightPerHost[host] = hostCount + 1
+            ratesChanged = true
         }
         waiting = stillWaiting
     }
@@ -132,52 +139,122 @@ final class FetchLoop {
         }
     }
 
-    /// Removes a transfer wherever it is (waiting or in curl) and delivers its result. Idempotent.
-    private func end(_ id: TransferID, with result: Result<Response, FetchError>) {
-        var result = result
-        if case .failure(let error) = result, error.url.isEmpty, let transfer = active[id] ?? waiting.first(where: { $0.id == id }) {
-            result = .failure(FetchError(url: transfer.request.url, reason: error.reason))
+    /// Removes a transfer wherever it is (waiting or in curl) and delivers its outcome. Idempotent.
+    private func end(_ id: TransferID, with outcome: AttemptOutcome) {
+        var outcome = outcome
+        if case .failure(let error) = outcome.result, error.url.isEmpty,
+            let transfer = active[id] ?? waiting.first(where: { $0.id == id })
+        {
+            outcome.result = .failure(FetchError(url: transfer.request.url, reason: error.reason))
         }
         if let index = waiting.firstIndex(where: { $0.id == id }) {
             let transfer = waiting.remove(at: index)
-            transfer.pipe.finish(result)
+            transfer.pipe.finish(outcome)
             return
         }
         guard let transfer = active.removeValue(forKey: id) else { return }
         curl_multi_remove_handle(multi, transfer.handle.raw)
         let host = transfer.request.hostKey
         inFlightPerHost[host] = max(0, inFlightPerHost[host, default: 1] - 1)
+        ratesChanged = true
         board.remove(id)
-        transfer.pipe.finish(result)
+        transfer.pipe.finish(outcome)
     }
 
-    private func outcome(of transfer: Transfer, code: CURLcode) -> Result<Response, FetchError> {
+    private func end(_ id: TransferID, with result: Result<Response, FetchError>) {
+        end(id, with: AttemptOutcome(result: result))
+    }
+
+    /// A failed attempt, with what a retry needs: the server's Retry-After and whether the body may be resumed.
+    private func failure(of transfer: Transfer, _ reason: FetchError.Reason) -> AttemptOutcome {
+        let retryAfter = transfer.headers.retryAfter.flatMap {
+            RetryPolicy.parseRetryAfter($0, now: RetryPolicy.wallClockNow)
+        }
+        let resumable = transfer.request.method == .get && (transfer.status == 200 || transfer.status == 206)
+        return AttemptOutcome(
+            result: .failure(FetchError(url: transfer.request.url, reason: reason)),
+            retryAfter: retryAfter,
+            resume: resumable ? transfer.headers.resumePoint : nil)
+    }
+
+    private func outcome(of transfer: Transfer, code: CURLcode) -> AttemptOutcome {
         let url = transfer.request.url
         let handle = transfer.handle
         learnProtocol(of: transfer)
         guard code == CURLE_OK else {
-            let reason = transfer.abortReason ?? CurlFailure.reason(
+            var reason = transfer.abortReason ?? CurlFailure.reason(
                 code: code, osErrno: handle.long(CURLINFO_OS_ERRNO) ?? 0, detail: transfer.errorText,
                 configuration: configuration)
-            return .failure(FetchError(url: url, reason: reason))
+            // "transfer closed with N bytes remaining" says less than the two numbers.
+            if code == CURLE_PARTIAL_FILE, transfer.abortReason == nil, let total = transfer.expectedTotal {
+                reason = .shortBody(received: transfer.bodyOffset + transfer.received, announced: total)
+            }
+            return failure(of: transfer, reason)
         }
         let status = handle.long(CURLINFO_RESPONSE_CODE) ?? 0
         if status >= 400 {
-            return .failure(FetchError(url: url, reason: .http(status: status, reason: transfer.statusText)))
+            return failure(of: transfer, .http(status: status, reason: transfer.statusText))
         }
-        let announced = handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T).flatMap { $0 >= 0 ? $0 : nil }
-        if transfer.request.method == .get, let announced, transfer.received != announced {
-            return .failure(FetchError(url: url, reason: .shortBody(received: transfer.received, announced: announced)))
+        if transfer.request.method == .get {
+            transfer.status = status
+            if let problem = transfer.beginBody() { return failure(of: transfer, problem) }
+        }
+        let total = transfer.bodyOffset + transfer.received
+        let announced = transfer.expectedTotal
+        if transfer.request.method == .get, let announced, total != announced {
+            return failure(of: transfer, .shortBody(received: total, announced: announced))
         }
         let response = Response(
             url: url,
             status: status,
-            bytes: transfer.received,
+            bytes: transfer.request.method == .get ? total : 0,
             announcedLength: announced,
             httpVersion: httpVersionText(handle.long(CURLINFO_HTTP_VERSION) ?? 0),
             seconds: Double(handle.offset(CURLINFO_TOTAL_TIME_T) ?? 0) / 1e6,
             newConnections: handle.long(CURLINFO_NUM_CONNECTS) ?? 0)
-        return .success(response)
+        return AttemptOutcome(result: .success(response))
+    }
+
+    // MARK: Stalls and rates
+
+    /// Ends transfers that received too little for `stallTimeout` of unpaused time (see `StallMeter`).
+    private func endStalled() {
+        let now = ContinuousClock.now
+        let timeout = configuration.stallTimeout
+        let bytes = Int64((Double(configuration.stallBytesPerSecond) * timeout.seconds).rounded(.up))
+        var stalled: [Transfer] = []
+        for transfer in active.values
+        where transfer.stall.isStalled(
+            received: transfer.received, paused: transfer.isPaused, now: now, bytes: bytes, timeout: timeout)
+        {
+            stalled.append(transfer)
+        }
+        for transfer in stalled {
+            end(transfer.id, with: failure(of: transfer, .stalled(seconds: timeout.seconds)))
+        }
+    }
+
+    /// Wakes often enough to notice a stall within a quarter of its timeout, and at least every 100 ms.
+    private var pollMilliseconds: Int32 {
+        Int32(max(5, min(100, configuration.stallTimeout.milliseconds / 4)))
+    }
+
+    /// Splits the total and per-host rate caps evenly between the transfers in flight, whenever that set changes.
+    /// - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_MAX_RECV_SPEED_LARGE.html>
+    private func shareRates() {
+        guard ratesChanged else { return }
+        ratesChanged = false
+        let hostCaps = configuration.hostLimits.compactMapValues(\.maxBytesPerSecond)
+        guard configuration.maxBytesPerSecond != nil || !hostCaps.isEmpty else { return }
+        var perHostName: [String: Int] = [:]
+        for transfer in active.values { perHostName[transfer.request.hostName, default: 0] += 1 }
+        for transfer in active.values {
+            var share = Int.max
+            if let total = configuration.maxBytesPerSecond { share = total / max(1, active.count) }
+            let name = transfer.request.hostName
+            if let cap = hostCaps[name] { share = min(share, cap / max(1, perHostName[name, default: 1])) }
+            transfer.handle.set(CURLOPT_MAX_RECV_SPEED_LARGE, offset: share == Int.max ? 0 : Int64(max(1, share)))
+        }
     }
 
     /// Remembers https hosts that spoke HTTP/1.x, so their next transfers open connections without PIPEWAIT.
@@ -208,11 +285,10 @@ final class FetchLoop {
         snapshot.reserveCapacity(active.count + waiting.count)
         for transfer in active.values {
             transfer.rate.update(total: transfer.received, at: now)
-            let expected = transfer.handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T).flatMap { $0 >= 0 ? $0 : nil }
             snapshot.append(
                 TransferProgress(
                     id: transfer.id, url: transfer.request.url, state: transfer.state,
-                    received: transfer.received, expected: expected,
+                    received: transfer.bodyOffset + transfer.received, expected: transfer.expectedTotal,
                     bytesPerSecond: transfer.rate.bytesPerSecond))
         }
         for transfer in waiting {
@@ -241,8 +317,6 @@ final class FetchLoop {
             ("CURLOPT_FOLLOWLOCATION", h.set(CURLOPT_FOLLOWLOCATION, 1)),
             ("CURLOPT_MAXREDIRS", h.set(CURLOPT_MAXREDIRS, c.maxRedirects)),
             ("CURLOPT_CONNECTTIMEOUT_MS", h.set(CURLOPT_CONNECTTIMEOUT_MS, c.connectTimeout.milliseconds)),
-            ("CURLOPT_LOW_SPEED_LIMIT", h.set(CURLOPT_LOW_SPEED_LIMIT, c.stallBytesPerSecond)),
-            ("CURLOPT_LOW_SPEED_TIME", h.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(c.stallTimeout.seconds.rounded())))),
             ("CURLOPT_USERAGENT", h.set(CURLOPT_USERAGENT, c.userAgent)),
             ("CURLOPT_BUFFERSIZE", h.set(CURLOPT_BUFFERSIZE, 64 * 1024)),
             ("CURLOPT_ERRORBUFFER", h.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))),
@@ -252,6 +326,14 @@ final class FetchLoop {
             ("CURLOPT_HEADERDATA", h.set(CURLOPT_HEADERDATA, pointer: context)),
         ]
         if transfer.request.method == .head { codes.append(("CURLOPT_NOBODY", h.set(CURLOPT_NOBODY, 1))) }
+        if transfer.plan.offset > 0 {
+            // Range + If-Range: the rest of the body if it is still the same file, the whole new file otherwise.
+            // - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_RANGE.html>
+            codes.append(("CURLOPT_RANGE", h.set(CURLOPT_RANGE, "\(transfer.plan.offset)-")))
+            if let validator = transfer.plan.validator {
+                codes.append(("CURLOPT_HTTPHEADER", h.setHeaders(["If-Range: \(validator)"])))
+            }
+        }
         if let total = c.totalTimeout { codes.append(("CURLOPT_TIMEOUT_MS", h.set(CURLOPT_TIMEOUT_MS, total.milliseconds))) }
         if let ca = c.caCertificates { codes.append(("CURLOPT_CAINFO", h.set(CURLOPT_CAINFO, ca))) }
         if c.insecure {
@@ -265,8 +347,8 @@ final class FetchLoop {
     private func shutDown() {
         let stranded = inbox.close()
         for command in stranded {
-            if case .start(_, let request, let pipe) = command {
-                pipe.finish(.failure(FetchError(url: request.url, reason: .shutdown)))
+            if case .start(_, let request, _, let pipe) = command {
+                pipe.finish(FetchError(url: request.url, reason: .shutdown))
             }
         }
         for id in Array(active.keys) + waiting.map(\.id) {

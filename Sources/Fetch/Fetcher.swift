@@ -25,7 +25,8 @@ public final class Fetcher: Sendable {
             throw FetchError(url: "", reason: .setup("curl_multi_init failed"))
         }
         var configuration = configuration
-        configuration.maxInFlight = max(1, min(configuration.maxInFlight, FetchConfiguration.hardMaxInFlight))
+        configuration.maxInFlight = DescriptorBudget.clampToProcess(
+            max(1, min(configuration.maxInFlight, FetchConfiguration.hardMaxInFlight)))
         configuration.maxPerHost = max(1, configuration.maxPerHost)
         self.configuration = configuration
         inbox = Inbox(multi: multi)
@@ -43,27 +44,93 @@ public final class Fetcher: Sendable {
 
     /// Downloads `request`, handing each piece of the body to `consume` on the calling task as it arrives.
     ///
-    /// If `consume` throws, the transfer is aborted at once and its error is rethrown. Cancelling the calling task
-    /// removes the transfer from the loop promptly and throws `CancellationError`.
-    /// - Throws: `FetchError`, `CancellationError`, or whatever `consume` throws.
-    public func fetch(_ request: Request, consume: ([UInt8]) async throws -> Void) async throws -> Response {
+    /// Transient failures (`FetchError.Reason.isTransient`) are retried up to `configuration.retries` times, after
+    /// a backoff that honours `Retry-After`; meanwhile `progress` shows the transfer as `.retrying`. A body cut
+    /// short is resumed with `Range` + `If-Range` when the server offered that, so `consume` simply gets the rest.
+    /// When the body must start over instead (no range support, or the file changed), `onRestart` is called first
+    /// and must reset whatever `consume` built (a decoder, a partial file); `consume` then gets the body from byte
+    /// 0. Without `onRestart`, a failure after bytes were consumed that cannot be resumed is not retried.
+    ///
+    /// If `consume` or `onRestart` throws, the transfer is aborted at once and its error is rethrown (never
+    /// retried). Cancelling the calling task removes the transfer from the loop promptly, or ends a backoff, and
+    /// throws `CancellationError`.
+    /// - Throws: `FetchError` (after retries: `.gaveUp`), `CancellationError`, or whatever the closures throw.
+    public func fetch(
+        _ request: Request, onRestart: (() async throws -> Void)? = nil, consume: ([UInt8]) async throws -> Void
+    ) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
+        defer { board.setRetrying(id, nil) }
+        let policy = RetryPolicy(
+            retries: configuration.retries, initialBackoff: configuration.retryBackoff,
+            maxBackoff: configuration.maxRetryBackoff, maxRetryAfter: configuration.maxRetryAfter)
+        var delivered: Int64 = 0
+        var plan = AttemptPlan.fresh
+        var retry = 0
+        while true {
+            let outcome = try await attempt(
+                id, request, plan, delivered: &delivered, onRestart: onRestart, consume: consume)
+            let error: FetchError
+            switch outcome.result {
+            case .success(let response): return response
+            case .failure(let failure): error = failure
+            }
+            guard error.reason.isTransient, retry < policy.retries else {
+                guard retry > 0, error.reason.isTransient else { throw error }
+                throw FetchError(url: error.url, reason: .gaveUp(retries: retry, last: error.reason))
+            }
+            if let resume = outcome.resume, delivered > 0 {
+                plan = AttemptPlan(offset: delivered, validator: resume.validator)
+            } else {
+                // Starting over after bytes were consumed needs a consumer that can start over.
+                if delivered > 0 && onRestart == nil { throw error }
+                plan = .fresh
+            }
+            retry += 1
+            let delay = policy.delay(
+                beforeRetry: retry, retryAfter: outcome.retryAfter, jitter: Double.random(in: 0...1))
+            board.setRetrying(
+                id,
+                TransferProgress(
+                    id: id, url: request.url, state: .retrying, received: delivered, expected: nil,
+                    bytesPerSecond: 0))
+            // Task.sleep suspends without holding a thread, and throws CancellationError when the task is cancelled.
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    /// One attempt: queue it on the loop, feed its body to `consume`, and return how it ended.
+    private func attempt(
+        _ id: TransferID, _ request: Request, _ plan: AttemptPlan, delivered: inout Int64,
+        onRestart: (() async throws -> Void)?, consume: ([UInt8]) async throws -> Void
+    ) async throws -> AttemptOutcome {
         let pipe = BodyPipe(capacity: configuration.maxBufferedBytes)
-        guard inbox.send(.start(id, request, pipe)) else {
+        guard inbox.send(.start(id, request, plan, pipe)) else {
             throw FetchError(url: request.url, reason: .shutdown)
         }
         return try await withTaskCancellationHandler {
             do {
                 while true {
                     switch await pipe.next() {
+                    case .begin(let offset):
+                        guard offset != delivered else { continue }
+                        // Only a fresh body (offset 0) can differ from what was delivered; the loop checked that a
+                        // 206 starts where we asked.
+                        guard let onRestart else {
+                            throw FetchError(
+                                url: request.url,
+                                reason: .badResponse("the file changed while downloading and the consumer cannot restart"))
+                        }
+                        try await onRestart()
+                        delivered = 0
                     case .bytes(let bytes, let resumeProducer):
                         if resumeProducer { inbox.send(.resume(id)) }
                         try await consume(bytes)
-                    case .end(.success(let response)):
-                        return response
-                    case .end(.failure(let error)):
-                        if error.reason == .cancelled { throw CancellationError() }
-                        throw error
+                        delivered += Int64(bytes.count)
+                    case .end(let outcome):
+                        if case .failure(let error) = outcome.result, error.reason == .cancelled {
+                            throw CancellationError()
+                        }
+                        return outcome
                     }
                 }
             } catch {
@@ -79,7 +146,7 @@ public final class Fetcher: Sendable {
     /// Downloads the whole body into memory. For small files and tests; galleries stream with `fetch(_:consume:)`.
     public func data(_ request: Request) async throws -> (Response, [UInt8]) {
         var body: [UInt8] = []
-        let response = try await fetch(request) { body.append(contentsOf: $0) }
+        let response = try await fetch(request, onRestart: { body.removeAll() }) { body.append(contentsOf: $0) }
         return (response, body)
     }
 

@@ -3,7 +3,7 @@ import Synchronization
 
 /// What tasks ask of the loop. Values only: ids and requests cross threads, handles never do.
 enum Command: Sendable {
-    case start(TransferID, Request, BodyPipe)
+    case start(TransferID, Request, AttemptPlan, BodyPipe)
     case cancel(TransferID)
     /// The consumer drained a paused transfer's pipe: un-pause it.
     case resume(TransferID)

@@ -25,6 +25,15 @@ public struct Request: Sendable, Hashable {
         return hostPort.lowercased()
     }
 
+    /// The host name alone (no port, no brackets), lower-cased: the key for host profiles and `hostLimits`.
+    var hostName: String {
+        let key = hostKey
+        if key.hasPrefix("["), let close = key.firstIndex(of: "]") {
+            return String(key[key.index(after: key.startIndex)..<close])
+        }
+        return String(key.prefix { $0 != ":" })
+    }
+
     var isHTTPS: Bool { url.lowercased().hasPrefix("https://") }
 }
 

@@ -14,28 +14,38 @@ public struct TransferID: Sendable, Hashable, CustomStringConvertible {
 final class Transfer {
     let id: TransferID
     let request: Request
+    let plan: AttemptPlan
     let pipe: BodyPipe
     let handle: EasyHandle
     let maxBytes: Int64
     /// curl writes its detailed error text here (CURLOPT_ERRORBUFFER needs a stable address).
     let errorBuffer: UnsafeMutablePointer<CChar>
 
+    /// Body bytes of this attempt handed to the consumer (not counting `bodyOffset`).
     var received: Int64 = 0
+    /// Where this attempt's body starts in the whole file: `plan.offset` after a 206, else 0.
+    var bodyOffset: Int64 = 0
+    var began = false
     var status = 0
     var statusText = ""
-    /// Why a callback aborted the transfer, when one did; it explains curl's generic CURLE_WRITE_ERROR.
+    /// Headers of the last response (after redirects), as far as retries and resuming need them.
+    var headers = ResponseHeaders()
+    /// Why a callback (or the stall check) aborted the transfer; it explains curl's generic CURLE_WRITE_ERROR.
     var abortReason: FetchError.Reason?
     var isPaused = false
     var state: TransferState = .queued
     let started = ContinuousClock.now
     var rate = RateMeter()
+    var stall: StallMeter
 
-    init(id: TransferID, request: Request, pipe: BodyPipe, handle: EasyHandle, maxBytes: Int64) {
+    init(id: TransferID, request: Request, plan: AttemptPlan, pipe: BodyPipe, handle: EasyHandle, maxBytes: Int64) {
         self.id = id
         self.request = request
+        self.plan = plan
         self.pipe = pipe
         self.handle = handle
         self.maxBytes = maxBytes
+        stall = StallMeter(since: .now)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
@@ -44,16 +54,27 @@ final class Transfer {
 
     var errorText: String { String(cString: errorBuffer) }
 
+    /// The whole file's length as the server announced it: Content-Range's total after a 206, else
+    /// Content-Length.
+    var expectedTotal: Int64? {
+        if bodyOffset > 0 { return headers.contentRange?.total }
+        return handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
     /// The write callback's work: check the status once, enforce the size cap, hand bytes to the consumer.
     func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
-        if received == 0, status == 0 {
-            status = handle.long(CURLINFO_RESPONSE_CODE) ?? 0
+        if !began {
+            status = handle.long(CURLINFO_RESPONSE_CODE) ?? status
+            if status >= 400 {
+                abortReason = .http(status: status, reason: statusText)
+                return 0
+            }
+            if let problem = beginBody() {
+                abortReason = problem
+                return 0
+            }
         }
-        if status >= 400 {
-            abortReason = .http(status: status, reason: statusText)
-            return 0
-        }
-        if received + Int64(bytes.count) > maxBytes {
+        if bodyOffset + received + Int64(bytes.count) > maxBytes {
             abortReason = .tooLarge(limit: maxBytes)
             return 0
         }
@@ -72,15 +93,105 @@ final class Transfer {
         }
     }
 
-    /// The header callback's work: remember the status line's reason phrase, for "HTTP 404 Not Found".
+    /// Tells the consumer where this body starts: a 206 to our range request continues at `plan.offset`; any other
+    /// success starts the file over (RFC 9110's If-Range: a changed file comes back whole, with 200).
+    /// - SeeAlso: <https://www.rfc-editor.org/rfc/rfc9110#field.if-range>
+    func beginBody() -> FetchError.Reason? {
+        guard !began else { return nil }
+        if plan.offset > 0, status == 206 {
+            guard let range = headers.contentRange, range.start == plan.offset else {
+                return .badResponse("asked for bytes from \(plan.offset), got \(headers.contentRangeText ?? "no Content-Range")")
+            }
+            bodyOffset = plan.offset
+        }
+        began = true
+        pipe.begin(offset: bodyOffset)
+        return nil
+    }
+
+    /// The header callback's work: the status line's reason phrase (for "HTTP 404 Not Found") and the headers that
+    /// retries and resuming need. A new status line (after a redirect or a 100) forgets the previous headers.
     func header(_ line: UnsafeRawBufferPointer) {
-        guard line.starts(with: "HTTP/".utf8) else { return }
         let text = String(decoding: line, as: UTF8.self).trimmingWhitespace()
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        guard parts.count >= 2, let code = Int(parts[1]) else { return }
-        status = code
-        statusText = parts.count == 3 ? String(parts[2]) : ""
-        state = .receiving
+        if text.hasPrefix("HTTP/") {
+            let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+            guard parts.count >= 2, let code = Int(parts[1]) else { return }
+            status = code
+            statusText = parts.count == 3 ? String(parts[2]) : ""
+            headers = ResponseHeaders()
+            state = .receiving
+            return
+        }
+        headers.record(text)
+    }
+}
+
+/// The response headers the engine acts on.
+struct ResponseHeaders {
+    var acceptsByteRanges = false
+    var etag: String?
+    var lastModified: String?
+    var contentRangeText: String?
+    var retryAfter: String?
+
+    /// A strong validator for `If-Range`, when the server offered ranges: weak ETags (`W/`) may not be used there.
+    var resumePoint: ResumePoint? {
+        guard acceptsByteRanges else { return nil }
+        if let etag, !etag.hasPrefix("W/") { return ResumePoint(validator: etag) }
+        return lastModified.map { ResumePoint(validator: $0) }
+    }
+
+    /// `Content-Range: bytes START-END/TOTAL` (TOTAL may be `*`).
+    var contentRange: (start: Int64, total: Int64?)? {
+        guard let text = contentRangeText, text.lowercased().hasPrefix("bytes ") else { return nil }
+        let spec = text.dropFirst(6)
+        guard let dash = spec.firstIndex(of: "-"), let start = Int64(spec[..<dash]) else { return nil }
+        let total = spec.split(separator: "/").last.flatMap { Int64($0) }
+        return (start, total)
+    }
+
+    mutating func record(_ line: String) {
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingPrefix(" ").description.trimmingWhitespace()
+        switch name {
+        case "accept-ranges": acceptsByteRanges = value.lowercased() == "bytes"
+        case "etag": etag = value
+        case "last-modified": lastModified = value
+        case "content-range": contentRangeText = value
+        case "retry-after": retryAfter = value
+        default: break
+        }
+    }
+}
+
+/// Decides when a transfer has stalled: fewer than `bytes` received over `timeout` of *unpaused* time.
+///
+/// The window restarts whenever `bytes` more have arrived, so a complete stall is caught `timeout` after the last
+/// good stretch. Time while our backpressure holds the transfer paused is not counted: a slow consumer is not a
+/// slow server. This is why the loop checks stalls itself instead of CURLOPT_LOW_SPEED_TIME, whose window also
+/// averages over paused stretches once the transfer runs again.
+/// - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_LOW_SPEED_TIME.html>
+struct StallMeter {
+    private var mark: Int64 = 0
+    private var active: Duration = .zero
+    private var lastCheck: ContinuousClock.Instant
+
+    init(since start: ContinuousClock.Instant) { lastCheck = start }
+
+    mutating func isStalled(received: Int64, paused: Bool, now: ContinuousClock.Instant, bytes: Int64, timeout: Duration)
+        -> Bool
+    {
+        let elapsed = now - lastCheck
+        lastCheck = now
+        if paused { return false }
+        if received - mark >= max(1, bytes) {
+            mark = received
+            active = .zero
+            return false
+        }
+        active += elapsed
+        return active >= timeout
     }
 }
 

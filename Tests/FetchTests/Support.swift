@@ -1,0 +1,36 @@
+import Fetch
+import GalleryTestSupport
+import Testing
+
+/// Every suite of this target runs one test at a time: several pin timings, and the descriptor-leak test counts
+/// the whole process's descriptors.
+@Suite(.serialized) enum FetchEngine {}
+
+extension FetchConfiguration {
+    /// Timeouts and backoffs shrunk so fault tests take fractions of a second.
+    static func fast(retries: Int = 3) -> FetchConfiguration {
+        var configuration = FetchConfiguration()
+        configuration.retries = retries
+        configuration.retryBackoff = .milliseconds(20)
+        configuration.maxRetryBackoff = .milliseconds(200)
+        configuration.connectTimeout = .seconds(2)
+        configuration.stallTimeout = .milliseconds(300)
+        return configuration
+    }
+}
+
+/// Deterministic bytes that start like a JPEG, so magic-byte checks pass.
+func imageLikeBody(_ count: Int) -> [UInt8] {
+    var state: UInt32 = 2_463_534_242
+    return [0xFF, 0xD8, 0xFF, 0xE0]
+        + (4..<count).map { _ in
+            state ^= state << 13
+            state ^= state >> 17
+            state ^= state << 5
+            return UInt8(truncatingIfNeeded: state)
+        }
+}
+
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
