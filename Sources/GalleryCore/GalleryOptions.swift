@@ -1,7 +1,7 @@
 public import Decode
 public import Fetch
 public import Render
-import Selection
+public import Selection
 
 /// Everything the command line decides, as one value handed to the pipeline.
 public struct GalleryOptions: Sendable {
@@ -16,16 +16,32 @@ public struct GalleryOptions: Sendable {
 
     public var count = 10
     public var minBytes: Int64 = 0
+    /// Input order, `--shuffle` or `--near`.
+    public var order = SelectionRules.Order.input
+    /// For `--shuffle` and `--near`; `--seed`, or a random one.
+    public var seed: UInt64 = 0
     public var render = RenderMode.auto
     /// nil: choose from COLORTERM and TERM.
     public var colors: ColorMode? = nil
     /// Fetch a spare candidate when an image fails, so the gallery still fills `count` slots.
     public var replaceFailures = true
+    /// A malformed list line is an error (exit 2) instead of a warning.
+    public var strict = false
     public var baseURL = URLList.defaultBaseURL
     public var fetch = FetchConfiguration()
     public var decodeLimits = DecodeLimits.default
 
     public init() {}
+
+    /// Sets the order from `--shuffle` and `--near` (at most one is set; `validate()` sees to that).
+    public mutating func order(shuffle: Bool, near: Bool) {
+        order = shuffle ? .shuffle : near ? .near : .input
+    }
+
+    /// What the selection stage needs of these options.
+    public var selectionRules: SelectionRules {
+        SelectionRules(count: count, minBytes: minBytes, order: order, seed: seed)
+    }
 }
 
 /// How the run ended, as the process exit status.

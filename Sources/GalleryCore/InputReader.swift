@@ -4,6 +4,18 @@ import Dispatch
 import Glibc
 #endif
 
+/// One URL list as read: its bytes and where they came from.
+public struct ListInput: Sendable {
+    /// The file name for messages (`list.txt: line 7: …`); nil for standard input.
+    public var source: String?
+    public var bytes: [UInt8]
+
+    public init(source: String?, bytes: [UInt8]) {
+        self.source = source
+        self.bytes = bytes
+    }
+}
+
 /// Reads URL lists without blocking the cooperative pool: each read runs on a Dispatch thread.
 public enum InputReader {
     /// A list too large to be a URL list is refused rather than read into memory without bound.
@@ -14,12 +26,13 @@ public enum InputReader {
     }
 
     /// All bytes of `path` (`-` is stdin).
-    public static func read(_ path: String) async throws -> [UInt8] {
-        try await withCheckedThrowingContinuation { continuation in
+    public static func read(_ path: String) async throws -> ListInput {
+        let bytes = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try readSynchronously(path) })
             }
         }
+        return ListInput(source: path == "-" ? nil : path, bytes: bytes)
     }
 
     private static func readSynchronously(_ path: String) throws -> [UInt8] {

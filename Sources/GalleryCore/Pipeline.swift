@@ -21,12 +21,30 @@ public struct Pipeline: Sendable {
 
     /// Runs the whole gallery over a URL list. Cancelling the calling task (Ctrl-C) stops every download, restores
     /// the terminal and still prints the lines of the images shown so far.
-    public func run(list: [UInt8], fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
-        let parsed = URLList(parsing: list, baseURL: options.baseURL)
-        for bad in parsed.malformed { warn("gallery: skipped \(bad)") }
-        let selection = Selection(from: parsed.candidates, count: options.count, minBytes: options.minBytes)
+    public func run(lists: [ListInput], fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
+        // Every message is on its way before the status is returned and the process exits.
+        defer {
+            out.drain()
+            err.drain()
+        }
+        var parsed = URLList(baseURL: options.baseURL)
+        for list in lists { parsed.add(list.bytes, source: list.source) }
+        for bad in parsed.malformed {
+            warn("gallery: \(Sanitizer.clean(bad.description))" + (options.strict ? "" : " (skipped)"))
+        }
+        if options.strict && !parsed.malformed.isEmpty { return .failure }
+        let prober = SizeProber(
+            fetcher: fetcher, concurrency: options.fetch.maxInFlight, rules: options.selectionRules,
+            onFailure: { candidate, reason in
+                warn("gallery: \(Sanitizer.clean(candidate.url)): size unknown (\(Sanitizer.clean(reason)))")
+            })
+        let selection = await Selection.choose(
+            from: parsed.candidates, rules: options.selectionRules, probe: prober.fill)
         guard !selection.chosen.isEmpty else {
-            warn("gallery: no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes")
+            warn(
+                options.minBytes > 0
+                    ? "gallery: no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
+                    : "gallery: no image in the list")
             return .failure
         }
         if selection.chosen.count < options.count {

@@ -25,9 +25,21 @@ public struct Candidate: Sendable, Hashable {
 
 /// A line that could not be used, with the reason, for a one-line warning naming it.
 public struct MalformedLine: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The list file the line came from; nil for standard input (or a single unnamed list).
+    public var source: String?
     public var line: Int
     public var reason: String
-    public var description: String { "line \(line): \(reason)" }
+
+    public init(source: String? = nil, line: Int, reason: String) {
+        self.source = source
+        self.line = line
+        self.reason = reason
+    }
+
+    /// `line 7: …`, or `list.txt: line 7: …` when the line came from a named file.
+    public var description: String {
+        (source.map { "\($0): " } ?? "") + "line \(line): \(reason)"
+    }
 }
 
 /// Parses a URL list: one `URL`, `BYTES URL` or `URL BYTES` per line.
@@ -35,6 +47,9 @@ public struct MalformedLine: Error, Sendable, Hashable, CustomStringConvertible 
 /// Blank lines and `#` comments are skipped; CRLF endings, a UTF-8 byte-order mark and `_` in sizes are accepted.
 /// A relative path (the talk's index has `e/e9/Name.jpg`) is joined to `baseURL`. Bytes that are not UTF-8 are
 /// replaced, never trusted.
+///
+/// Several lists (`gallery a.txt b.txt`) are parsed one by one with `add(_:source:)`, so line numbers in messages
+/// are each file's own and a file without a final newline cannot glue its last line to the next file's first.
 public struct URLList: Sendable {
     public static let defaultBaseURL = "https://upload.wikimedia.org/wikipedia/commons/"
     /// Lines longer than this are refused: no URL we would fetch is that long.
@@ -44,9 +59,23 @@ public struct URLList: Sendable {
     public var malformed: [MalformedLine] = []
     /// Lines naming a URL already listed above; fetched once.
     public var duplicates = 0
+    public let baseURL: String
+    private var seen = Set<String>()
 
+    /// An empty list; `add(_:source:)` fills it.
+    public init(baseURL: String = Self.defaultBaseURL) {
+        self.baseURL = baseURL
+    }
+
+    /// One list, parsed.
     public init(parsing bytes: [UInt8], baseURL: String = Self.defaultBaseURL) {
-        var seen = Set<String>()
+        self.init(baseURL: baseURL)
+        add(bytes)
+    }
+
+    /// Parses one more list; a URL already seen in an earlier one counts as a duplicate.
+    /// - Parameter source: the file's name for messages, nil for standard input.
+    public mutating func add(_ bytes: [UInt8], source: String? = nil) {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         for (index, rawLine) in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -54,12 +83,15 @@ public struct URLList: Sendable {
         {
             let number = index + 1
             guard rawLine.count <= Self.maxLineBytes else {
-                malformed.append(MalformedLine(line: number, reason: "longer than \(Self.maxLineBytes) bytes"))
+                malformed.append(
+                    MalformedLine(source: source, line: number, reason: "longer than \(Self.maxLineBytes) bytes"))
                 continue
             }
             switch Self.parse(line: String(decoding: rawLine, as: UTF8.self), number: number, baseURL: baseURL) {
             case .none: continue
-            case .some(.failure(let bad)): malformed.append(bad)
+            case .some(.failure(var bad)):
+                bad.source = source
+                malformed.append(bad)
             case .some(.success(let candidate)):
                 if seen.insert(candidate.url).inserted {
                     candidates.append(candidate)

@@ -28,6 +28,19 @@ struct Gallery: AsyncParsableCommand {
     @Option(help: "Skip images smaller than this many bytes (as given in the list).")
     var minBytes: Int64 = 0
 
+    @Flag(help: "Pick at random among all eligible images instead of the first ones in the list.")
+    var shuffle = false
+
+    @Flag(
+        help: """
+            Pick at random among the 4×count eligible images whose sizes are closest to --min-bytes, like the \
+            talk's sample.
+            """)
+    var near = false
+
+    @Option(help: "Seed the random choice of --shuffle or --near, so the same list gives the same images.")
+    var seed: UInt64?
+
     @Option(help: "Draw the gallery: 'auto' when a terminal is attached, 'blocks' for half-block cells, or 'none'.")
     var render: GalleryOptions.RenderMode = .auto
 
@@ -67,9 +80,16 @@ struct Gallery: AsyncParsableCommand {
     @Flag(help: "Do not fetch a spare image from the list when one fails.")
     var noReplace = false
 
+    @Flag(help: "Treat a malformed list line as an error (exit status 2) instead of skipping it with a warning.")
+    var strict = false
+
     func validate() throws {
         guard count >= 1 else { throw ValidationError("'--count' must be at least 1") }
         guard minBytes >= 0 else { throw ValidationError("'--min-bytes' must not be negative") }
+        if shuffle && near { throw ValidationError("'--shuffle' and '--near' cannot be used together") }
+        if seed != nil && !shuffle && !near {
+            throw ValidationError("'--seed' only applies to '--shuffle' or '--near'")
+        }
         if let concurrency, concurrency < 1 { throw ValidationError("'--concurrency' must be at least 1") }
         if let maxPerHost, maxPerHost < 1 { throw ValidationError("'--max-per-host' must be at least 1") }
         guard connectTimeout > 0, stallTimeout > 0 else { throw ValidationError("timeouts must be positive") }
@@ -81,9 +101,12 @@ struct Gallery: AsyncParsableCommand {
         var options = GalleryOptions()
         options.count = count
         options.minBytes = minBytes
+        options.order(shuffle: shuffle, near: near)
+        options.seed = seed ?? UInt64.random(in: 0...UInt64.max)
         options.render = render
         options.colors = colors
         options.replaceFailures = !noReplace
+        options.strict = strict
         options.baseURL = baseURL
         options.fetch.maxInFlight = concurrency ?? min(count, FetchConfiguration.hardMaxInFlight)
         options.fetch.maxPerHost = maxPerHost ?? FetchConfiguration.hardMaxInFlight
@@ -96,9 +119,9 @@ struct Gallery: AsyncParsableCommand {
         options.fetch.insecure = insecure
         if insecure { Terminal.standardError.write(Array("gallery: warning: TLS verification is off\n".utf8)) }
 
-        var list: [UInt8] = []
+        var inputs: [ListInput] = []
         do {
-            for path in lists.isEmpty ? ["-"] : lists { list += try await InputReader.read(path) }
+            for path in lists.isEmpty ? ["-"] : lists { inputs.append(try await InputReader.read(path)) }
         } catch {
             Terminal.standardError.write(Array("gallery: \(error)\n".utf8))
             Terminal.standardError.drain()
@@ -115,7 +138,7 @@ struct Gallery: AsyncParsableCommand {
         }
         let view = LiveView.make(for: options)
         let pipeline = Pipeline(options: options)
-        let run = Task { await pipeline.run(list: list, fetcher: fetcher, view: view) }
+        let run = Task { await pipeline.run(lists: inputs, fetcher: fetcher, view: view) }
         let signals = SignalWatcher(
             onInterrupt: { _ in run.cancel() },
             onResize: { Task { await view?.relayout() } })

@@ -72,17 +72,6 @@ struct URLListTests {
         #expect(Candidate.name(of: url) == "USS_Akron_%28ZRS-4%29_in_flight.jpg")
     }
 
-    @Test func selectsTheFirstEligibleInInputOrder() {
-        let candidates = [
-            Candidate(line: 1, url: "u1", size: 10), Candidate(line: 2, url: "u2", size: 20),
-            Candidate(line: 3, url: "u3", size: nil), Candidate(line: 4, url: "u4", size: 30),
-            Candidate(line: 5, url: "u5", size: 40),
-        ]
-        let selection = Selection(from: candidates, count: 2, minBytes: 15)
-        #expect(selection.chosen.map(\.url) == ["u2", "u3"])
-        #expect(selection.spares.map(\.url) == ["u4", "u5"])
-    }
-
     @Test func readsTheTalksWholeIndex() throws {
         let text = try String(contentsOfFile: Self.seedIndexPath, encoding: .utf8)
         let list = parse(text)
@@ -96,4 +85,33 @@ struct URLListTests {
         for _ in 0..<3 { url = String(url[..<url.lastIndex(of: "/")!]) }
         return url + "/Fixtures/jpeg-by-size.txt"
     }()
+}
+
+struct SeveralListsTests {
+    @Test func lineNumbersAreEachFilesOwnAndNameTheFile() {
+        var list = URLList(baseURL: "http://h/")
+        list.add(Array("http://h/a.jpg\nftp://h/b.jpg".utf8), source: "one.txt")
+        list.add(Array("http://h/c.jpg\nnot a url at all\n".utf8), source: nil)
+        #expect(list.candidates.map(\.url) == ["http://h/a.jpg", "http://h/c.jpg"])
+        #expect(list.malformed.map(\.description) == [
+            "one.txt: line 2: scheme 'ftp:' is not allowed (only http and https)",
+            "line 2: expected `URL`, `BYTES URL` or `URL BYTES`, got 5 fields",
+        ])
+    }
+
+    @Test func aFileWithoutAFinalNewlineDoesNotGlueOntoTheNext() {
+        var list = URLList(baseURL: "http://h/")
+        list.add(Array("http://h/a.jpg".utf8), source: "one.txt")
+        list.add(Array("http://h/b.jpg\n".utf8), source: "two.txt")
+        #expect(list.candidates.map(\.url) == ["http://h/a.jpg", "http://h/b.jpg"])
+        #expect(list.malformed.isEmpty)
+    }
+
+    @Test func aURLInTwoFilesIsFetchedOnce() {
+        var list = URLList(baseURL: "http://h/")
+        list.add(Array("http://h/a.jpg\n".utf8), source: "one.txt")
+        list.add(Array("5 http://h/a.jpg\n".utf8), source: "two.txt")
+        #expect(list.candidates.count == 1)
+        #expect(list.duplicates == 1)
+    }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import GalleryTestSupport
+import Testing
+
+/// Selection against a real server: which lines are probed with HEAD, how many, and what gets shown.
+@Suite(.serialized)
+struct SelectionEndToEndTests {
+    /// Requests of one method in nginx's access log.
+    static func requests(_ method: String, in server: JPEGServer) -> [String] {
+        server.nginx.accessLog().split(separator: "\n").filter { $0.contains("\"\(method) ") }.map(String.init)
+    }
+
+    @Test func sizedLinesAreNotProbedWhenTheyFillTheCount() async throws {
+        let names = (1...6).map { "s\($0).jpg" }
+        let server = try JPEGServer(names: names)
+        defer { server.stop() }
+        let size = server.jpeg.count
+        let list = "\(server.url("s1.jpg"))\n" + names.dropFirst().map { "\(size) \(server.url($0))" }.joined(separator: "\n")
+        let child = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "3", "--min-bytes", "1000"], stdin: list)
+        #expect(child.wait() == 0, "stderr: \(child.errorText)")
+        #expect(Self.requests("HEAD", in: server).isEmpty)
+        #expect(child.lines.dropLast().compactMap { $0.text.split(separator: " ").last.map(String.init) }
+            .sorted() == ["s2.jpg", "s3.jpg", "s4.jpg"])
+    }
+
+    @Test func linesWithoutASizeAreProbedOnlyAsFarAsNeeded() async throws {
+        // Two sized lines, then sizeless ones: one missing (404), then enough good ones.
+        let names = (1...10).map { "u\($0).jpg" }
+        let server = try JPEGServer(names: names)
+        defer { server.stop() }
+        let size = server.jpeg.count
+        let list = ["\(size) \(server.url("u1.jpg"))", "\(size) \(server.url("u2.jpg"))", server.url("gone.jpg")]
+            + names.dropFirst(2).map { server.url($0) }
+        let child = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "4", "--min-bytes", "1000", "--concurrency", "1"],
+            stdin: list.joined(separator: "\n"))
+        #expect(child.wait() == 0, "stderr: \(child.errorText)")
+        // Need 2 more: gone.jpg (404, ineligible), u3, u4 — three HEADs, no more.
+        let heads = Self.requests("HEAD", in: server)
+        #expect(heads.count == 3, "\(heads)")
+        #expect(child.errorText.contains("gone.jpg: size unknown (HTTP 404 Not Found)"))
+        #expect(Set(Self.requests("GET", in: server).compactMap { $0.split(separator: " ").dropFirst(6).first })
+            == ["/u1.jpg", "/u2.jpg", "/u3.jpg", "/u4.jpg"])
+    }
+
+    @Test func shuffleOverSizelessLinesProbesAtMostFourTimesCount() async throws {
+        // Every line is sizeless and too small: the sample is probed and no more.
+        let names = (1...30).map { "t\($0).jpg" }
+        let server = try JPEGServer(names: names)
+        defer { server.stop() }
+        let child = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "2", "--min-bytes", "100000000", "--shuffle", "--seed", "3"],
+            stdin: names.map { server.url($0) }.joined(separator: "\n"))
+        #expect(child.wait() == 2)
+        #expect(Self.requests("HEAD", in: server).count == 8)
+        #expect(Self.requests("GET", in: server).isEmpty)
+        #expect(child.errorText.contains("no image in the list is at least 100_000_000 bytes"))
+    }
+
+    @Test func theSameSeedShowsTheSameImages() async throws {
+        let names = (1...20).map { "r\($0).jpg" }
+        let server = try JPEGServer(names: names)
+        defer { server.stop() }
+        let list = names.map { "\(server.jpeg.count) \(server.url($0))" }.joined(separator: "\n")
+        func shown(seed: Int) throws -> Set<String> {
+            let child = try ChildProcess(
+                [ChildProcess.galleryExecutable, "--count", "4", "--shuffle", "--seed", String(seed)], stdin: list)
+            #expect(child.wait() == 0, "stderr: \(child.errorText)")
+            return Set(child.lines.dropLast().compactMap { $0.text.split(separator: " ").last.map(String.init) })
+        }
+        let first = try shown(seed: 11)
+        #expect(first.count == 4)
+        #expect(try shown(seed: 11) == first)
+    }
+
+    @Test func aFailedImageIsReplacedByASpareAndStillCounts() async throws {
+        let server = try JPEGServer(names: ["a.jpg", "spare.jpg"])
+        defer { server.stop() }
+        let list = ["a.jpg", "missing.jpg", "spare.jpg"].map(server.url).joined(separator: "\n")
+        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "2"], stdin: list)
+        #expect(child.wait() == 1, "a failure is reported in the status even when a spare filled its slot")
+        let names = child.lines.dropLast().compactMap { $0.text.split(separator: " ").last.map(String.init) }
+        #expect(Set(names) == ["a.jpg", "spare.jpg"])
+        #expect(child.lines.map { String($0.text.prefix(4)) }.dropLast() == ["( 1)", "( 2)"])
+        #expect(child.errorText.contains("missing.jpg: HTTP 404 Not Found"))
+    }
+
+    @Test func noReplaceLeavesTheSlotEmpty() async throws {
+        let server = try JPEGServer(names: ["a.jpg", "spare.jpg"])
+        defer { server.stop() }
+        let list = ["a.jpg", "missing.jpg", "spare.jpg"].map(server.url).joined(separator: "\n")
+        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "2", "--no-replace"], stdin: list)
+        #expect(child.wait() == 1)
+        #expect(child.lines.count == 2)
+        #expect(!server.nginx.accessLog().contains("spare.jpg"))
+    }
+}
