@@ -50,6 +50,32 @@ public enum Escape: Sendable, Hashable {
     /// SGR 49.
     case defaultBackground
 
+    // Pixel protocols and terminal queries (issue 8).
+
+    /// A kitty graphics command, `ESC _ G keys ; payload ESC \` (APC); no `;` when the payload is empty.
+    /// - SeeAlso: <https://sw.kovidgoyal.net/kitty/graphics-protocol/>
+    case kittyGraphics(keys: String, payload: [UInt8])
+    /// DCS that starts sixel data, `ESC P 0 ; 1 ; 0 q`: P2 = 1 leaves pixels whose bits are 0 as they were,
+    /// so the rows a last six-pixel band adds below the image stay untouched.
+    /// - SeeAlso: <https://vt100.net/docs/vt3xx-gp/chapter14.html>
+    case sixelBegin
+    /// ST, `ESC \`: ends a DCS (sixel) or APC (kitty) string.
+    case stringTerminator
+    /// iTerm2's inline image, `ESC ] 1337 ; File= arguments : payload BEL`; the payload is Base64.
+    /// - SeeAlso: <https://iterm2.com/documentation-images.html>
+    case iTermFile(arguments: String, payload: [UInt8])
+    /// DA1, `CSI c`: every VT100-compatible terminal answers, so it ends a batch of queries.
+    case primaryDeviceAttributes
+    /// XTWINOPS 16, `CSI 16 t`: reports the cell size in pixels as `CSI 6 ; height ; width t`.
+    case cellSizeQuery
+    /// XTWINOPS 14, `CSI 14 t`: reports the text area in pixels as `CSI 4 ; height ; width t`.
+    case textAreaPixelsQuery
+    /// XTSMGRAPHICS, `CSI ? 1 ; 1 ; 0 S`: asks for the number of sixel colour registers.
+    case colorRegistersQuery
+    /// tmux's passthrough, `ESC P tmux ; … ESC \`, with every ESC of `wrapped` doubled; tmux forwards it to
+    /// the outer terminal only when its `allow-passthrough` option is on.
+    case tmuxPassthrough([UInt8])
+
     /// The sequence's bytes, for callers that want a value; hot paths use `[UInt8].append(_:)` instead.
     public var bytes: [UInt8] {
         var out: [UInt8] = []
@@ -99,6 +125,38 @@ extension [UInt8] {
             append(UInt8(ascii: ";"))
             appendSGRParameters(background, layer: .background)
             append(UInt8(ascii: "m"))
+        case .kittyGraphics(let keys, let payload):
+            append(contentsOf: [0x1b, UInt8(ascii: "_"), UInt8(ascii: "G")])
+            append(contentsOf: keys.utf8)
+            if !payload.isEmpty {
+                append(UInt8(ascii: ";"))
+                append(contentsOf: payload)
+            }
+            append(.stringTerminator)
+        case .sixelBegin:
+            append(0x1b)
+            append(contentsOf: "P0;1;0q".utf8)
+        case .stringTerminator:
+            append(contentsOf: [0x1b, UInt8(ascii: "\\")])
+        case .iTermFile(let arguments, let payload):
+            append(0x1b)
+            append(contentsOf: "]1337;File=".utf8)
+            append(contentsOf: arguments.utf8)
+            append(UInt8(ascii: ":"))
+            append(contentsOf: payload)
+            append(0x07)
+        case .primaryDeviceAttributes: appendCSI(literal: "c")
+        case .cellSizeQuery: appendCSI(literal: "16t")
+        case .textAreaPixelsQuery: appendCSI(literal: "14t")
+        case .colorRegistersQuery: appendCSI(literal: "?1;1;0S")
+        case .tmuxPassthrough(let wrapped):
+            append(0x1b)
+            append(contentsOf: "Ptmux;".utf8)
+            for byte in wrapped {
+                if byte == 0x1b { append(0x1b) }
+                append(byte)
+            }
+            append(.stringTerminator)
         }
     }
 

@@ -3,6 +3,8 @@ import Imaging
 /// Byte building for the grid: placeholders, thumbnails with captions, and the end-of-run dash.
 extension GalleryScreen {
     func appendGrid(to frame: inout [UInt8]) {
+        // Images that outlive their cells (kitty) would stay where the scrolled-away rows were.
+        frame.append(contentsOf: encoder.eraseAll(slotCount: sheet.slots.count))
         frame.append(.resetAttributes)
         for row in 0..<layout.gridHeight {
             frame.append(.cursorPosition(CellPosition(row: row, column: 0)))
@@ -26,17 +28,19 @@ extension GalleryScreen {
         let width = captionRect.size.columns
         switch sheet.slots[slot] {
         case .placeholder:
+            frame.append(contentsOf: encoder.erase(slot: slot))
             appendPlaceholder(number: slot + 1, in: thumbnail, to: &frame)
             appendText(
                 DisplayWidth.padded(Self.slotLabel(slot + 1), toWidth: width), at: captionRect.origin, style: .dim,
                 to: &frame)
             appendText(String(repeating: " ", count: width), at: captionRow(captionRect, 1), style: .normal, to: &frame)
         case .image(let pixels, let caption):
-            appendImage(pixels, in: thumbnail, to: &frame)
+            appendImage(pixels, in: thumbnail, slot: slot, to: &frame)
             let lines = caption.lines(width: width)
             appendText(lines.title, at: captionRect.origin, style: .bold, to: &frame)
             appendText(lines.name, at: captionRow(captionRect, 1), style: .normal, to: &frame)
         case .empty:
+            frame.append(contentsOf: encoder.erase(slot: slot))
             appendBlank(thumbnail, except: nil, to: &frame)
             let middle = CellPosition(
                 row: thumbnail.origin.row + thumbnail.size.rows / 2,
@@ -60,7 +64,7 @@ extension GalleryScreen {
 
     /// The image fitted to the slot, sitting on the caption, with the cells around it cleared so no trace
     /// of the placeholder remains.
-    private func appendImage(_ pixels: Pixels, in rect: CellRect, to frame: inout [UInt8]) {
+    private func appendImage(_ pixels: Pixels, in rect: CellRect, slot: Int, to frame: inout [UInt8]) {
         let box = encoder.pixelBox(for: rect.size)
         var fitted = pixels
         if pixels.width > box.width || pixels.height > box.height {
@@ -69,12 +73,13 @@ extension GalleryScreen {
         let footprint = encoder.footprint(of: PixelSize(width: fitted.width, height: fitted.height))
         guard footprint.columns <= rect.size.columns, footprint.rows <= rect.size.rows else {
             // A resize that did not honour the box: drawing it would spill into the neighbours.
+            frame.append(contentsOf: encoder.erase(slot: slot))
             appendBlank(rect, except: nil, to: &frame)
             return
         }
         let origin = ThumbnailFit.origin(centering: footprint, in: rect)
         appendBlank(rect, except: CellRect(origin: origin, size: footprint), to: &frame)
-        frame.append(contentsOf: encoder.encode(fitted, at: origin))
+        frame.append(contentsOf: encoder.encode(fitted, at: origin, slot: slot))
     }
 
     /// Spaces over `rect`, skipping `hole` (where the image goes, so it is not drawn twice).

@@ -128,7 +128,7 @@ public struct GalleryScreen: Sendable {
         layout = layout.resized(to: terminal)
         let newest = sheet.slots.lastIndex { $0 != .placeholder } ?? 0
         firstVisibleSlotRow = layout.firstVisibleSlotRow(showingSlot: newest)
-        var frame: [UInt8] = []
+        var frame: [UInt8] = encoder.eraseAll(slotCount: sheet.slots.count)
         frame.append(.resetAttributes)
         frame.append(.cursorPosition(CellPosition(row: 0, column: 0)))
         frame.append(.eraseScreen)
