@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Asks the terminal what it can draw: the impure half of `--render auto`, around `GraphicsDetection`.
+///
+/// Standard input carries the URL list, so the questions and answers go through the controlling terminal
+/// (`/dev/tty`). For the length of the exchange the terminal is in raw mode (no echo, no line editing, no
+/// signal keys), and the saved settings are put back on every path out. A Ctrl-C typed meanwhile arrives as
+/// a 0x03 byte; it ends the wait, and `SIGINT` is raised once the terminal is restored.
+public enum TerminalProbe {
+    /// The default wait for answers: long enough for a local terminal (a few ms) or a nearby ssh host,
+    /// short enough not to be noticed when a terminal stays silent.
+    public static let defaultBudget = Duration.milliseconds(200)
+
+    /// The whole detection: the environment's verdict, then, when it leaves a question and `ttyPath` is a
+    /// terminal, the terminal's answers and the kernel's pixel fields.
+    public static func detect(
+        environment: [String: String], budget: Duration = defaultBudget, ttyPath: String = "/dev/tty"
+    ) -> GraphicsSupport {
+        if case .blocks = GraphicsDetection.environmentHint(environment) {
+            return GraphicsDetection.decide(environment: environment, replies: nil)
+        }
+        let fd = open(ttyPath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else {
+            return GraphicsDetection.decide(environment: environment, replies: nil)
+        }
+        defer { close(fd) }
+        return detect(environment: environment, fileDescriptor: fd, budget: budget)
+    }
+
+    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests).
+    public static func detect(environment: [String: String], fileDescriptor fd: Int32, budget: Duration)
+        -> GraphicsSupport
+    {
+        let replies = isatty(fd) == 1 ? query(fileDescriptor: fd, budget: budget) : nil
+        return GraphicsDetection.decide(
+            environment: environment, replies: replies, kernelCellPixels: kernelCellPixels(of: fd),
+            terminal: Terminal.windowSize(of: fd))
+    }
+
+    /// Writes `GraphicsDetection.queries` and collects answers until DA1's reply arrives or `budget` runs
+    /// out. Nil when `fd` is not a terminal whose mode can be read (`tcgetattr(3)`) and set.
+    public static func query(fileDescriptor fd: Int32, budget: Duration) -> TerminalReplies? {
+        var saved = termios()
+        guard tcgetattr(fd, &saved) == 0 else { return nil }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+        raw.c_iflag &= ~tcflag_t(IXON | ICRNL)
+        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+            cc[Int(VMIN)] = 0
+            cc[Int(VTIME)] = 0
+        }
+        guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
+        let (replies, interrupted) = exchange(fd, budget: budget)
+        // Put the terminal back before anything else can happen; TCSANOW keeps keys typed since then.
+        _ = tcsetattr(fd, TCSANOW, &saved)
+        if interrupted {
+            raise(SIGINT)
+        }
+        return replies
+    }
+
+    /// The raw-mode part: one write, then poll and read until done. Returns whether Ctrl-C was typed.
+    static func exchange(_ fd: Int32, budget: Duration) -> (TerminalReplies, interrupted: Bool) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + budget
+        guard Terminal.writeAll(GraphicsDetection.queries, to: fd) == nil else { return (TerminalReplies(), false) }
+        var received: [UInt8] = []
+        var replies = TerminalReplies()
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        while replies.deviceAttributes == nil {
+            let left = deadline - clock.now
+            guard left > .zero else { break }
+            let milliseconds = Int32(
+                clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&waiter, 1, milliseconds)
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else { continue }
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard count > 0 else { break }
+            received.append(contentsOf: buffer[0..<count])
+            if buffer[0..<count].contains(0x03) {
+                return (TerminalReplies(parsing: received), true)
+            }
+            replies = TerminalReplies(parsing: received)
+        }
+        return (replies, false)
+    }
+
+    /// The cell size from the kernel's `ws_xpixel`/`ws_ypixel` (`ioctl(fd, TIOCGWINSZ, &ws)`), which many
+    /// terminals fill in and many leave at 0; nil then.
+    public static func kernelCellPixels(of fd: Int32) -> CellPixels? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0,
+            size.ws_xpixel >= size.ws_col, size.ws_ypixel >= size.ws_row
+        else { return nil }
+        return CellPixels(width: Int(size.ws_xpixel / size.ws_col), height: Int(size.ws_ypixel / size.ws_row))
+    }
+}

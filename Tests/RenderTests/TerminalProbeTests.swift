@@ -1,0 +1,135 @@
+import Dispatch
+import Glibc
+import Render
+import Synchronization
+import Testing
+
+/// A pseudo-terminal whose master side plays a terminal: it reads our queries and, once DA1 (`CSI c`)
+/// arrives, answers with `reply` (in pieces, to exercise reassembly), or says nothing at all.
+final class FakeTerminal: Sendable {
+    let master: Int32
+    let slave: Int32
+    private let heard = Mutex<[UInt8]>([])
+    private let done = DispatchSemaphore(value: 0)
+
+    init(reply: [UInt8]?, pixels: (width: UInt16, height: UInt16) = (0, 0)) throws {
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: pixels.width, ws_ypixel: pixels.height)
+        try #require(openpty(&master, &slave, nil, nil, &size) == 0)
+        self.master = master
+        self.slave = slave
+        DispatchQueue.global().async { [self] in
+            serve(reply: reply)
+            done.signal()
+        }
+    }
+
+    private func serve(reply: [UInt8]?) {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        var received: [UInt8] = []
+        let da1: [UInt8] = [0x1b, UInt8(ascii: "["), UInt8(ascii: "c")]
+        for _ in 0..<100 {  // at most ~1 s
+            var waiter = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&waiter, 1, 10) > 0 else { continue }
+            let count = read(master, &buffer, buffer.count)
+            guard count > 0 else { return }
+            received.append(contentsOf: buffer[0..<count])
+            heard.withLock { $0 = received }
+            guard received.count >= 3, Array(received.suffix(3)) == da1 else { continue }
+            guard let reply else { return }
+            let half = reply.count / 2
+            _ = write(master, reply, half)
+            usleep(5000)
+            _ = reply.withUnsafeBufferPointer { write(master, $0.baseAddress! + half, reply.count - half) }
+            return
+        }
+    }
+
+    var queriesHeard: [UInt8] {
+        done.wait()
+        return heard.withLock { $0 }
+    }
+
+    deinit {
+        close(slave)
+        close(master)
+    }
+}
+
+struct TerminalProbeTests {
+    static let environment = ["TERM": "xterm-256color"]
+
+    static func localFlags(_ fd: Int32) -> tcflag_t {
+        var settings = termios()
+        _ = tcgetattr(fd, &settings)
+        return settings.c_lflag
+    }
+
+    @Test func sixelTerminalIsDetectedWithItsCellSizeAndRegisters() throws {
+        let reply = "\u{1b}[?1;0;16S\u{1b}[6;17;9t\u{1b}[4;408;720t\u{1b}[?63;1;2;4;6;9;15;22c"
+        let fake = try FakeTerminal(reply: Array(reply.utf8))
+        let before = Self.localFlags(fake.slave)
+        let support = TerminalProbe.detect(
+            environment: Self.environment, fileDescriptor: fake.slave, budget: .seconds(1))
+        #expect(support.graphics == .sixel)
+        #expect(support.cellPixels == CellPixels(width: 9, height: 17))
+        #expect(support.colorRegisters == 16)
+        #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
+        #expect(fake.queriesHeard == GraphicsDetection.queries)
+    }
+
+    @Test func kittyIsDetectedAndTheKernelPixelFieldsGiveTheCellSize() throws {
+        let fake = try FakeTerminal(
+            reply: Array("\u{1b}_Gi=31;OK\u{1b}\\\u{1b}[?62;c".utf8), pixels: (width: 1440, height: 864))
+        let support = TerminalProbe.detect(
+            environment: Self.environment, fileDescriptor: fake.slave, budget: .seconds(1))
+        #expect(support.graphics == .kitty)
+        #expect(support.cellPixels == CellPixels(width: 18, height: 36))
+        #expect(TerminalProbe.kernelCellPixels(of: fake.slave) == CellPixels(width: 18, height: 36))
+    }
+
+    @Test func silentTerminalFallsBackWithinTheBudget() throws {
+        let fake = try FakeTerminal(reply: nil)
+        let before = Self.localFlags(fake.slave)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let support = TerminalProbe.detect(
+            environment: Self.environment, fileDescriptor: fake.slave, budget: TerminalProbe.defaultBudget)
+        let elapsed = clock.now - start
+        #expect(support.graphics == .blocks)
+        #expect(support.cellPixels == .fallback)
+        #expect(elapsed >= .milliseconds(190) && elapsed < .milliseconds(350), "took \(elapsed)")
+        #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
+    }
+
+    @Test func aTerminalWithoutGraphicsAnswersOnlyDA1() throws {
+        let fake = try FakeTerminal(reply: Array("\u{1b}[?1;2c".utf8))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let support = TerminalProbe.detect(
+            environment: Self.environment, fileDescriptor: fake.slave, budget: .seconds(1))
+        #expect(support.graphics == .blocks)
+        #expect(clock.now - start < .milliseconds(500), "DA1 ends the wait early")
+    }
+
+    @Test func aPipeIsNeverQueried() throws {
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
+        #expect(TerminalProbe.query(fileDescriptor: fds[1], budget: .milliseconds(50)) == nil)
+        #expect(
+            TerminalProbe.detect(environment: Self.environment, fileDescriptor: fds[1], budget: .milliseconds(50))
+                .graphics == .blocks)
+    }
+
+    @Test func tmuxIsNotQueriedAtAll() {
+        let support = TerminalProbe.detect(
+            environment: ["TERM": "tmux-256color", "TMUX": "/tmp/x,1,0"], ttyPath: "/nonexistent")
+        #expect(support.graphics == .blocks)
+        #expect(support.reason.contains("tmux"))
+    }
+}
