@@ -27,6 +27,12 @@ public struct GalleryOptions: Sendable {
     public var replaceFailures = true
     /// A malformed list line is an error (exit 2) instead of a warning.
     public var strict = false
+    /// Newline-delimited JSON events on stdout instead of the report lines and the gallery.
+    public var json = false
+    /// Nothing on stderr but errors.
+    public var quiet = false
+    /// Per-transfer details on stderr.
+    public var verbose = false
     public var baseURL = URLList.defaultBaseURL
     public var fetch = FetchConfiguration()
     public var decodeLimits = DecodeLimits.default

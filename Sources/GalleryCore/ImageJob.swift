@@ -3,9 +3,24 @@ import Fetch
 import Imaging
 import Selection
 
+/// An image that made it: downloaded (or found saved) and decoded.
+struct ShownImage: Sendable {
+    var candidate: Candidate
+    var bytes: Int64
+    var thumbnail: Thumbnail
+    /// From the start of the job to the decoded thumbnail.
+    var seconds: Double
+    /// The transfer, for `--verbose`; nil when the image was read from disk.
+    var response: Response?
+    /// Where `--save` put it, relative to the save folder.
+    var savedAs: String?
+    /// Found complete in the save folder, not downloaded again.
+    var cached: Bool
+}
+
 /// What became of one candidate.
-public enum ImageOutcome: Sendable {
-    case shown(Candidate, bytes: Int64, thumbnail: Thumbnail, seconds: Double)
+enum ImageOutcome: Sendable {
+    case shown(ShownImage)
     case failed(Candidate, reason: String)
 }
 
@@ -27,13 +42,26 @@ struct ImageJob: Sendable {
             decoder.expectedBytes = Int(response.bytes)
             let thumbnail = try decoder.finish()
             return .shown(
-                candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: (ContinuousClock.now - start).seconds)
-        } catch let error as FetchError {
-            return .failed(candidate, reason: error.reasonText)
-        } catch is CancellationError {
-            return .failed(candidate, reason: "cancelled")
+                ShownImage(
+                    candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
+                    response: response, savedAs: nil, cached: false))
         } catch {
-            return .failed(candidate, reason: String(describing: error))
+            return .failed(candidate, reason: Self.reason(error))
         }
     }
+
+    /// One line for the failure report.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as FetchError: error.reasonText
+        case is CancellationError: "cancelled"
+        default: String(describing: error)
+        }
+    }
+}
+
+/// Seconds from `start` to now, as a Double for reports.
+func secondsSince(_ start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }

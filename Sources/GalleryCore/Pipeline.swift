@@ -4,64 +4,43 @@ import Imaging
 import Render
 import Selection
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// input → selection → fetch → decode → render → report, for one run.
 public struct Pipeline: Sendable {
     public let options: GalleryOptions
-    /// Where report lines go (stdout) and where errors go (stderr).
-    let out = Terminal.standardOutput
-    let err = Terminal.standardError
+    let report: Reporter
 
     public init(options: GalleryOptions) {
         self.options = options
+        report = Reporter(json: options.json, quiet: options.quiet, verbose: options.verbose)
     }
 
-    /// Runs the whole gallery over a URL list. Cancelling the calling task (Ctrl-C) stops every download, restores
-    /// the terminal and still prints the lines of the images shown so far.
+    /// The live view for these options, or nil: none with `--json` (stdout is for the events) or `--render none`,
+    /// and none on stderr with `--quiet` (a progress view on stderr is chatter; a gallery on stdout is the output).
+    public static func view(for options: GalleryOptions) -> LiveView? {
+        guard !options.json, let view = LiveView.make(for: options) else { return nil }
+        if options.quiet && view.terminal.fileDescriptor != Terminal.standardOutput.fileDescriptor { return nil }
+        return view
+    }
+
+    /// Runs the whole gallery over the URL lists. Cancelling the calling task (Ctrl-C) stops every download,
+    /// restores the terminal and still prints the lines of the images shown so far.
     public func run(lists: [ListInput], fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
+        let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
-        defer {
-            out.drain()
-            err.drain()
-        }
-        var parsed = URLList(baseURL: options.baseURL)
-        for list in lists { parsed.add(list.bytes, source: list.source) }
-        for bad in parsed.malformed {
-            warn("gallery: \(Sanitizer.clean(bad.description))" + (options.strict ? "" : " (skipped)"))
-        }
-        if options.strict && !parsed.malformed.isEmpty { return .failure }
-        let prober = SizeProber(
-            fetcher: fetcher, concurrency: options.fetch.maxInFlight, rules: options.selectionRules,
-            onFailure: { candidate, reason in
-                warn("gallery: \(Sanitizer.clean(candidate.url)): size unknown (\(Sanitizer.clean(reason)))")
-            })
-        let selection = await Selection.choose(
-            from: parsed.candidates, rules: options.selectionRules, probe: prober.fill)
-        guard !selection.chosen.isEmpty else {
-            warn(
-                options.minBytes > 0
-                    ? "gallery: no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
-                    : "gallery: no image in the list")
-            return .failure
-        }
-        if selection.chosen.count < options.count {
-            warn("gallery: only \(selection.chosen.count) of \(options.count) images qualify; showing those")
-        }
+        defer { report.drain() }
+        guard let selection = await select(from: lists, fetcher: fetcher) else { return .failure }
 
         let box = await liveView?.pixelBox ?? PixelSize(width: 160, height: 120)
         let job = ImageJob(fetcher: fetcher, box: box, limits: options.decodeLimits)
-        // With the gallery on stdout, the report lines wait for the end (so they land below it, in scrollback).
-        let deferLines = liveView?.terminal.fileDescriptor == out.fileDescriptor
+        // While the live view is up, stderr lines would scribble over it: they wait for the end, like the report
+        // lines when the gallery is on stdout (so those land below it, in scrollback).
+        let deferLines = liveView?.terminal.fileDescriptor == report.out.fileDescriptor
         var spares = options.replaceFailures ? selection.spares[...] : []
         var lines: [String] = []
-        var failures: [String] = []
-        var shown = 0
-        var failed = 0
-        var total: Int64 = 0
+        var afterwards: [@Sendable () -> Void] = []
+        var tally = (shown: 0, failed: 0, bytes: Int64(0))
 
+        for candidate in selection.chosen { report.event(.selected(candidate, replacement: false)) }
         await liveView?.begin()
         let ticker = Task { [liveView] in
             guard let liveView else { return }
@@ -70,55 +49,114 @@ public struct Pipeline: Sendable {
                 try? await Task.sleep(for: .milliseconds(66))
             }
         }
-        await asCompleted(selection.chosen, operation: job.run) { outcome in
+        let operation: @Sendable (Candidate) async -> ImageOutcome = { [report] candidate in
+            report.event(.started(candidate))
+            return await job.run(candidate)
+        }
+        await asCompleted(selection.chosen, operation: operation) { outcome in
             switch outcome {
-            case .shown(let candidate, let bytes, let thumbnail, _):
-                shown += 1
-                total += bytes
-                let line = Report.line(index: shown, bytes: bytes, name: candidate.name)
+            case .shown(let image):
+                tally.shown += 1
+                tally.bytes += image.bytes
+                let index = tally.shown
+                let name = image.candidate.name
                 await liveView?.show(
-                    slot: shown - 1, thumbnail: thumbnail.pixels, title: Report.title(index: shown, bytes: bytes),
-                    name: candidate.name, bytes: bytes)
-                if deferLines {
-                    lines.append(line)
-                } else {
-                    say(line)
-                }
-                if out.writeError == EPIPE { withUnsafeCurrentTask { $0?.cancel() } }
+                    slot: index - 1, thumbnail: image.thumbnail.pixels,
+                    title: Report.title(index: index, bytes: image.bytes), name: name, bytes: image.bytes)
+                report.event(.completed(image, index: index))
+                let line = Report.line(index: index, bytes: image.bytes, name: name)
+                if deferLines { lines.append(line) } else { report.line(line) }
+                let notes = notes(on: image)
+                if liveView == nil { notes() } else { afterwards.append(notes) }
+                if report.stdoutClosed { withUnsafeCurrentTask { $0?.cancel() } }
                 return nil
             case .failed(let candidate, let reason):
                 if Task.isCancelled { return nil }
-                failed += 1
-                let message = "gallery: \(Sanitizer.clean(candidate.url)): \(Sanitizer.clean(reason))"
+                tally.failed += 1
+                report.event(.failed(candidate, reason: reason))
+                let message = "\(Sanitizer.clean(candidate.url)): \(Sanitizer.clean(reason))"
                 if let liveView {
                     await liveView.fail(name: candidate.name, reason: reason)
-                    failures.append(message)
+                    afterwards.append { [report] in report.error(message) }
                 } else {
-                    warn(message)
+                    report.error(message)
                 }
-                return spares.popFirst()
+                guard let spare = spares.popFirst() else { return nil }
+                report.event(.selected(spare, replacement: true))
+                return spare
             }
         }
         ticker.cancel()
         await liveView?.finish()
-        for line in lines { say(line) }
-        for failure in failures { warn(failure) }
-        say(Report.total(total))
-        out.drain()
-        err.drain()
+        for line in lines { report.line(line) }
+        for say in afterwards { say() }
+        report.line(Report.total(tally.bytes))
+        report.event(
+            .summary(shown: tally.shown, failed: tally.failed, bytes: tally.bytes, elapsed: secondsSince(started)))
+        report.drain()
 
-        if out.writeError == EPIPE { return .brokenPipe }
+        if report.stdoutClosed { return .brokenPipe }
         if Task.isCancelled { return .interrupted }
-        if shown == 0 { return .failure }
-        return failed > 0 || shown < options.count ? .partial : .success
+        if tally.shown == 0 { return .failure }
+        return tally.failed > 0 || tally.shown < options.count ? .partial : .success
     }
 
-    /// One report line to stdout, written at once (not at exit), so a pipe sees each image as it is done.
-    private func say(_ line: String) {
-        out.write(Array((line + "\n").utf8))
+    /// Parses the lists and chooses the candidates, reporting skipped lines and shortfalls; nil when there is
+    /// nothing to download or `--strict` refuses the input.
+    private func select(from lists: [ListInput], fetcher: Fetcher) async -> Selection? {
+        var parsed = URLList(baseURL: options.baseURL)
+        for list in lists { parsed.add(list.bytes, source: list.source) }
+        for bad in parsed.malformed {
+            if options.strict {
+                report.error(Sanitizer.clean(bad.description))
+            } else {
+                report.warning(Sanitizer.clean(bad.description) + " (skipped)")
+            }
+        }
+        if options.strict && !parsed.malformed.isEmpty { return nil }
+        let rules = options.selectionRules
+        if rules.order != .input { report.detail("choosing at random with --seed \(rules.seed)") }
+        let prober = SizeProber(
+            fetcher: fetcher, concurrency: options.fetch.maxInFlight, rules: rules,
+            onFailure: { [report] candidate, reason in
+                report.warning("\(Sanitizer.clean(candidate.url)): size unknown (\(Sanitizer.clean(reason)))")
+            })
+        let selection = await Selection.choose(from: parsed.candidates, rules: rules, probe: prober.fill)
+        if selection.probed > 0 { report.detail("probed the size of \(selection.probed) lines with HEAD") }
+        guard !selection.chosen.isEmpty else {
+            report.error(
+                options.minBytes > 0
+                    ? "no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
+                    : "no image in the list")
+            return nil
+        }
+        if selection.chosen.count < options.count {
+            report.warning("only \(selection.chosen.count) of \(options.count) images qualify; showing those")
+        }
+        return selection
     }
 
-    private func warn(_ message: String) {
-        err.write(Array((message + "\n").utf8))
+    /// The stderr notes on a shown image: `--verbose` transfer details.
+    private func notes(on image: ShownImage) -> @Sendable () -> Void {
+        let url = Sanitizer.clean(image.candidate.url)
+        let detail: String
+        if let response = image.response {
+            let connection = response.newConnections > 0 ? "new connection" : "reused connection"
+            detail = "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
+                + "in \(Seconds.text(response.seconds)) s, decoded after \(Seconds.text(image.seconds)) s"
+        } else {
+            detail = "\(url): read from disk, decoded after \(Seconds.text(image.seconds)) s"
+        }
+        return { [report] in report.detail(detail) }
+    }
+}
+
+/// Seconds for messages: two decimals (`0.52`), without Foundation's formatters.
+enum Seconds {
+    static func text(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let hundredths = Int((seconds * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }
