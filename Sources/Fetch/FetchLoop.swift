@@ -43,11 +43,13 @@ final class FetchLoop {
         while true {
             if !handle(inbox.drain()) { break }
             startWaiting()
+            shareRates()
             curl_multi_perform(multi, &running)
             collectFinished()
             endStalled()
             startWaiting()
             shareRates()
+            resumePaced()
             publishProgressIfDue()
             curl_multi_poll(multi, nil, 0, pollMilliseconds, nil)
         }
@@ -68,6 +70,8 @@ final class FetchLoop {
                 guard let transfer = active[id], transfer.isPaused else { continue }
                 transfer.isPaused = false
                 transfer.state = .receiving
+                // Still ahead of its pace: resumePaced() un-pauses it when the credit is back.
+                if transfer.pace?.isHolding == true { continue }
                 // curl may call the write callback from inside this call, re-delivering the paused bytes.
                 curl_easy_pause(transfer.handle.raw, gallery_pause_cont)
             case .shutdown:
@@ -225,7 +229,8 @@ final class FetchLoop {
         var stalled: [Transfer] = []
         for transfer in active.values
         where transfer.stall.isStalled(
-            received: transfer.received, paused: transfer.isPaused, now: now, bytes: bytes, timeout: timeout)
+            received: transfer.received, paused: transfer.isPaused || transfer.pace?.isHolding == true, now: now,
+            bytes: bytes, timeout: timeout)
         {
             stalled.append(transfer)
         }
@@ -234,13 +239,22 @@ final class FetchLoop {
         }
     }
 
-    /// Wakes often enough to notice a stall within a quarter of its timeout, and at least every 100 ms.
+    /// Wakes often enough to notice a stall within a quarter of its timeout, and at least every 100 ms; every 10 ms
+    /// while some transfer waits for its pace.
     private var pollMilliseconds: Int32 {
-        Int32(max(5, min(100, configuration.stallTimeout.milliseconds / 4)))
+        let paced = active.values.contains { $0.pace?.isHolding == true }
+        return Int32(max(5, min(paced ? 10 : 100, configuration.stallTimeout.milliseconds / 4)))
+    }
+
+    /// Un-pauses paced transfers whose credit is back (unless backpressure still holds them).
+    private func resumePaced() {
+        let now = ContinuousClock.now
+        for transfer in active.values where transfer.pace?.mayResume(now: now) == true && !transfer.isPaused {
+            curl_easy_pause(transfer.handle.raw, gallery_pause_cont)
+        }
     }
 
     /// Splits the total and per-host rate caps evenly between the transfers in flight, whenever that set changes.
-    /// - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_MAX_RECV_SPEED_LARGE.html>
     private func shareRates() {
         guard ratesChanged else { return }
         ratesChanged = false
@@ -253,7 +267,13 @@ final class FetchLoop {
             if let total = configuration.maxBytesPerSecond { share = total / max(1, active.count) }
             let name = transfer.request.hostName
             if let cap = hostCaps[name] { share = min(share, cap / max(1, perHostName[name, default: 1])) }
-            transfer.handle.set(CURLOPT_MAX_RECV_SPEED_LARGE, offset: share == Int.max ? 0 : Int64(max(1, share)))
+            if share == Int.max {
+                transfer.pace = nil
+            } else if transfer.pace == nil {
+                transfer.pace = RatePacer(bytesPerSecond: share)
+            } else {
+                transfer.pace?.bytesPerSecond = max(1, share)
+            }
         }
     }
 

@@ -32,7 +32,10 @@ final class Transfer {
     var headers = ResponseHeaders()
     /// Why a callback (or the stall check) aborted the transfer; it explains curl's generic CURLE_WRITE_ERROR.
     var abortReason: FetchError.Reason?
+    /// Paused because the consumer fell behind (backpressure).
     var isPaused = false
+    /// Paced to this many bytes per second (its share of the rate caps); nil = unlimited.
+    var pace: RatePacer?
     var state: TransferState = .queued
     let started = ContinuousClock.now
     var rate = RateMeter()
@@ -78,9 +81,14 @@ final class Transfer {
             abortReason = .tooLarge(limit: maxBytes)
             return 0
         }
+        if pace?.mustWait(now: .now) == true {
+            // curl keeps these bytes and delivers them again when the loop un-pauses us.
+            return Int(gallery_writefunc_pause)
+        }
         switch pipe.offer(bytes) {
         case .accepted:
             received += Int64(bytes.count)
+            pace?.spend(bytes.count)
             state = .receiving
             return bytes.count
         case .full:
@@ -162,6 +170,50 @@ struct ResponseHeaders {
         case "retry-after": retryAfter = value
         default: break
         }
+    }
+}
+
+/// Paces one transfer to a rate by pausing it (CURL_WRITEFUNC_PAUSE) while it is ahead of schedule.
+///
+/// A token bucket holding at most 100 ms of credit; a write may overdraw it, and the transfer then waits until the
+/// debt is paid. Done here rather than with CURLOPT_MAX_RECV_SPEED_LARGE because libcurl 7.88 reads up to a
+/// second's worth per call and averages over 3 s windows, so on a fast link short transfers were not slowed at
+/// all. Pacing pauses are ours: like backpressure, they never count towards a stall.
+/// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_pause.html>
+struct RatePacer {
+    var bytesPerSecond: Int
+    private var credit: Double
+    private var last: ContinuousClock.Instant
+    /// Set while the write callback is refusing bytes for pacing.
+    private(set) var isHolding = false
+
+    init(bytesPerSecond: Int, now: ContinuousClock.Instant = .now) {
+        self.bytesPerSecond = max(1, bytesPerSecond)
+        credit = Double(self.bytesPerSecond) / 10
+        last = now
+    }
+
+    private mutating func refill(_ now: ContinuousClock.Instant) {
+        let rate = Double(bytesPerSecond)
+        credit = min(rate / 10, credit + rate * (now - last).seconds)
+        last = now
+    }
+
+    /// True (and holding) while the bucket is in debt.
+    mutating func mustWait(now: ContinuousClock.Instant) -> Bool {
+        refill(now)
+        isHolding = credit <= 0
+        return isHolding
+    }
+
+    mutating func spend(_ count: Int) { credit -= Double(count) }
+
+    /// Loop: whether a holding transfer may run again.
+    mutating func mayResume(now: ContinuousClock.Instant) -> Bool {
+        guard isHolding else { return false }
+        refill(now)
+        if credit > 0 { isHolding = false }
+        return !isHolding
     }
 }
 

@@ -69,3 +69,124 @@ extension FetchEngine {
         }
     }
 }
+
+extension FetchEngine {
+    /// Stalls count unpaused time only, cancellation is prompt, and nothing is left open afterwards.
+    @Suite struct LifecycleTests {
+        /// A consumer far slower than loopback keeps the transfer paused for most of a second at a time, against a
+        /// 0.2 s stall timeout: paused time is ours, not the server's, so it never counts as a stall.
+        @Test func pausedTransferIsNotDeclaredStalled() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            let original = try folder.write("p.bin", size: 1_500_000)
+            let nginx = try Nginx(root: folder.url)
+            defer { nginx.stop() }
+            var configuration = FetchConfiguration.fast(retries: 0)
+            configuration.stallTimeout = .milliseconds(200)
+            configuration.maxBufferedBytes = 64 * 1024
+            let fetcher = try Fetcher(configuration: configuration)
+            var body: [UInt8] = []
+            var sawPaused = false
+            let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/p.bin")) { chunk in
+                body += chunk
+                sawPaused = sawPaused || fetcher.progress.contains { $0.state == .paused }
+                try await Task.sleep(for: .milliseconds(40))
+            }
+            await fetcher.shutdown()
+            #expect(response.bytes == 1_500_000)
+            #expect(body == original)
+            #expect(sawPaused)
+        }
+
+        /// Expected well under 100 ms; the bound is generous so only a hang fails it.
+        @Test func cancellationIsPromptAndRemovesTheTransfer() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            try folder.write("s.bin", size: 500_000)
+            let nginx = try Nginx(
+                root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 20_000)])
+            defer { nginx.stop() }
+            let fetcher = try Fetcher()
+            let doomed = Task { try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/s.bin")) }
+            while !fetcher.progress.contains(where: { $0.state == .receiving }) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let cancelledAt = ContinuousClock.now
+            doomed.cancel()
+            _ = await doomed.result
+            #expect(ContinuousClock.now - cancelledAt < .seconds(1))
+            #expect(await doomed.result.isCancellation)
+            // The loop publishes every 66 ms; the removed transfer is gone from the next snapshot on.
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(fetcher.progress.isEmpty)
+            await fetcher.shutdown()
+        }
+
+        /// 200 transfers — successes, HTTP errors, cut bodies, cancellations mid-body and during backoff — then
+        /// shutdown: the process has no more descriptors open than before the engine started.
+        @Test func noDescriptorLeaksAcross200Transfers() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            let original = try folder.write("ok.bin", size: 50_000)
+            let nginx = try Nginx(
+                root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 10_000)])
+            defer { nginx.stop() }
+            let faults = try FaultServer(body: imageLikeBody(50_000))
+            defer { faults.stop() }
+            // Warm up what lives for the whole process (curl's global state), outside the count.
+            let warmup = try Fetcher()
+            _ = try await warmup.data(Request(url: "\(nginx.baseURL)/ok.bin"))
+            await warmup.shutdown()
+            let before = try #require(DescriptorBudget.openDescriptors())
+
+            var configuration = FetchConfiguration.fast(retries: 1)
+            configuration.retryBackoff = .milliseconds(100)
+            let fetcher = try Fetcher(configuration: configuration)
+            let paths = ["/ok.bin", "/slow/ok.bin", "/404", "/short", "/500"]
+            let slowestCancel = try await withThrowingTaskGroup(of: Duration.self) { group in
+                for i in 0..<200 {
+                    let kind = i % paths.count
+                    let base = kind < 2 ? nginx.baseURL : faults.baseURL
+                    let request = Request(url: base + paths[kind])
+                    group.addTask {
+                        guard kind == 1 || kind == 4 else {
+                            let result = await Result(catching: { try await fetcher.data(request) })
+                            if kind == 0 { #expect(try result.get().1 == original) }
+                            return .zero
+                        }
+                        // Slow bodies are cancelled mid-body, 500s during their backoff.
+                        let task = Task { try await fetcher.data(request) }
+                        try await Task.sleep(for: .milliseconds(50 + (i % 7) * 10))
+                        let cancelledAt = ContinuousClock.now
+                        task.cancel()
+                        _ = await task.result
+                        return ContinuousClock.now - cancelledAt
+                    }
+                }
+                return try await group.reduce(.zero) { max($0, $1) }
+            }
+            await fetcher.shutdown()
+            #expect(slowestCancel < .seconds(2))
+
+            // Server-side sockets close a moment after the client's; allow for that.
+            var after = DescriptorBudget.openDescriptors() ?? Int.max
+            let deadline = ContinuousClock.now + .seconds(5)
+            while after > before && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                after = DescriptorBudget.openDescriptors() ?? Int.max
+            }
+            #expect(after <= before)
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+
+    var isCancellation: Bool {
+        if case .failure(let error) = self { return error is CancellationError }
+        return false
+    }
+}
