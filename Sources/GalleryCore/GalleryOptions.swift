@@ -33,6 +33,8 @@ public struct GalleryOptions: Sendable {
     public var quiet = false
     /// Per-transfer details on stderr.
     public var verbose = false
+    /// `--save DIR`: keep each image there.
+    public var saveFolder: SaveFolder? = nil
     public var baseURL = URLList.defaultBaseURL
     public var fetch = FetchConfiguration()
     public var decodeLimits = DecodeLimits.default

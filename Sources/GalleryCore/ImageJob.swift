@@ -26,27 +26,73 @@ enum ImageOutcome: Sendable {
 
 /// Downloads one image and decodes it while its bytes arrive: the decoder is fed on the calling task, chunk by
 /// chunk, so decoding overlaps the download and never runs on the fetch loop's thread.
+///
+/// With `--save`, each chunk is also appended to `DIR/.NAME.part`, which becomes `DIR/NAME` only after the whole
+/// body arrived and decoded; on any failure or cancellation the part file is removed.
 struct ImageJob: Sendable {
     let fetcher: Fetcher
     /// The pixel size the thumbnail must fit (the slot's, or a default when nothing is drawn).
     let box: PixelSize
     let limits: DecodeLimits
+    /// Where `--save` puts images, with each URL's file name; nil without `--save`.
+    let save: (folder: SaveFolder, names: [String: String])?
 
     func run(_ candidate: Candidate) async -> ImageOutcome {
         let start = ContinuousClock.now
+        guard let save, let name = save.names[candidate.url] else {
+            return await download(candidate, start: start, into: nil)
+        }
+        if let cached = await readSaved(candidate, name: name, folder: save.folder, start: start) {
+            return .shown(cached)
+        }
+        do {
+            let part = try save.folder.startPart(for: name)
+            return await download(candidate, start: start, into: part)
+        } catch {
+            return .failed(candidate, reason: error.description)
+        }
+    }
+
+    private func download(_ candidate: Candidate, start: ContinuousClock.Instant, into part: PartFile?) async
+        -> ImageOutcome
+    {
         let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: candidate.size.map { Int($0) })
         do {
             let response = try await fetcher.fetch(Request(url: candidate.url)) { chunk in
                 try await decoder.feed(chunk)
+                try part?.write(chunk)
             }
             decoder.expectedBytes = Int(response.bytes)
             let thumbnail = try decoder.finish()
+            try part?.commit()
             return .shown(
                 ShownImage(
                     candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
-                    response: response, savedAs: nil, cached: false))
+                    response: response, savedAs: part?.name, cached: false))
         } catch {
+            part?.discard()
             return .failed(candidate, reason: Self.reason(error))
+        }
+    }
+
+    /// The image from `DIR/NAME` when a complete copy is there: a regular file of the expected size (the list's,
+    /// or the server's Content-Length when the list gives none) that decodes. Anything else is downloaded again.
+    private func readSaved(_ candidate: Candidate, name: String, folder: SaveFolder, start: ContinuousClock.Instant)
+        async -> ShownImage?
+    {
+        guard let onDisk = folder.sizeOfFile(named: name), onDisk > 0 else { return nil }
+        var expected = candidate.size
+        if expected == nil { expected = try? await fetcher.size(of: candidate.url) }
+        guard onDisk == expected else { return nil }
+        let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: Int(onDisk))
+        do {
+            try await folder.read(named: name) { try await decoder.feed($0) }
+            let thumbnail = try decoder.finish()
+            return ShownImage(
+                candidate: candidate, bytes: onDisk, thumbnail: thumbnail, seconds: secondsSince(start),
+                response: nil, savedAs: name, cached: true)
+        } catch {
+            return nil
         }
     }
 

@@ -28,10 +28,12 @@ public struct Pipeline: Sendable {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { report.drain() }
-        guard let selection = await select(from: lists, fetcher: fetcher) else { return .failure }
+        guard let (selection, candidates) = await select(from: lists, fetcher: fetcher) else { return .failure }
 
         let box = await liveView?.pixelBox ?? PixelSize(width: 160, height: 120)
-        let job = ImageJob(fetcher: fetcher, box: box, limits: options.decodeLimits)
+        let job = ImageJob(
+            fetcher: fetcher, box: box, limits: options.decodeLimits,
+            save: options.saveFolder.map { ($0, SaveName.assign(candidates)) })
         // While the live view is up, stderr lines would scribble over it: they wait for the end, like the report
         // lines when the gallery is on stdout (so those land below it, in scrollback).
         let deferLines = liveView?.terminal.fileDescriptor == report.out.fileDescriptor
@@ -102,8 +104,8 @@ public struct Pipeline: Sendable {
     }
 
     /// Parses the lists and chooses the candidates, reporting skipped lines and shortfalls; nil when there is
-    /// nothing to download or `--strict` refuses the input.
-    private func select(from lists: [ListInput], fetcher: Fetcher) async -> Selection? {
+    /// nothing to download or `--strict` refuses the input. Also returns every usable line, for `--save`'s names.
+    private func select(from lists: [ListInput], fetcher: Fetcher) async -> (Selection, [Candidate])? {
         var parsed = URLList(baseURL: options.baseURL)
         for list in lists { parsed.add(list.bytes, source: list.source) }
         for bad in parsed.malformed {
@@ -133,12 +135,14 @@ public struct Pipeline: Sendable {
         if selection.chosen.count < options.count {
             report.warning("only \(selection.chosen.count) of \(options.count) images qualify; showing those")
         }
-        return selection
+        return (selection, parsed.candidates)
     }
 
-    /// The stderr notes on a shown image: `--verbose` transfer details.
+    /// The stderr notes on a shown image: that it was found saved, and `--verbose` transfer details.
     private func notes(on image: ShownImage) -> @Sendable () -> Void {
         let url = Sanitizer.clean(image.candidate.url)
+        let savedAs = options.saveFolder.map { $0.display(image.savedAs ?? "") } ?? ""
+        let cached = image.cached ? "\(url): cached as \(Sanitizer.clean(savedAs))" : nil
         let detail: String
         if let response = image.response {
             let connection = response.newConnections > 0 ? "new connection" : "reused connection"
@@ -147,7 +151,10 @@ public struct Pipeline: Sendable {
         } else {
             detail = "\(url): read from disk, decoded after \(Seconds.text(image.seconds)) s"
         }
-        return { [report] in report.detail(detail) }
+        return { [report] in
+            if let cached { report.warning(cached) }
+            report.detail(detail)
+        }
     }
 }
 

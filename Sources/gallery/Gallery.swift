@@ -68,6 +68,15 @@ struct Gallery: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            """
+            Save each image into this folder (created if missing) under its name from the URL; an image already \
+            saved there completely is not downloaded again.
+            """,
+            valueName: "dir"))
+    var save: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Draw the gallery: 'auto' when a terminal is attached, 'blocks' for half-block cells, or 'none'.",
             valueName: "mode"))
     var render: GalleryOptions.RenderMode = .auto
@@ -131,6 +140,7 @@ struct Gallery: AsyncParsableCommand {
         guard connectTimeout > 0, stallTimeout > 0 else { throw ValidationError("timeouts must be positive") }
         if let timeout, timeout <= 0 { throw ValidationError("'--timeout' must be positive") }
         guard maxBytes > 0 else { throw ValidationError("'--max-bytes' must be positive") }
+        if save?.isEmpty == true { throw ValidationError("'--save' needs a folder") }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw ValidationError("'--base-url' must be an http:// or https:// URL")
         }
@@ -156,7 +166,16 @@ struct Gallery: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = makeOptions()
+        var options = makeOptions()
+        if let save {
+            do {
+                options.saveFolder = try SaveFolder(path: save)
+            } catch {
+                Terminal.standardError.write(Array("gallery: \(error)\n".utf8))
+                Terminal.standardError.drain()
+                throw ExitCode(ExitStatus.failure.rawValue)
+            }
+        }
         if insecure { Terminal.standardError.write(Array("gallery: warning: TLS verification is off\n".utf8)) }
 
         var inputs: [ListInput] = []

@@ -1,0 +1,55 @@
+import GalleryCore
+import Selection
+import Testing
+
+/// File names for `--save`: safe, capped, distinct, stable.
+struct SaveNameTests {
+    @Test(arguments: [
+        ("USS_Akron_%28ZRS-4%29.jpg", "USS_Akron_%28ZRS-4%29.jpg"),
+        ("..", "image"),
+        (".", "image"),
+        (".hidden.jpg", "hidden.jpg"),
+        ("...x.jpg", "x.jpg"),
+        ("a\\b.jpg", "a_b.jpg"),
+        ("a/b.jpg", "a_b.jpg"),
+        ("bell\u{07}\u{1B}[2J.jpg", "bell[2J.jpg"),
+        ("new\nline.jpg", "newline.jpg"),
+        ("", "image"),
+        ("  spaced.jpg  ", "spaced.jpg"),
+        ("%2E%2E%2Fetc%2Fpasswd", "%2E%2E%2Fetc%2Fpasswd"),
+    ])
+    func sanitizes(_ name: String, _ expected: String) {
+        #expect(SaveName.sanitized(name) == expected)
+    }
+
+    @Test func longNamesAreCappedKeepingTheExtension() {
+        let name = String(repeating: "é", count: 300) + ".jpeg"
+        let safe = SaveName.sanitized(name)
+        #expect(safe.utf8.count <= SaveName.maxBytes)
+        #expect(safe.hasSuffix("é.jpeg"))
+    }
+
+    @Test func sameLastSegmentFromDifferentURLsGetsDistinctStableNames() {
+        let candidates = [
+            Candidate(line: 1, url: "http://a/x/photo.jpg", size: nil),
+            Candidate(line: 2, url: "http://b/y/photo.jpg", size: nil),
+            Candidate(line: 3, url: "http://a/other.jpg", size: nil),
+        ]
+        let names = SaveName.assign(candidates)
+        let first = names["http://a/x/photo.jpg"]!
+        let second = names["http://b/y/photo.jpg"]!
+        #expect(first != second)
+        #expect(first.hasPrefix("photo-") && first.hasSuffix(".jpg") && first.count == "photo-12345678.jpg".count)
+        #expect(names["http://a/other.jpg"] == "other.jpg")
+        #expect(SaveName.assign(candidates) == names, "the same list gives the same names")
+    }
+
+    @Test func namesNeverContainASlashOrStartWithADot() {
+        let nasty = ["..", ".", "/", "\\..\\..", ".part", "a/../b", "\u{0}x", String(repeating: "/", count: 9)]
+        for name in nasty {
+            let safe = SaveName.sanitized(name)
+            #expect(!safe.contains("/") && !safe.hasPrefix(".") && !safe.isEmpty, "\(name) → \(safe)")
+            #expect(!safe.unicodeScalars.contains { $0.value < 0x20 })
+        }
+    }
+}
