@@ -22,17 +22,23 @@ public final class Nginx: @unchecked Sendable {
 
     public let port: Int
     public let root: URL
+    /// True when serving HTTPS (and HTTP/2) with a certificate from `TestCertificates`.
+    public let isTLS: Bool
     public let prefix: URL
     private let pid: pid_t
     private let lock = NSLock()
     private var stopped = false
 
-    /// `http://127.0.0.1:PORT`
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT`, or `https://…` with `tls`.
+    public var baseURL: String { "\(isTLS ? "https" : "http")://127.0.0.1:\(port)" }
 
-    /// Starts nginx serving `root`, every response at `bytesPerSecond` (0 = unlimited), plus slower `locations`.
-    public init(root: URL, bytesPerSecond: Int = 0, locations: [Location] = []) throws {
+    /// Starts nginx serving `root`, every response at `bytesPerSecond` (0 = unlimited), plus slower `locations`;
+    /// over TLS with HTTP/2 (`Fixtures/nginx/nginx-tls.conf.in`) when `tls` gives a certificate.
+    public init(
+        root: URL, bytesPerSecond: Int = 0, locations: [Location] = [], tls: TestCertificates? = nil
+    ) throws {
         self.root = root
+        isTLS = tls != nil
         prefix = FileManager.default.temporaryDirectory
             .appendingPathComponent("gallery-nginx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: prefix, withIntermediateDirectories: true)
@@ -45,7 +51,8 @@ public final class Nginx: @unchecked Sendable {
                     }
             """
         }.joined(separator: "\n")
-        let template = try String(contentsOf: Fixtures.url("nginx/nginx.conf.in"), encoding: .utf8)
+        let templateName = tls == nil ? "nginx/nginx.conf.in" : "nginx/nginx-tls.conf.in"
+        let template = try String(contentsOf: Fixtures.url(templateName), encoding: .utf8)
         let config = template
             .replacingOccurrences(of: "@USER@", with: getuid() == 0 ? "user root;" : "")
             .replacingOccurrences(of: "@PREFIX@", with: prefix.path)
@@ -53,6 +60,8 @@ public final class Nginx: @unchecked Sendable {
             .replacingOccurrences(of: "@ROOT@", with: root.path)
             .replacingOccurrences(of: "@RATE@", with: String(bytesPerSecond))
             .replacingOccurrences(of: "@LOCATIONS@", with: locationBlocks)
+            .replacingOccurrences(of: "@CERT@", with: tls?.serverCertificate ?? "")
+            .replacingOccurrences(of: "@KEY@", with: tls?.serverKey ?? "")
         let configFile = prefix.appendingPathComponent("nginx.conf")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
 
@@ -104,12 +113,19 @@ public final class Nginx: @unchecked Sendable {
         return stat[stat.index(close, offsetBy: 2)] != "Z"
     }
 
-    /// Runs a program to its end and returns its exit status.
-    static func run(_ arguments: [String]) throws -> Int32 {
+    /// Runs a program to its end and returns its exit status; `quiet` sends its output to /dev/null.
+    static func run(_ arguments: [String], quiet: Bool = false) throws -> Int32 {
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, arguments[0], nil, nil, argv, environ)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if quiet {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
         guard spawned == 0 else { throw SupportError("posix_spawn \(arguments[0]): \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
