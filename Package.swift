@@ -51,6 +51,8 @@ let package = Package(
         ),
         // Writes the demo's large JPEGs (deterministic, photo-like) through libjpeg's compressor.
         .executableTarget(name: "make-demo-jpegs", dependencies: ["JPEGShim"], swiftSettings: strict),
+        // Decodes one file through JPEGDecoder: peak-RSS increase (DecodeTests' memory test) or time (bench).
+        .executableTarget(name: "decode-probe", dependencies: ["Decode", "Imaging"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
         .target(name: "GalleryTestSupport", path: "Tests/GalleryTestSupport", swiftSettings: strict),

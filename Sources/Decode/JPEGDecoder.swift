@@ -6,7 +6,10 @@ import JPEGShim
 /// Wraps the C shim's `gallery_jpeg_decoder` (JPEGShim.h), which re-enters libjpeg on every chunk through a
 /// suspending data source: baseline rows are decoded as their data arrives and only bytes libjpeg has not
 /// consumed yet are held, so memory stays far below the file size. libjpeg's DCT scaling (M/8) brings the
-/// image just above the box; `finish()` applies the EXIF orientation and area-averages to the exact size.
+/// image just above the box; the shim hands rows over in bands of `bandRows`, which a `RowResampler`
+/// area-averages straight into the thumbnail's size, so the decoded image never exists whole either (for a
+/// 6000×4000 file in a 160×100 box: 750 × 16 × 4 bytes of band instead of 750 × 500 × 4). `finish()` turns
+/// the small result upright.
 ///
 /// Not Sendable: the libjpeg state inside may be used by one thread at a time. Create it, feed it and finish
 /// it inside one task. Each `feed` does work proportional to its chunk (plus, for a progressive image, the
@@ -26,6 +29,11 @@ public final class JPEGDecoder {
     private var holdsGate = false
     private var finalInfo: gallery_jpeg_info?
     private let gate: LargeDecodeGate
+    /// Where decoded rows go, created once the header says the decoded size.
+    private var resampler: RowResampler?
+
+    /// Rows in the shim's output band.
+    static let bandRows: UInt32 = 16
 
     /// - Parameters:
     ///   - box: the pixel size the thumbnail must fit inside, upright. 0×0 decodes at full size.
@@ -41,7 +49,8 @@ public final class JPEGDecoder {
         self.gate = gate
         var options = gallery_jpeg_options(
             box_width: UInt32(clamping: box.width), box_height: UInt32(clamping: box.height),
-            max_pixels: UInt64(clamping: limits.maxPixels), max_memory: UInt64(clamping: limits.maxMemory))
+            max_pixels: UInt64(clamping: limits.maxPixels), max_memory: UInt64(clamping: limits.maxMemory),
+            band_rows: Self.bandRows)
         decoder = gallery_jpeg_decoder_create(&options)
     }
 
@@ -135,10 +144,15 @@ public final class JPEGDecoder {
         while true {
             switch status {
             case GALLERY_JPEG_NEED_MORE:
+                takeRows()
                 return
             case GALLERY_JPEG_DONE:
+                takeRows()
                 releaseGate()
                 return
+            case GALLERY_JPEG_ROWS_READY:
+                takeRows()
+                status = gallery_jpeg_decoder_feed(decoder, nil, 0)
             case GALLERY_JPEG_HEADER_READY:
                 if let info, Int(info.coefficient_bytes) > limits.exclusiveAbove {
                     do {
@@ -170,21 +184,20 @@ public final class JPEGDecoder {
                 head = []
             }
         }
-        let status = gallery_jpeg_decoder_finish(decoder)
+        var status = gallery_jpeg_decoder_finish(decoder)
+        while status == GALLERY_JPEG_ROWS_READY {
+            takeRows()
+            status = gallery_jpeg_decoder_finish(decoder)
+        }
+        if status == GALLERY_JPEG_DONE { takeRows() }
         releaseGate()
-        guard status == GALLERY_JPEG_DONE, let info else { throw fail(shimError()) }
-
-        var size = 0
-        guard let base = gallery_jpeg_decoder_pixels(decoder, &size) else { throw fail(shimError()) }
-        let decoded = Pixels(
-            width: Int(info.output_width), height: Int(info.output_height),
-            bytes: Array(UnsafeBufferPointer(start: base, count: size)))
+        guard status == GALLERY_JPEG_DONE, let info, let resampler = resampler.take(),
+            resampler.rowsPushed == resampler.source.height
+        else { throw fail(shimError()) }
         finalInfo = info
-        gallery_jpeg_decoder_destroy(decoder)  // frees the output buffer now rather than at deinit
+        gallery_jpeg_decoder_destroy(decoder)  // frees the band now rather than at deinit
         decoder = nil
-        let upright = decoded.applying(orientation(info))
-        let fitted = Resampler.fittingSize(of: PixelSize(width: upright.width, height: upright.height), in: box)
-        let pixels = box.width > 0 && box.height > 0 ? Resampler.resample(upright, to: fitted) : upright
+        let pixels = resampler.finish().applying(orientation(info))
         return Thumbnail(
             pixels: pixels,
             imageSize: orientation(info).uprightSize(
@@ -193,6 +206,31 @@ public final class JPEGDecoder {
     }
 
     // MARK: Helpers
+
+    /// Moves the rows decoded since the last call from the shim's band into the resampler.
+    private func takeRows() {
+        guard let decoder else { return }
+        var first: UInt32 = 0
+        var count: UInt32 = 0
+        guard let rows = gallery_jpeg_decoder_band(decoder, &first, &count), count > 0, let info else { return }
+        if resampler == nil { resampler = RowResampler(from: decodedSizeOf(info), to: targetSize(info)) }
+        let bytes = UnsafeRawBufferPointer(start: rows, count: Int(count) * Int(info.output_width) * 4)
+        resampler?.push(rows: bytes, count: Int(count))
+        gallery_jpeg_decoder_release_band(decoder)
+    }
+
+    private func decodedSizeOf(_ info: gallery_jpeg_info) -> PixelSize {
+        PixelSize(width: Int(info.output_width), height: Int(info.output_height))
+    }
+
+    /// The thumbnail's size before it is turned upright: the decoded image fitted into `box` as it will be
+    /// shown (upright), measured back in stored orientation. No box: the decoded size.
+    private func targetSize(_ info: gallery_jpeg_info) -> PixelSize {
+        let turn = orientation(info)
+        let upright = turn.uprightSize(of: decodedSizeOf(info))
+        guard box.width > 0 && box.height > 0 else { return decodedSizeOf(info) }
+        return turn.uprightSize(of: Resampler.fittingSize(of: upright, in: box))
+    }
 
     /// Decides from the head whether this is a JPEG: as soon as it starts with FF D8 FF, or once enough
     /// bytes (or the end of input) show it is something else.

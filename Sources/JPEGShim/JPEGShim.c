@@ -138,8 +138,13 @@ struct gallery_jpeg_decoder {
     /// End of input has been signalled: running out of data now means truncation.
     int at_end;
 
+    /// The whole output image, or in band mode a band of band_capacity rows: row r of the image lives at
+    /// pixels + (r - band_first) * stride in band mode, pixels + r * stride otherwise.
     uint8_t *pixels;
     size_t pixels_size;
+    uint32_t band_capacity;
+    /// Rows band_first ..< rows_decoded have been decoded and not yet released.
+    uint32_t band_first;
     int convert_cmyk;
 };
 
@@ -376,7 +381,10 @@ static gallery_jpeg_status configure(gallery_jpeg_decoder *dec) {
     info->output_width = cinfo->output_width;
     info->output_height = cinfo->output_height;
 
-    size_t size = (size_t)cinfo->output_width * cinfo->output_height * 4;
+    uint32_t rows = cinfo->output_height;
+    if (dec->options.band_rows > 0 && dec->options.band_rows < rows) rows = dec->options.band_rows;
+    dec->band_capacity = dec->options.band_rows > 0 ? rows : 0;
+    size_t size = (size_t)cinfo->output_width * rows * 4;
     dec->pixels = calloc(size, 1);
     if (dec->pixels == NULL) return fail(dec, GALLERY_JPEG_ERROR_MEMORY_LIMIT, "out of memory for the output pixels");
     dec->pixels_size = size;
@@ -446,8 +454,15 @@ static gallery_jpeg_status decode_step(gallery_jpeg_decoder *dec) {
                 JSAMPROW rows[16];
                 JDIMENSION first = cinfo->output_scanline;
                 JDIMENSION wanted = cinfo->output_height - first;
+                uint8_t *at = dec->pixels + (size_t)first * stride;
+                if (dec->band_capacity > 0) {
+                    JDIMENSION room = dec->band_capacity - (first - dec->band_first);
+                    if (room == 0) return GALLERY_JPEG_ROWS_READY;
+                    if (wanted > room) wanted = room;
+                    at = dec->pixels + (size_t)(first - dec->band_first) * stride;
+                }
                 if (wanted > 16) wanted = 16;
-                for (JDIMENSION i = 0; i < wanted; i++) rows[i] = dec->pixels + (first + i) * stride;
+                for (JDIMENSION i = 0; i < wanted; i++) rows[i] = at + i * stride;
                 JDIMENSION got = jpeg_read_scanlines(cinfo, rows, wanted);
                 if (got == 0) return GALLERY_JPEG_NEED_MORE;
                 if (dec->convert_cmyk) {
@@ -540,6 +555,7 @@ gallery_jpeg_status gallery_jpeg_decoder_finish(gallery_jpeg_decoder *dec) {
     do {
         status = decode_step(dec);
     } while (status == GALLERY_JPEG_HEADER_READY);
+    if (status == GALLERY_JPEG_ROWS_READY) return status;
     if (status == GALLERY_JPEG_NEED_MORE) { // cannot happen: at end, source_fill fails instead of suspending
         fail_truncated(dec);
         char message[sizeof dec->errors.message];
@@ -564,6 +580,22 @@ const uint8_t *gallery_jpeg_decoder_pixels(const gallery_jpeg_decoder *dec, size
     }
     if (byte_count != NULL) *byte_count = dec->pixels_size;
     return dec->pixels;
+}
+
+const uint8_t *gallery_jpeg_decoder_band(const gallery_jpeg_decoder *dec, uint32_t *first_row,
+                                         uint32_t *row_count) {
+    *first_row = 0;
+    *row_count = 0;
+    if (dec == NULL || dec->pixels == NULL) return NULL;
+    size_t stride = (size_t)dec->info.output_width * 4;
+    *first_row = dec->band_first;
+    *row_count = dec->info.rows_decoded - dec->band_first;
+    return dec->band_capacity > 0 ? dec->pixels : dec->pixels + (size_t)dec->band_first * stride;
+}
+
+void gallery_jpeg_decoder_release_band(gallery_jpeg_decoder *dec) {
+    if (dec == NULL || dec->pixels == NULL) return;
+    dec->band_first = dec->info.rows_decoded;
 }
 
 gallery_jpeg_error_kind gallery_jpeg_decoder_error_kind(const gallery_jpeg_decoder *dec) {

@@ -34,6 +34,11 @@ typedef struct gallery_jpeg_options {
     /// libjpeg's `mem->max_memory_to_use`; 0 means 256 MiB. A progressive image whose coefficient buffer
     /// does not fit fails with GALLERY_JPEG_ERROR_MEMORY_LIMIT.
     uint64_t max_memory;
+    /// 0: the output buffer holds the whole decoded image (gallery_jpeg_decoder_pixels). N > 0: it holds a
+    /// band of at most N rows; decoding stops with GALLERY_JPEG_ROWS_READY when the band is full, and the
+    /// caller takes the rows (gallery_jpeg_decoder_band, _release_band) before feeding again. A 6000-wide
+    /// image at scale 1/8 then costs 750 × N × 4 bytes of output instead of 750 × 500 × 4.
+    uint32_t band_rows;
 } gallery_jpeg_options;
 
 typedef enum gallery_jpeg_status {
@@ -45,6 +50,9 @@ typedef enum gallery_jpeg_status {
     GALLERY_JPEG_HEADER_READY = 1,
     /// The image is complete; the pixels are ready. Later input is ignored.
     GALLERY_JPEG_DONE = 2,
+    /// Band mode only: the band is full. Take its rows (gallery_jpeg_decoder_band), release them, then call
+    /// gallery_jpeg_decoder_feed (zero bytes will do) or _finish again to go on.
+    GALLERY_JPEG_ROWS_READY = 3,
     /// The image failed; see gallery_jpeg_decoder_error_kind and _error_message. Later calls do nothing.
     GALLERY_JPEG_ERROR = -1,
 } gallery_jpeg_status;
@@ -110,7 +118,8 @@ gallery_jpeg_status gallery_jpeg_decoder_feed(gallery_jpeg_decoder *decoder, con
 
 /// Marks the end of input. Returns GALLERY_JPEG_DONE if the image is complete, otherwise
 /// GALLERY_JPEG_ERROR with GALLERY_JPEG_ERROR_TRUNCATED ("truncated JPEG (got N bytes)"). Premature end of
-/// data is always an error: the decoder never fills the missing part with grey.
+/// data is always an error: the decoder never fills the missing part with grey. In band mode it may return
+/// GALLERY_JPEG_ROWS_READY: take the rows and call it again.
 gallery_jpeg_status gallery_jpeg_decoder_finish(gallery_jpeg_decoder *decoder);
 
 /// Fills `info` with what is known and returns 1 once the header has been read, 0 before. After a failure
@@ -118,8 +127,17 @@ gallery_jpeg_status gallery_jpeg_decoder_finish(gallery_jpeg_decoder *decoder);
 int gallery_jpeg_decoder_info(const gallery_jpeg_decoder *decoder, gallery_jpeg_info *info);
 
 /// The output pixels, RGBX (4 bytes per pixel, rows packed), output_width × output_height, or NULL before
-/// the header has been read. Rows below `rows_decoded` are not yet final.
+/// the header has been read. Rows from `rows_decoded` on are not yet final. In band mode, the band buffer.
 const uint8_t *gallery_jpeg_decoder_pixels(const gallery_jpeg_decoder *decoder, size_t *byte_count);
+
+/// The rows decoded and not yet released: `*row_count` rows (possibly 0) starting at output row
+/// `*first_row`, RGBX, packed. Valid until the next call that decodes (feed, finish) or releases. Works in
+/// both modes; in band mode it is the only way to get the pixels.
+const uint8_t *gallery_jpeg_decoder_band(const gallery_jpeg_decoder *decoder, uint32_t *first_row,
+                                         uint32_t *row_count);
+
+/// Marks the rows gallery_jpeg_decoder_band returned as taken; in band mode their space is reused.
+void gallery_jpeg_decoder_release_band(gallery_jpeg_decoder *decoder);
 
 gallery_jpeg_error_kind gallery_jpeg_decoder_error_kind(const gallery_jpeg_decoder *decoder);
 

@@ -1,0 +1,56 @@
+import Foundation
+import GalleryTestSupport
+import Testing
+
+/// Peak memory of one large decode, measured in a child process (`decode-probe`, built next to the test
+/// bundle) so the figure is that process's own high-water mark, not the test runner's.
+@Suite struct MemoryTests {
+    /// An executable built next to the test bundle (.build/<config>/).
+    static func sibling(_ name: String) -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// A demo JPEG (~15 MB, 6000×4000, baseline 4:2:0): one from `make demo` if there, else a fresh one
+    /// (make-demo-jpegs writes it in about 11 s in a debug build) in `folder`.
+    static func largeBaselineJPEG(in folder: TempFolder) throws -> String {
+        let demo = Fixtures.url("demo")
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: demo.path))?.filter { $0.hasSuffix(".jpg") }
+        if let name = existing?.sorted().first {
+            let path = demo.appendingPathComponent(name).path
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size >= 15_000_000 { return path }
+        }
+        let writer = try ChildProcess([sibling("make-demo-jpegs"), folder.url.path, "1"], stdin: "")
+        let status = writer.wait(timeout: .seconds(120))
+        try #require(status == 0, "make-demo-jpegs failed: \(writer.errorText)")
+        let line = try #require(writer.lines.first?.text)  // "<size>\t<name>"
+        let name = try #require(line.split(separator: "\t").last)
+        return folder.url.appendingPathComponent(String(name)).path
+    }
+
+    @Test func aLargeBaselineDecodeRaisesPeakRSSByLessThan4MiB() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let path = try Self.largeBaselineJPEG(in: folder)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size >= 15_000_000)
+
+        let probe = try ChildProcess([Self.sibling("decode-probe"), path, "65536"], stdin: "")
+        let status = probe.wait()
+        let errors = probe.errorText
+        #expect(status == 0, "decode-probe: \(errors)")
+        // "rss-increase-kib=1800 thumbnail=150x100 image=6000x4000"
+        let output = probe.lines.first?.text ?? ""
+        let fields = Dictionary(
+            uniqueKeysWithValues: output.split(separator: " ").compactMap { field in
+                let pair = field.split(separator: "=", maxSplits: 1)
+                return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+            })
+        let increase = try #require(fields["rss-increase-kib"].flatMap { Int($0) }, "output: \(output)")
+        #expect(increase < 4096, "peak RSS rose by \(increase) KiB decoding \(size) bytes")
+        #expect(fields["thumbnail"] == "150x100")
+        #expect(fields["image"]?.hasPrefix("60") == true)
+        print("decode-probe: \(size) bytes in 64 KiB chunks raised peak RSS by \(increase) KiB")
+    }
+}
