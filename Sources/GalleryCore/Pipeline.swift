@@ -1,5 +1,5 @@
-public import Fetch
 import Decode
+public import Fetch
 import Imaging
 import Render
 import Selection
@@ -146,7 +146,8 @@ public struct Pipeline: Sendable {
         let detail: String
         if let response = image.response {
             let connection = response.newConnections > 0 ? "new connection" : "reused connection"
-            detail = "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
+            detail =
+                "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
                 + "in \(Seconds.text(response.seconds)) s, decoded after \(Seconds.text(image.seconds)) s"
         } else {
             detail = "\(url): read from disk, decoded after \(Seconds.text(image.seconds)) s"

@@ -1,7 +1,7 @@
 import Render
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Everything a run says, routed by `--json`, `--quiet` and `--verbose`: report lines or JSON events on stdout,

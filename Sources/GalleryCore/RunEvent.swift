@@ -31,7 +31,9 @@ enum RunEvent: Sendable {
                 ("file", image.savedAs.map(JSONValue.string) ?? .null),
             ])
         case .failed(let candidate, let reason):
-            JSONLine.object([("event", .string("failed")), ("url", .string(candidate.url)), ("reason", .string(reason))])
+            JSONLine.object([
+                ("event", .string("failed")), ("url", .string(candidate.url)), ("reason", .string(reason)),
+            ])
         case .summary(let shown, let failed, let bytes, let elapsed):
             JSONLine.object([
                 ("event", .string("summary")), ("shown", .int(shown)), ("failed", .int(failed)), ("bytes", .int(bytes)),

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `--save` folder, held open: every file in it is reached relative to this descriptor (`openat`,

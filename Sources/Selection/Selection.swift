@@ -52,7 +52,8 @@ public struct Selection: Sendable {
                 let (da, db) = (distance(a, rules.minBytes), distance(b, rules.minBytes))
                 return da != db ? da < db : position[a.url, default: 0] < position[b.url, default: 0]
             }
-            ordered = random.shuffled(Array(byCloseness.prefix(rules.probeBudget)))
+            ordered =
+                random.shuffled(Array(byCloseness.prefix(rules.probeBudget)))
                 + byCloseness.dropFirst(rules.probeBudget)
         }
         return Selection(

@@ -4,7 +4,7 @@ import GalleryCore
 import Render
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `gallery`: download images concurrently and show each as soon as it is done, like the talk's
@@ -27,7 +27,8 @@ struct Gallery: AsyncParsableCommand {
             """,
         version: version)
 
-    @Argument(help: ArgumentHelp("Read URL lists from these files; '-' or nothing reads standard input.", valueName: "list"))
+    @Argument(
+        help: ArgumentHelp("Read URL lists from these files; '-' or nothing reads standard input.", valueName: "list"))
     var lists: [String] = []
 
     @Option(help: ArgumentHelp("Show this many images.", valueName: "n"))
@@ -93,7 +94,9 @@ struct Gallery: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but errors.")
     var quiet = false
 
-    @Flag(name: .shortAndLong, help: "Print each transfer's HTTP version, connection reuse and timings on standard error.")
+    @Flag(
+        name: .shortAndLong, help: "Print each transfer's HTTP version, connection reuse and timings on standard error."
+    )
     var verbose = false
 
     @Option(help: ArgumentHelp("Download at most this many images at once (at most 64).", valueName: "n"))

@@ -3,7 +3,7 @@ import GalleryTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The exit statuses, one test per case: 0, 1, 2, 130.

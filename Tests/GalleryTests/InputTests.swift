@@ -12,10 +12,11 @@ struct InputTests {
         let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "1"], stdin: list)
         #expect(child.wait() == 0, "stderr: \(child.errorText)")
         let warnings = child.errorText.split(separator: "\n")
-        #expect(warnings == [
-            "gallery: line 2: scheme 'ftp:' is not allowed (only http and https) (skipped)",
-            "gallery: line 4: size is not a non-negative whole number: -3 (skipped)",
-        ])
+        #expect(
+            warnings == [
+                "gallery: line 2: scheme 'ftp:' is not allowed (only http and https) (skipped)",
+                "gallery: line 4: size is not a non-negative whole number: -3 (skipped)",
+            ])
     }
 
     @Test func strictMakesAMalformedLineAnErrorWithStatus2() async throws {
@@ -40,7 +41,9 @@ struct InputTests {
             [ChildProcess.galleryExecutable, "--count", "2", listPath, "-"], stdin: server.url("b.jpg") + "\n")
         #expect(child.wait() == 0, "stderr: \(child.errorText)")
         #expect(child.lines.count == 3)
-        #expect(child.errorText == "gallery: \(listPath): line 2: scheme 'ftp:' is not allowed (only http and https) (skipped)\n")
+        #expect(
+            child.errorText
+                == "gallery: \(listPath): line 2: scheme 'ftp:' is not allowed (only http and https) (skipped)\n")
     }
 
     @Test func anUnreadableListIsAnErrorWithStatus2() async throws {
@@ -55,7 +58,8 @@ struct InputTests {
         let folder = try TempFolder()
         defer { folder.remove() }
         // ChildProcess feeds stdin from a String, so the bytes that are not UTF-8 go through a list file.
-        try folder.write("list.txt", bytes: [0xFF, 0xFE, 0x0A, 0xC3, 0x28, 0x0A] + Array((server.url("a.jpg") + "\n").utf8))
+        try folder.write(
+            "list.txt", bytes: [0xFF, 0xFE, 0x0A, 0xC3, 0x28, 0x0A] + Array((server.url("a.jpg") + "\n").utf8))
         let listPath = folder.url.appendingPathComponent("list.txt").path
         let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "1", listPath], stdin: "")
         #expect(child.wait() == 0, "stderr: \(child.errorText)")

@@ -85,7 +85,10 @@ struct OutputTests {
         (["--shuffle", "--near"], "gallery: '--shuffle' and '--near' cannot be used together"),
         (["--seed", "4"], "gallery: '--seed' only applies to '--shuffle' or '--near'"),
         (["--quiet", "--verbose"], "gallery: '--quiet' and '--verbose' cannot be used together"),
-        (["--render", "sideways"], "gallery: The value 'sideways' is invalid for '--render <mode>'. Please provide one of 'auto', 'blocks' or 'none'."),
+        (
+            ["--render", "sideways"],
+            "gallery: The value 'sideways' is invalid for '--render <mode>'. Please provide one of 'auto', 'blocks' or 'none'."
+        ),
         (["--frobnicate"], "gallery: Unknown option '--frobnicate'"),
         (["--base-url", "file:///etc/"], "gallery: '--base-url' must be an http:// or https:// URL"),
     ])

@@ -3,7 +3,7 @@ import GalleryTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `--save DIR` through the built binary: atomic names, cached reruns, and nothing written outside DIR.
@@ -28,7 +28,9 @@ struct SaveTests {
             [ChildProcess.galleryExecutable, "--count", "3", "--save", dir.path], stdin: list)
         #expect(child.wait() == 1)
         #expect(Self.files(in: dir) == ["a.jpg", "b.jpg"])
-        #expect(try Fixtures.bytes("jpeg/good/baseline-420.jpg") == [UInt8](try Data(contentsOf: dir.appendingPathComponent("a.jpg"))))
+        #expect(
+            try Fixtures.bytes("jpeg/good/baseline-420.jpg")
+                == [UInt8](try Data(contentsOf: dir.appendingPathComponent("a.jpg"))))
     }
 
     /// SIGKILL mid-download: no file under a final name is partial; a rerun finishes and skips the finished ones.
@@ -64,8 +66,11 @@ struct SaveTests {
         #expect(second.wait(timeout: .seconds(60)) == 0, "stderr: \(second.errorText)")
         #expect(Self.files(in: dir) == ["fast.jpg", "slow.jpg"], "complete, and the part file is gone")
         #expect(Self.size(dir.appendingPathComponent("slow.jpg")) == size)
-        #expect(server.nginx.accessLog().components(separatedBy: "GET /fast.jpg").count - 1 == gets, "not downloaded again")
-        let events = try second.lines.map { try JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any] ?? [:] }
+        #expect(
+            server.nginx.accessLog().components(separatedBy: "GET /fast.jpg").count - 1 == gets, "not downloaded again")
+        let events = try second.lines.map {
+            try JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any] ?? [:]
+        }
         let completed = events.filter { $0["event"] as? String == "completed" }
         #expect(completed.first { $0["name"] as? String == "fast.jpg" }?["cached"] as? Bool == true)
         #expect(completed.first { $0["name"] as? String == "slow.jpg" }?["cached"] as? Bool == false)
@@ -77,10 +82,13 @@ struct SaveTests {
         let out = try TempFolder()
         defer { out.remove() }
         let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "1", "--save", out.url.path], stdin: server.url("slow/slow.jpg"))
+            [ChildProcess.galleryExecutable, "--count", "1", "--save", out.url.path], stdin: server.url("slow/slow.jpg")
+        )
         let part = out.url.appendingPathComponent(".slow.jpg.part")
         let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline, (Self.size(part) ?? 0) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        while ContinuousClock.now < deadline, (Self.size(part) ?? 0) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         child.signal(SIGINT)
         #expect(child.wait() == 130)
         #expect(Self.files(in: out.url).isEmpty, "\(Self.files(in: out.url))")
@@ -114,15 +122,18 @@ struct SaveTests {
         let dir = out.url.appendingPathComponent("saved")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
-            atPath: dir.appendingPathComponent("a.jpg").path, withDestinationPath: outside.url.appendingPathComponent("victim-a").path)
+            atPath: dir.appendingPathComponent("a.jpg").path,
+            withDestinationPath: outside.url.appendingPathComponent("victim-a").path)
         try FileManager.default.createSymbolicLink(
-            atPath: dir.appendingPathComponent(".b.jpg.part").path, withDestinationPath: outside.url.appendingPathComponent("victim-b").path)
+            atPath: dir.appendingPathComponent(".b.jpg.part").path,
+            withDestinationPath: outside.url.appendingPathComponent("victim-b").path)
         let list = ["a.jpg", "b.jpg"].map(server.url).joined(separator: "\n")
         let child = try ChildProcess(
             [ChildProcess.galleryExecutable, "--count", "2", "--no-replace", "--save", dir.path], stdin: list)
         #expect(child.wait() == 1, "b.jpg cannot be saved through a symlink")
         #expect(try String(contentsOf: outside.url.appendingPathComponent("victim-a"), encoding: .utf8) == "keep me")
-        #expect(try String(contentsOf: outside.url.appendingPathComponent("victim-b"), encoding: .utf8) == "keep me too")
+        #expect(
+            try String(contentsOf: outside.url.appendingPathComponent("victim-b"), encoding: .utf8) == "keep me too")
         // a.jpg: the symlink was replaced by the downloaded file, not written through.
         let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("a.jpg").path)
         #expect(attributes[.type] as? FileAttributeType == .typeRegular)

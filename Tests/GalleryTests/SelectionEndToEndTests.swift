@@ -15,13 +15,15 @@ struct SelectionEndToEndTests {
         let server = try JPEGServer(names: names)
         defer { server.stop() }
         let size = server.jpeg.count
-        let list = "\(server.url("s1.jpg"))\n" + names.dropFirst().map { "\(size) \(server.url($0))" }.joined(separator: "\n")
+        let list =
+            "\(server.url("s1.jpg"))\n" + names.dropFirst().map { "\(size) \(server.url($0))" }.joined(separator: "\n")
         let child = try ChildProcess(
             [ChildProcess.galleryExecutable, "--count", "3", "--min-bytes", "1000"], stdin: list)
         #expect(child.wait() == 0, "stderr: \(child.errorText)")
         #expect(Self.requests("HEAD", in: server).isEmpty)
-        #expect(child.lines.dropLast().compactMap { $0.text.split(separator: " ").last.map(String.init) }
-            .sorted() == ["s2.jpg", "s3.jpg", "s4.jpg"])
+        #expect(
+            child.lines.dropLast().compactMap { $0.text.split(separator: " ").last.map(String.init) }
+                .sorted() == ["s2.jpg", "s3.jpg", "s4.jpg"])
     }
 
     @Test func linesWithoutASizeAreProbedOnlyAsFarAsNeeded() async throws {
@@ -30,7 +32,8 @@ struct SelectionEndToEndTests {
         let server = try JPEGServer(names: names)
         defer { server.stop() }
         let size = server.jpeg.count
-        let list = ["\(size) \(server.url("u1.jpg"))", "\(size) \(server.url("u2.jpg"))", server.url("gone.jpg")]
+        let list =
+            ["\(size) \(server.url("u1.jpg"))", "\(size) \(server.url("u2.jpg"))", server.url("gone.jpg")]
             + names.dropFirst(2).map { server.url($0) }
         let child = try ChildProcess(
             [ChildProcess.galleryExecutable, "--count", "4", "--min-bytes", "1000", "--concurrency", "1"],
@@ -40,8 +43,9 @@ struct SelectionEndToEndTests {
         let heads = Self.requests("HEAD", in: server)
         #expect(heads.count == 3, "\(heads)")
         #expect(child.errorText.contains("gone.jpg: size unknown (HTTP 404 Not Found)"))
-        #expect(Set(Self.requests("GET", in: server).compactMap { $0.split(separator: " ").dropFirst(6).first })
-            == ["/u1.jpg", "/u2.jpg", "/u3.jpg", "/u4.jpg"])
+        #expect(
+            Set(Self.requests("GET", in: server).compactMap { $0.split(separator: " ").dropFirst(6).first })
+                == ["/u1.jpg", "/u2.jpg", "/u3.jpg", "/u4.jpg"])
     }
 
     @Test func shuffleOverSizelessLinesProbesAtMostFourTimesCount() async throws {

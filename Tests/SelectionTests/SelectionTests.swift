@@ -69,8 +69,10 @@ struct SelectionTests {
             for candidate in selection.chosen { seen.insert(candidate.size!) }
             // Spares: the rest of the 12 first, then the others by closeness.
             #expect(selection.spares.count == 47)
-            #expect(Set(selection.spares.prefix(9).map(\.size!)).isSubset(of: Set(stride(from: 510, through: 620, by: 10))))
-            #expect(selection.spares.dropFirst(9).map(\.size!) == Array(stride(from: Int64(630), through: 1000, by: 10)))
+            #expect(
+                Set(selection.spares.prefix(9).map(\.size!)).isSubset(of: Set(stride(from: 510, through: 620, by: 10))))
+            #expect(
+                selection.spares.dropFirst(9).map(\.size!) == Array(stride(from: Int64(630), through: 1000, by: 10)))
         }
         #expect(seen == Set(stride(from: Int64(510), through: 620, by: 10)), "all 12 closest, and only those")
     }
@@ -86,7 +88,10 @@ struct SplitMix64Tests {
     /// The reference sequence of splitmix64.c for seed 1234567.
     @Test func matchesTheReferenceSequence() {
         var random = SplitMix64(seed: 1_234_567)
-        #expect((0..<3).map { _ in random.next() } == [6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423])
+        #expect(
+            (0..<3).map { _ in random.next() } == [
+                6_457_827_717_110_365_317, 3_203_168_211_198_807_973, 9_817_491_932_198_370_423,
+            ])
     }
 
     @Test func boundedDrawsStayInRangeAndReachEveryValue() {

@@ -20,12 +20,13 @@ struct URLListTests {
             e/e9/USS_Akron_%28ZRS-4%29.jpg
             """)
         #expect(list.malformed.isEmpty)
-        #expect(list.candidates == [
-            Candidate(line: 2, url: "http://h/a.jpg", size: nil),
-            Candidate(line: 3, url: "http://h/b.jpg", size: 14_739_448),
-            Candidate(line: 4, url: "http://h/c.jpg", size: 15_193_424),
-            Candidate(line: 6, url: base + "e/e9/USS_Akron_%28ZRS-4%29.jpg", size: nil),
-        ])
+        #expect(
+            list.candidates == [
+                Candidate(line: 2, url: "http://h/a.jpg", size: nil),
+                Candidate(line: 3, url: "http://h/b.jpg", size: 14_739_448),
+                Candidate(line: 4, url: "http://h/c.jpg", size: 15_193_424),
+                Candidate(line: 6, url: base + "e/e9/USS_Akron_%28ZRS-4%29.jpg", size: nil),
+            ])
     }
 
     @Test func acceptsCRLFAndAByteOrderMark() {
@@ -93,10 +94,11 @@ struct SeveralListsTests {
         list.add(Array("http://h/a.jpg\nftp://h/b.jpg".utf8), source: "one.txt")
         list.add(Array("http://h/c.jpg\nnot a url at all\n".utf8), source: nil)
         #expect(list.candidates.map(\.url) == ["http://h/a.jpg", "http://h/c.jpg"])
-        #expect(list.malformed.map(\.description) == [
-            "one.txt: line 2: scheme 'ftp:' is not allowed (only http and https)",
-            "line 2: expected `URL`, `BYTES URL` or `URL BYTES`, got 5 fields",
-        ])
+        #expect(
+            list.malformed.map(\.description) == [
+                "one.txt: line 2: scheme 'ftp:' is not allowed (only http and https)",
+                "line 2: expected `URL`, `BYTES URL` or `URL BYTES`, got 5 fields",
+            ])
     }
 
     @Test func aFileWithoutAFinalNewlineDoesNotGlueOntoTheNext() {
