@@ -56,9 +56,15 @@ struct ImageJob: Sendable {
     private func download(_ candidate: Candidate, start: ContinuousClock.Instant, into part: PartFile?) async
         -> ImageOutcome
     {
-        let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: candidate.size.map { Int($0) })
+        let expected = candidate.size.map { Int($0) }
+        var decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
         do {
-            let response = try await fetcher.fetch(Request(url: candidate.url)) { chunk in
+            // A retry that cannot resume sends the body again from byte 0: start decoding and saving afresh.
+            let restart: () async throws -> Void = {
+                decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
+                try part?.restart()
+            }
+            let response = try await fetcher.fetch(Request(url: candidate.url), onRestart: restart) { chunk in
                 try await decoder.feed(chunk)
                 try part?.write(chunk)
             }

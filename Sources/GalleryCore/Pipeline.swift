@@ -103,6 +103,13 @@ public struct Pipeline: Sendable {
         return tally.failed > 0 || tally.shown < options.count ? .partial : .success
     }
 
+    /// Every URL the lists name, for the host profiles (Wikimedia's limits) the fetch engine must be set up with.
+    public static func urls(in lists: [ListInput], baseURL: String) -> [String] {
+        var parsed = URLList(baseURL: baseURL)
+        for list in lists { parsed.add(list.bytes, source: list.source) }
+        return parsed.candidates.map(\.url)
+    }
+
     /// Parses the lists and chooses the candidates, reporting skipped lines and shortfalls; nil when there is
     /// nothing to download or `--strict` refuses the input. Also returns every usable line, for `--save`'s names.
     private func select(from lists: [ListInput], fetcher: Fetcher) async -> (Selection, [Candidate])? {

@@ -93,6 +93,13 @@ final class PartFile {
         }
     }
 
+    /// Empties the file: the server sent the body again from its first byte.
+    func restart() throws(SaveError) {
+        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
+            throw SaveError(folder.display(partName), call: "ftruncate")
+        }
+    }
+
     /// Makes the file durable, then gives it its final name: a crash leaves either no `NAME` or a complete one.
     func commit() throws(SaveError) {
         guard fsync(fd) == 0 else { throw SaveError(folder.display(partName), call: "fsync") }

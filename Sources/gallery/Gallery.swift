@@ -105,13 +105,31 @@ struct Gallery: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Download at most this many images at once from one host.", valueName: "n"))
     var maxPerHost: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Limit the total download rate to this many bytes per second (upload.wikimedia.org gets 25 Mbit/s \
+            unless this is given).
+            """,
+            valueName: "bytes"))
+    var maxRate: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            Retry a download this many times after a transient failure (connection refused or reset, timeout, \
+            HTTP 408, 429, 500, 502, 503, 504), waiting longer each time.
+            """,
+            valueName: "n"))
+    var retries = 3
+
     @Option(help: ArgumentHelp("Give up connecting to a server after this many seconds.", valueName: "seconds"))
     var connectTimeout: Double = 10
 
     @Option(
         help: ArgumentHelp(
             "Abort a download that receives less than 1 KiB/s for this many seconds.", valueName: "seconds"))
-    var stallTimeout: Int = 20
+    var stallTimeout: Double = 20
 
     @Option(
         help: ArgumentHelp("Abort a download that takes longer than this many seconds in total.", valueName: "seconds"))
@@ -140,6 +158,8 @@ struct Gallery: AsyncParsableCommand {
         if json && render == .blocks { throw ValidationError("'--json' draws no gallery; drop '--render blocks'") }
         if let concurrency, concurrency < 1 { throw ValidationError("'--concurrency' must be at least 1") }
         if let maxPerHost, maxPerHost < 1 { throw ValidationError("'--max-per-host' must be at least 1") }
+        if let maxRate, maxRate < 1 { throw ValidationError("'--max-rate' must be at least 1 byte per second") }
+        guard retries >= 0 else { throw ValidationError("'--retries' must not be negative") }
         guard connectTimeout > 0, stallTimeout > 0 else { throw ValidationError("timeouts must be positive") }
         if let timeout, timeout <= 0 { throw ValidationError("'--timeout' must be positive") }
         guard maxBytes > 0 else { throw ValidationError("'--max-bytes' must be positive") }
@@ -190,6 +210,12 @@ struct Gallery: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure.rawValue)
         }
 
+        let hosts = HostProfiles.effectiveLimits(
+            hosts: Pipeline.urls(in: inputs, baseURL: baseURL), explicitMaxPerHost: maxPerHost,
+            explicitMaxBytesPerSecond: maxRate)
+        options.fetch.hostLimits = hosts.limits
+        if let notice = hosts.notice, !quiet, !json { Terminal.standardError.write(Array((notice + "\n").utf8)) }
+
         let fetcher: Fetcher
         do {
             fetcher = try Fetcher(configuration: options.fetch)
@@ -226,7 +252,9 @@ struct Gallery: AsyncParsableCommand {
         options.fetch.maxInFlight = concurrency ?? min(count, FetchConfiguration.hardMaxInFlight)
         options.fetch.maxPerHost = maxPerHost ?? FetchConfiguration.hardMaxInFlight
         options.fetch.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
-        options.fetch.stallTimeout = .seconds(stallTimeout)
+        options.fetch.stallTimeout = .milliseconds(Int(stallTimeout * 1000))
+        options.fetch.retries = retries
+        options.fetch.maxBytesPerSecond = maxRate
         options.fetch.totalTimeout = timeout.map { .milliseconds(Int($0 * 1000)) }
         options.fetch.maxBytes = maxBytes
         options.fetch.userAgent = userAgent
