@@ -74,31 +74,16 @@ public struct SixelPalette: Sendable, Equatable {
 
     /// Splits the colours into at most `count` boxes and returns each box's pixel-weighted mean.
     static func medianCut(_ entries: [Entry], into count: Int) -> [RGB] {
-        var boxes: [[Entry]] = [entries]
+        var boxes: [Box] = [Box(entries)]
         while boxes.count < count {
-            // The box with the widest range on any channel; a single-colour box cannot be split.
-            var widest = -1
-            var widestRange = 0
-            var widestAxis = 0
-            for (index, box) in boxes.enumerated() where box.count > 1 {
-                for axis in 0..<3 {
-                    var low = 255
-                    var high = 0
-                    for entry in box {
-                        let value = channel(entry.color, axis)
-                        low = min(low, value)
-                        high = max(high, value)
-                    }
-                    if high - low > widestRange {
-                        widest = index
-                        widestRange = high - low
-                        widestAxis = axis
-                    }
-                }
+            // The box with the widest range on any channel; a single-colour box has range 0 and is never cut.
+            var widest = 0
+            for index in boxes.indices where boxes[index].range > boxes[widest].range {
+                widest = index
             }
-            guard widest >= 0 else { break }
-            let axis = widestAxis
-            let sorted = boxes[widest].sorted {
+            guard boxes[widest].range > 0 else { break }
+            let axis = boxes[widest].axis
+            let sorted = boxes[widest].entries.sorted {
                 let a = channel($0.color, axis)
                 let b = channel($1.color, axis)
                 return a != b ? a < b : $0.color < $1.color
@@ -115,10 +100,10 @@ public struct SixelPalette: Sendable, Equatable {
                 }
             }
             cut = min(max(cut, 1), sorted.count - 1)
-            boxes[widest] = Array(sorted[..<cut])
-            boxes.append(Array(sorted[cut...]))
+            boxes[widest] = Box(Array(sorted[..<cut]))
+            boxes.append(Box(Array(sorted[cut...])))
         }
-        return boxes.map { box in
+        return boxes.map(\.entries).map { box in
             var sums = (0, 0, 0)
             var total = 0
             for entry in box {
@@ -129,6 +114,30 @@ public struct SixelPalette: Sendable, Equatable {
             }
             let half = total / 2
             return RGB(UInt8((sums.0 + half) / total), UInt8((sums.1 + half) / total), UInt8((sums.2 + half) / total))
+        }
+    }
+
+    /// A box of colours with its widest channel, measured once when the box is made.
+    struct Box {
+        var entries: [Entry]
+        var axis = 0
+        var range = 0
+
+        init(_ entries: [Entry]) {
+            self.entries = entries
+            var low = [255, 255, 255]
+            var high = [0, 0, 0]
+            for entry in entries {
+                for axis in 0..<3 {
+                    let value = SixelPalette.channel(entry.color, axis)
+                    low[axis] = min(low[axis], value)
+                    high[axis] = max(high[axis], value)
+                }
+            }
+            for axis in 0..<3 where high[axis] - low[axis] > range {
+                self.axis = axis
+                range = high[axis] - low[axis]
+            }
         }
     }
 
