@@ -28,10 +28,20 @@ release: setup
 	$(SWIFT) build -c release --product gallery
 	$(SWIFT) build -c release --product make-demo-jpegs
 
+# libFuzzer over the JPEG shim's feed API (Fuzz/fuzz_jpeg_feed.c), built outside SwiftPM with the toolchain's
+# clang so normal builds are unaffected. Crashes land in .build/fuzz/artifacts/; see Fuzz/README.md.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_BIN := .build/fuzz/fuzz-jpeg-feed
+FUZZ_BUILD = mkdir -p .build/fuzz/corpus .build/fuzz/artifacts && $(FUZZ_CC) -g -O1 -fuse-ld=lld \
+	-fsanitize=fuzzer,address -ISources/JPEGShim/include Fuzz/fuzz_jpeg_feed.c Sources/JPEGShim/JPEGShim.c \
+	$$(pkg-config --cflags --libs libjpeg) -o $(FUZZ_BIN)
+
 # Timing-sensitive suites are marked .serialized in the code; the runner itself may run suites in parallel.
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(FUZZ_BUILD) && rm -rf .build/fuzz/replay && mkdir .build/fuzz/replay && $(FUZZ_BIN) -seed=1 -runs=3000 -max_len=65536 -artifact_prefix=.build/fuzz/artifacts/ .build/fuzz/replay Fuzz/corpus
 
 # Ten ~15 MB JPEGs from a local nginx at RATE bytes/s per connection (default 4 MiB/s), shown as they finish.
 demo: release
@@ -39,6 +49,12 @@ demo: release
 
 bench: release setup-bench
 	@RATE=$(RATE) scripts/bench
+
+# Open-ended fuzzing for FUZZ_SECONDS (default 60), seeded with the committed corpus and the fixtures.
+fuzz: setup
+	$(FUZZ_BUILD)
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=.build/fuzz/artifacts/ \
+		.build/fuzz/corpus Fuzz/corpus Fixtures/jpeg/good Fixtures/jpeg/bad
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
