@@ -53,4 +53,22 @@ import Testing
         #expect(fields["image"]?.hasPrefix("60") == true)
         print("decode-probe: \(size) bytes in 64 KiB chunks raised peak RSS by \(increase) KiB")
     }
+
+    /// The benchmark's interface (make bench): `decode-probe --time FILE` prints the best time in seconds.
+    @Test func decodeProbeTimesADecode() throws {
+        let file = Fixtures.url("jpeg/good/baseline-420.jpg").path
+        let probe = try ChildProcess([Self.sibling("decode-probe"), "--time", "--runs", "2", file], stdin: "")
+        let status = probe.wait()
+        let errors = probe.errorText
+        #expect(status == 0, "decode-probe: \(errors)")
+        let seconds = try #require(probe.lines.first.flatMap { Double($0.text) })
+        #expect(seconds > 0 && seconds < 10)
+    }
+
+    @Test func decodeProbeReportsABadFileAsTheDecodeError() throws {
+        let file = Fixtures.url("jpeg/bad/truncated-at-half.jpg").path
+        let probe = try ChildProcess([Self.sibling("decode-probe"), file, "4096"], stdin: "")
+        #expect(probe.wait() == 1)
+        #expect(probe.errorText.contains("truncated JPEG"), "\(probe.errorText)")
+    }
 }
