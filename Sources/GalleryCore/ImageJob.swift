@@ -10,6 +10,8 @@ struct ShownImage: Sendable {
     var thumbnail: Thumbnail
     /// From the start of the job to the decoded thumbnail.
     var seconds: Double
+    /// When the last byte arrived (the download ended, or the saved copy was read); nil before that is known.
+    var lastByte: ContinuousClock.Instant?
     /// The transfer, for `--verbose`; nil when the image was read from disk.
     var response: Response?
     /// Where `--save` put it, relative to the save folder.
@@ -68,13 +70,14 @@ struct ImageJob: Sendable {
                 try await decoder.feed(chunk)
                 try part?.write(chunk)
             }
+            let lastByte = ContinuousClock.now
             decoder.expectedBytes = Int(response.bytes)
             let thumbnail = try decoder.finish()
             try part?.commit()
             return .shown(
                 ShownImage(
                     candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
-                    response: response, savedAs: part?.name, cached: false))
+                    lastByte: lastByte, response: response, savedAs: part?.name, cached: false))
         } catch {
             part?.discard()
             return .failed(candidate, reason: Self.reason(error))
@@ -93,10 +96,11 @@ struct ImageJob: Sendable {
         let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: Int(onDisk))
         do {
             try await folder.read(named: name) { try await decoder.feed($0) }
+            let lastByte = ContinuousClock.now
             let thumbnail = try decoder.finish()
             return ShownImage(
                 candidate: candidate, bytes: onDisk, thumbnail: thumbnail, seconds: secondsSince(start),
-                response: nil, savedAs: name, cached: true)
+                lastByte: lastByte, response: nil, savedAs: name, cached: true)
         } catch {
             return nil
         }
@@ -114,6 +118,10 @@ struct ImageJob: Sendable {
 
 /// Seconds from `start` to now, as a Double for reports.
 func secondsSince(_ start: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - start
+    secondsBetween(start, .now)
+}
+
+func secondsBetween(_ start: ContinuousClock.Instant, _ end: ContinuousClock.Instant) -> Double {
+    let elapsed = end - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }

@@ -65,7 +65,10 @@ public struct Pipeline: Sendable {
                 await liveView?.show(
                     slot: index - 1, thumbnail: image.thumbnail.pixels,
                     title: Report.title(index: index, bytes: image.bytes), name: name, bytes: image.bytes)
-                report.event(.completed(image, index: index))
+                report.event(
+                    .completed(
+                        image, index: index, receivedAt: image.lastByte.map { secondsBetween(started, $0) },
+                        shownAt: secondsSince(started)))
                 let line = Report.line(index: index, bytes: image.bytes, name: name)
                 if deferLines { lines.append(line) } else { report.line(line) }
                 let notes = notes(on: image)

@@ -8,7 +8,9 @@ enum RunEvent: Sendable {
     case selected(Candidate, replacement: Bool)
     /// Its download (or, when cached, its read from disk) began.
     case started(Candidate)
-    case completed(ShownImage, index: Int)
+    /// `receivedAt` and `shownAt` are seconds since the run started: when the last byte arrived, and when the
+    /// image was handed to the screen and its line written (what `make bench` checks: shown ≤ 20 ms after).
+    case completed(ShownImage, index: Int, receivedAt: Double?, shownAt: Double)
     case failed(Candidate, reason: String)
     case summary(shown: Int, failed: Int, bytes: Int64, elapsed: Double)
 
@@ -22,12 +24,13 @@ enum RunEvent: Sendable {
             ])
         case .started(let candidate):
             JSONLine.object([("event", .string("started")), ("url", .string(candidate.url))])
-        case .completed(let image, let index):
+        case .completed(let image, let index, let receivedAt, let shownAt):
             JSONLine.object([
                 ("event", .string("completed")), ("index", .int(index)), ("url", .string(image.candidate.url)),
                 ("name", .string(image.candidate.name)), ("bytes", .int(image.bytes)),
                 ("width", .int(image.thumbnail.imageSize.width)), ("height", .int(image.thumbnail.imageSize.height)),
-                ("seconds", .double(image.seconds)), ("cached", .bool(image.cached)),
+                ("seconds", .double(image.seconds)), ("receivedAt", receivedAt.map(JSONValue.double) ?? .null),
+                ("shownAt", .double(shownAt)), ("cached", .bool(image.cached)),
                 ("file", image.savedAs.map(JSONValue.string) ?? .null),
             ])
         case .failed(let candidate, let reason):
