@@ -85,10 +85,15 @@ public final class Terminal: Sendable {
         return .fallback
     }
 
-    /// `COLUMNS` and `LINES` from the process environment (read with `getenv(3)`; Render uses no Foundation).
+    /// The variables Render consults, from the process environment (read with `getenv(3)`; Render uses no
+    /// Foundation): the size fallback, colour and style hints, and what `GraphicsDetection` needs to know
+    /// the terminal or multiplexer by name.
     public static func currentEnvironment() -> [String: String] {
         var environment: [String: String] = [:]
-        for name in ["COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR"] {
+        for name in [
+            "COLUMNS", "LINES", "TERM", "COLORTERM", "NO_COLOR",
+            "TERM_PROGRAM", "KITTY_WINDOW_ID", "WEZTERM_PANE", "TMUX", "STY",
+        ] {
             if let value = getenv(name) {
                 environment[name] = String(cString: value)
             }

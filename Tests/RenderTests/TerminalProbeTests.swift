@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import Render
 import Synchronization
@@ -19,10 +20,11 @@ final class FakeTerminal: Sendable {
         try #require(openpty(&master, &slave, nil, nil, &size) == 0)
         self.master = master
         self.slave = slave
-        DispatchQueue.global().async { [self] in
+        // A thread of its own: the global queues can be busy with other tests' blocking work.
+        Thread { [self] in
             serve(reply: reply)
             done.signal()
-        }
+        }.start()
     }
 
     private func serve(reply: [UInt8]?) {
@@ -99,7 +101,7 @@ struct TerminalProbeTests {
         let elapsed = clock.now - start
         #expect(support.graphics == .blocks)
         #expect(support.cellPixels == .fallback)
-        #expect(elapsed >= .milliseconds(190) && elapsed < .milliseconds(350), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(190) && elapsed < .milliseconds(450), "took \(elapsed)")
         #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
     }
 
@@ -108,9 +110,9 @@ struct TerminalProbeTests {
         let clock = ContinuousClock()
         let start = clock.now
         let support = TerminalProbe.detect(
-            environment: Self.environment, fileDescriptor: fake.slave, budget: .seconds(1))
+            environment: Self.environment, fileDescriptor: fake.slave, budget: .seconds(3))
         #expect(support.graphics == .blocks)
-        #expect(clock.now - start < .milliseconds(500), "DA1 ends the wait early")
+        #expect(clock.now - start < .milliseconds(1500), "DA1 ends the wait early")
     }
 
     @Test func aPipeIsNeverQueried() throws {

@@ -1,16 +1,19 @@
 import Foundation
 import Imaging
 import Render
+import Synchronization
 import Testing
 
 /// Sixel on a real terminal: Debian's xterm in VT340 mode with 256 colour registers, on an Xvfb display.
 /// We draw one known image, take a screenshot with `xwd`, and check the mean colour of each region.
-/// The screenshot is kept as a PNG (path printed) so a person can look at it.
+/// The screenshot is kept as a PNG (path printed) so a person can look at it. Serialized: one X display.
+@Suite(.serialized)
 struct XtermSixelTests {
     static let tools = ["Xvfb", "xterm", "xwd"].map { name in
         ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
     static let available = tools.allSatisfy { $0 != nil }
+    static let displayCounter = Atomic<Int>(0)
 
     /// 240×100: four flat quadrants on the left (red, green / blue, yellow), our gradient on the right.
     /// 100 rows end in a part-filled sixel band, so the rows under the image show whether padding leaked.
@@ -31,42 +34,13 @@ struct XtermSixelTests {
         .enabled(if: available, "needs Xvfb, xterm and xwd (apt-get install xvfb xterm x11-apps xfonts-base)"),
         .timeLimit(.minutes(1)))
     func sixelImageAppearsInXterm() throws {
-        let display = ":\(90 + Int(getpid()) % 100)"
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gallery-xterm-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let drawing = directory.appendingPathComponent("sixel.bin")
         var bytes: [UInt8] = Escape.hideCursor.bytes + Escape.eraseScreen.bytes
         bytes += SixelEncoder(colorRegisters: 256).encode(Self.image, at: CellPosition(row: 1, column: 2))
-        try Data(bytes).write(to: drawing)
-
-        let server = try Self.start(Self.tools[0]!, ["\(display)", "-screen", "0", "640x400x24", "-nolisten", "tcp"])
-        defer { Self.stop(server) }
-        try Self.waitFor { FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(display.dropFirst())") }
-        let terminal = try Self.start(
-            Self.tools[1]!,
-            [
-                "-display", display, "-ti", "vt340", "-xrm", "XTerm*numColorRegisters: 256",
-                "-xrm", "XTerm*decTerminalID: vt340", "-bg", "black", "-fg", "white", "-b", "0", "-bw", "0",
-                "-geometry", "80x24+0+0", "-e", "sh", "-c", "cat '\(drawing.path)'; sleep 60",
-            ])
-        defer { Self.stop(terminal) }
-
-        // Screenshots until the red quadrant shows up (xterm takes a moment to map and draw).
-        var screen: Pixels?
         var origin: (x: Int, y: Int)?
-        try Self.waitFor(seconds: 15) {
-            let dump = directory.appendingPathComponent("screen.xwd")
-            guard Self.run(Self.tools[2]!, ["-display", display, "-root", "-silent", "-out", dump.path]) == 0,
-                let data = try? Data(contentsOf: dump), let pixels = try? XWDReader.decode(Array(data))
-            else { return false }
-            screen = pixels
+        let shot = try Self.screenshot(of: bytes, name: "xterm-sixel") { pixels in
             origin = Self.topLeft(of: RGB(230, 20, 20), in: pixels)
             return origin != nil
         }
-        let shot = try #require(screen)
-        let png = directory.appendingPathComponent("xterm-sixel.png")
-        try Data(PNGWriter.encode(shot)).write(to: png)
-        print("xterm sixel screenshot: \(png.path)")
         let (x0, y0) = try #require(origin)
 
         // Flat quadrants, inset so edge pixels do not matter.
@@ -86,8 +60,91 @@ struct XtermSixelTests {
         // Under the image (the last band's two padding rows and below): still the black background.
         let below = Self.mean(shot, x: x0, y: y0 + 100, width: 240, height: 2)
         #expect(TestImages.distance(below, RGB(0, 0, 0)) <= 2, "rows under the image: \(below)")
-        #expect(x0 > 0 && y0 > 0, "the image starts at cell (1, 2), not at the window's corner")
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("screen.xwd"))
+        #expect(x0 == 2 * 6 && y0 == 1 * 13, "the image starts at cell (1, 2) of a 6×13 font: \(x0), \(y0)")
+    }
+
+    /// The whole contact sheet, as `GalleryScreen` draws it with the sixel encoder: four slots filled with
+    /// flat colours (captions under them), then the final frame. xterm's `6x13` font fixes the cell size.
+    @Test(
+        .enabled(if: available, "needs Xvfb, xterm and xwd (apt-get install xvfb xterm x11-apps xfonts-base)"),
+        .timeLimit(.minutes(1)))
+    func contactSheetInXterm() throws {
+        let cell = CellPixels(width: 6, height: 13)
+        var screen = GalleryScreen(
+            layout: GridLayout(terminal: CellSize(columns: 80, rows: 24), slotCount: 4),
+            encoder: SixelEncoder(cellPixels: cell, colorRegisters: 256))
+        var bytes = Escape.hideCursor.bytes + screen.begin()
+        let colours = [RGB(200, 30, 30), RGB(30, 180, 60), RGB(40, 60, 210), RGB(230, 200, 40)]
+        let box = screen.pixelBox
+        for (slot, colour) in colours.enumerated() {
+            bytes += screen.fill(
+                slot: slot, pixels: Pixels(width: box.width, height: box.height, filledWith: colour),
+                caption: Caption(title: "(\(slot + 1))  1_000 bytes", name: "slot-\(slot + 1).jpg"))
+        }
+        bytes += screen.finish()
+        let layout = screen.layout
+        let lastRect = try #require(layout.thumbnailRect(3))
+        let lastCentre = (
+            x: (lastRect.origin.column + lastRect.size.columns / 2) * cell.width,
+            y: (lastRect.origin.row + lastRect.size.rows / 2) * cell.height
+        )
+        let shot = try Self.screenshot(of: bytes, name: "xterm-contact-sheet") { pixels in
+            TestImages.distance(pixels[lastCentre.x, lastCentre.y], colours[3]) <= 6
+        }
+        for (slot, colour) in colours.enumerated() {
+            let rect = try #require(layout.thumbnailRect(slot))
+            let mean = Self.mean(
+                shot, x: rect.origin.column * cell.width + 2, y: rect.origin.row * cell.height + 2,
+                width: rect.size.columns * cell.width - 4, height: rect.size.rows * cell.height - 4)
+            #expect(TestImages.distance(mean, colour) <= 6, "slot \(slot): \(mean) vs \(colour)")
+            // The caption row right under the thumbnail is text, not image.
+            let caption = Self.mean(
+                shot, x: rect.origin.column * cell.width, y: rect.endRow * cell.height,
+                width: rect.size.columns * cell.width, height: cell.height)
+            #expect(TestImages.distance(caption, colour) > 60, "slot \(slot) caption looks like image: \(caption)")
+        }
+    }
+
+    /// Starts Xvfb and xterm (VT340, 256 colour registers, 6x13 font, no borders), has xterm print `bytes`,
+    /// and takes screenshots until `ready` accepts one, which is kept as `<name>.png` (path printed).
+    static func screenshot(of bytes: [UInt8], name: String, until ready: (Pixels) -> Bool) throws -> Pixels {
+        // A display of its own per call: a server that is still shutting down keeps its number's lock.
+        let display = ":\(100 + Int(getpid()) % 400 * 4 + displayCounter.add(1, ordering: .relaxed).oldValue % 4)"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gallery-xterm-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let drawing = directory.appendingPathComponent("\(name).bin")
+        try Data(bytes).write(to: drawing)
+
+        let server = try start(tools[0]!, ["\(display)", "-screen", "0", "640x400x24", "-nolisten", "tcp"])
+        defer { stop(server) }
+        try waitFor {
+            server.isRunning && FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(display.dropFirst())")
+        }
+        let terminal = try start(
+            tools[1]!,
+            [
+                "-display", display, "-ti", "vt340", "-xrm", "XTerm*numColorRegisters: 256",
+                "-xrm", "XTerm*decTerminalID: vt340", "-fn", "6x13", "-bg", "black", "-fg", "white",
+                "-b", "0", "-bw", "0", "-geometry", "80x24+0+0", "-e", "sh", "-c", "cat '\(drawing.path)'; sleep 60",
+            ])
+        defer { stop(terminal) }
+
+        // xterm takes a moment to map its window and draw.
+        var shot: Pixels?
+        let dump = directory.appendingPathComponent("\(name).xwd")
+        defer { try? FileManager.default.removeItem(at: dump) }
+        try waitFor(seconds: 15) {
+            guard run(tools[2]!, ["-display", display, "-root", "-silent", "-out", dump.path]) == 0,
+                let data = try? Data(contentsOf: dump), let pixels = try? XWDReader.decode(Array(data))
+            else { return false }
+            shot = pixels
+            return ready(pixels)
+        }
+        let pixels = try #require(shot)
+        let png = directory.appendingPathComponent("\(name).png")
+        try Data(PNGWriter.encode(pixels)).write(to: png)
+        print("\(name) screenshot: \(png.path)")
+        return pixels
     }
 
     /// The first pixel (row-major) of a 20×20 block of `colour`.
