@@ -1,5 +1,5 @@
 # gallery: the two commands a newcomer needs are `make demo` and `make test`; both install what they need.
-SWIFT ?= swift
+SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 # Debian packages the build, the tests and the demo need. Checked with dpkg first, so setup is idempotent.
 APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl
 BENCH_PACKAGES := curl libjpeg-turbo-progs time
@@ -31,17 +31,19 @@ release: setup
 # libFuzzer over the JPEG shim's feed API (Fuzz/fuzz_jpeg_feed.c), built outside SwiftPM with the toolchain's
 # clang so normal builds are unaffected. Crashes land in .build/fuzz/artifacts/; see Fuzz/README.md.
 FUZZ_SECONDS ?= 60
-FUZZ_CC ?= clang
+FUZZ_CC ?= $(shell command -v clang || echo /opt/swift/usr/bin/clang)
 FUZZ_BIN := .build/fuzz/fuzz-jpeg-feed
 FUZZ_BUILD = mkdir -p .build/fuzz/corpus .build/fuzz/artifacts && $(FUZZ_CC) -g -O1 -fuse-ld=lld \
 	-fsanitize=fuzzer,address -ISources/JPEGShim/include Fuzz/fuzz_jpeg_feed.c Sources/JPEGShim/JPEGShim.c \
 	$$(pkg-config --cflags --libs libjpeg) -o $(FUZZ_BIN)
 
 # Timing-sensitive suites are marked .serialized in the code; the runner itself may run suites in parallel.
+# The fuzz corpus replays first (fixed seed and run count, a few seconds) so the test runner's summary ends the log.
 test: setup
+	$(FUZZ_BUILD) && rm -rf .build/fuzz/replay && mkdir .build/fuzz/replay && $(FUZZ_BIN) -seed=1 -runs=3000 \
+		-max_len=65536 -artifact_prefix=.build/fuzz/artifacts/ .build/fuzz/replay Fuzz/corpus
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(FUZZ_BUILD) && rm -rf .build/fuzz/replay && mkdir .build/fuzz/replay && $(FUZZ_BIN) -seed=1 -runs=3000 -max_len=65536 -artifact_prefix=.build/fuzz/artifacts/ .build/fuzz/replay Fuzz/corpus
 
 # Ten ~15 MB JPEGs from a local nginx at RATE bytes/s per connection (default 4 MiB/s), shown as they finish.
 demo: release
