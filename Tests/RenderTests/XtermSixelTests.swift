@@ -116,7 +116,13 @@ struct XtermSixelTests {
         try Data(bytes).write(to: drawing)
 
         let server = try start(tools[0]!, ["\(display)", "-screen", "0", "640x400x24", "-nolisten", "tcp"])
-        defer { stop(server) }
+        defer {
+            stop(server)
+            // A server that had to be killed leaves its lock and socket behind; they are ours to remove.
+            let number = display.dropFirst()
+            try? FileManager.default.removeItem(atPath: "/tmp/.X\(number)-lock")
+            try? FileManager.default.removeItem(atPath: "/tmp/.X11-unix/X\(number)")
+        }
         try waitFor {
             server.isRunning && FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(display.dropFirst())")
         }
@@ -177,15 +183,22 @@ struct XtermSixelTests {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        // Children inherit the spawning thread's signal mask, and test threads block SIGTERM and SIGHUP;
+        // spawn with nothing blocked so `terminate()` and the pty's hangup reach xterm, its shell and Xvfb.
+        var empty = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
         try process.run()
         return process
     }
 
-    /// SIGTERM, then SIGKILL if it is still there after two seconds; never an unbounded wait.
+    /// SIGTERM, then SIGKILL if it is still there after five seconds; never an unbounded wait.
     static func stop(_ process: Process) {
         guard process.isRunning else { return }
         process.terminate()
-        if !waitForExit(process, seconds: 2) {
+        if !waitForExit(process, seconds: 5) {
             kill(process.processIdentifier, SIGKILL)
             _ = waitForExit(process, seconds: 2)
         }
