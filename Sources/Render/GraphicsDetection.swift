@@ -20,6 +20,14 @@ public struct GraphicsSupport: Sendable, Equatable {
         self.reason = reason
     }
 
+    /// The same measurements with the protocol the user chose (`--render kitty`), or self when nil.
+    public func forced(_ graphics: GraphicsProtocol?) -> GraphicsSupport {
+        guard let graphics else { return self }
+        return GraphicsSupport(
+            graphics: graphics, cellPixels: cellPixels, colorRegisters: colorRegisters,
+            reason: "--render \(graphics.rawValue) (detection said \(self.graphics.rawValue): \(reason))")
+    }
+
     /// The encoder for this support; `colors` and `kittyIDBase` matter only to half-blocks and kitty.
     public func encoder(colors: ColorMode, kittyIDBase: UInt32 = KittyEncoder.randomIDBase()) -> any CellEncoder {
         switch graphics {

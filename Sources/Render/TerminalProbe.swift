@@ -19,28 +19,36 @@ public enum TerminalProbe {
 
     /// The whole detection: the environment's verdict, then, when it leaves a question and `ttyPath` is a
     /// terminal, the terminal's answers and the kernel's pixel fields.
+    ///
+    /// - Parameter forcing: the protocol `--render kitty|sixel|iterm|blocks` asked for; the terminal is still
+    ///   measured (cell size, colour registers), but its answer does not change the protocol.
     public static func detect(
-        environment: [String: String], budget: Duration = defaultBudget, ttyPath: String = "/dev/tty"
+        environment: [String: String], forcing: GraphicsProtocol? = nil, budget: Duration = defaultBudget,
+        ttyPath: String = "/dev/tty"
     ) -> GraphicsSupport {
-        if case .blocks = GraphicsDetection.environmentHint(environment) {
-            return GraphicsDetection.decide(environment: environment, replies: nil)
-        }
         let fd = open(ttyPath, O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else {
-            return GraphicsDetection.decide(environment: environment, replies: nil)
+            return GraphicsDetection.decide(environment: environment, replies: nil).forced(forcing)
         }
         defer { close(fd) }
-        return detect(environment: environment, fileDescriptor: fd, budget: budget)
+        return detect(environment: environment, forcing: forcing, fileDescriptor: fd, budget: budget)
     }
 
-    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests).
-    public static func detect(environment: [String: String], fileDescriptor fd: Int32, budget: Duration)
-        -> GraphicsSupport
-    {
-        let replies = isatty(fd) == 1 ? query(fileDescriptor: fd, budget: budget) : nil
+    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests). Multiplexers
+    /// and consoles (`EnvironmentHint.blocks`) are never queried, only measured through the kernel.
+    public static func detect(
+        environment: [String: String], forcing: GraphicsProtocol? = nil, fileDescriptor fd: Int32,
+        budget: Duration
+    ) -> GraphicsSupport {
+        var ask = isatty(fd) == 1
+        if case .blocks = GraphicsDetection.environmentHint(environment) {
+            ask = false
+        }
+        let replies = ask ? query(fileDescriptor: fd, budget: budget) : nil
         return GraphicsDetection.decide(
             environment: environment, replies: replies, kernelCellPixels: kernelCellPixels(of: fd),
-            terminal: Terminal.windowSize(of: fd))
+            terminal: Terminal.windowSize(of: fd)
+        ).forced(forcing)
     }
 
     /// Writes `GraphicsDetection.queries` and collects answers until DA1's reply arrives or `budget` runs

@@ -128,6 +128,18 @@ struct TerminalProbeTests {
                 .graphics == .blocks)
     }
 
+    /// `--render sixel` inside tmux: not asked (the fake hears nothing), but measured through the kernel.
+    @Test func forcedModeInsideTmuxIsMeasuredButNotQueried() throws {
+        let fake = try FakeTerminal(reply: Array("\u{1b}[?62;4c".utf8), pixels: (width: 800, height: 480))
+        let support = TerminalProbe.detect(
+            environment: ["TERM": "tmux-256color", "TMUX": "/tmp/x,1,0"], forcing: .sixel, fileDescriptor: fake.slave,
+            budget: .milliseconds(100))
+        #expect(support.graphics == .sixel)
+        #expect(support.cellPixels == CellPixels(width: 10, height: 20))
+        #expect(support.reason.hasPrefix("--render sixel (detection said blocks: inside tmux"))
+        #expect(fake.queriesHeard.isEmpty)
+    }
+
     @Test func tmuxIsNotQueriedAtAll() {
         let support = TerminalProbe.detect(
             environment: ["TERM": "tmux-256color", "TMUX": "/tmp/x,1,0"], ttyPath: "/nonexistent")
