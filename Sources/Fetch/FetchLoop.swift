@@ -21,8 +21,17 @@ final class FetchLoop {
     private let board: ProgressBoard
 
     private var active: [TransferID: Transfer] = [:]
-    /// Started by a task but waiting for a free slot (global or per host), in arrival order.
-    private var waiting: [Transfer] = []
+    /// Started by a task but waiting for a free slot (global or per host), in arrival order. No easy handle yet:
+    /// `--count 1000` must not hold 1,000 curl handles while 50 run.
+    private var waiting: [Pending] = []
+
+    /// A transfer before it has a handle.
+    private struct Pending {
+        let id: TransferID
+        let request: Request
+        let plan: AttemptPlan
+        let pipe: BodyPipe
+    }
     private var inFlightPerHost: [String: Int] = [:]
     /// Set when a transfer starts or ends: the rate shares must be recomputed.
     private var ratesChanged = false
@@ -82,31 +91,44 @@ final class FetchLoop {
     }
 
     private func enqueue(id: TransferID, request: Request, plan: AttemptPlan, pipe: BodyPipe) {
+        waiting.append(Pending(id: id, request: request, plan: plan, pipe: pipe))
+    }
+
+    /// The easy handle for a transfer about to start, configured; nil (and the pipe finished) when curl refuses.
+    private func makeTransfer(_ pending: Pending) -> Transfer? {
+        let url = pending.request.url
         guard let handle = EasyHandle() else {
-            pipe.finish(FetchError(url: request.url, reason: .setup("curl_easy_init failed")))
-            return
+            pending.pipe.finish(FetchError(url: url, reason: .setup("curl_easy_init failed")))
+            return nil
         }
         let transfer = Transfer(
-            id: id, request: request, plan: plan, pipe: pipe, handle: handle, maxBytes: configuration.maxBytes)
+            id: pending.id, request: pending.request, plan: pending.plan, pipe: pending.pipe, handle: handle,
+            maxBytes: configuration.maxBytes)
         if let problem = configure(transfer) {
-            pipe.finish(FetchError(url: request.url, reason: .setup(problem)))
-            return
+            pending.pipe.finish(FetchError(url: url, reason: .setup(problem)))
+            return nil
         }
-        waiting.append(transfer)
+        return transfer
     }
 
     /// Moves waiting transfers into curl while the global and per-host limits allow, in arrival order.
+    /// Runs on every loop turn, so it returns at once when no slot is free.
     private func startWaiting() {
-        guard !waiting.isEmpty else { return }
-        var stillWaiting: [Transfer] = []
-        for transfer in waiting {
-            let host = transfer.request.hostKey
+        guard !waiting.isEmpty, active.count < configuration.maxInFlight else { return }
+        var stillWaiting: [Pending] = []
+        for (index, pending) in waiting.enumerated() {
+            guard active.count < configuration.maxInFlight else {
+                stillWaiting += waiting[index...]
+                break
+            }
+            let host = pending.request.hostKey
             let hostCount = inFlightPerHost[host, default: 0]
-            let hostMax = configuration.hostLimits[transfer.request.hostName]?.maxInFlight ?? configuration.maxPerHost
-            guard active.count < configuration.maxInFlight, hostCount < max(1, hostMax) else {
-                stillWaiting.append(transfer)
+            let hostMax = configuration.hostLimits[pending.request.hostName]?.maxInFlight ?? configuration.maxPerHost
+            guard hostCount < max(1, hostMax) else {
+                stillWaiting.append(pending)
                 continue
             }
+            guard let transfer = makeTransfer(pending) else { continue }
             // PIPEWAIT makes new transfers wait for an existing connection, hoping to multiplex over HTTP/2.
             // Plain http:// never speaks HTTP/2 here, and known HTTP/1.1 hosts never will: for those it only
             // serialises the start, so set it only for https hosts not yet known to be HTTP/1.x.
@@ -147,13 +169,12 @@ final class FetchLoop {
     private func end(_ id: TransferID, with outcome: AttemptOutcome) {
         var outcome = outcome
         if case .failure(let error) = outcome.result, error.url.isEmpty,
-            let transfer = active[id] ?? waiting.first(where: { $0.id == id })
+            let request = active[id]?.request ?? waiting.first(where: { $0.id == id })?.request
         {
-            outcome.result = .failure(FetchError(url: transfer.request.url, reason: error.reason))
+            outcome.result = .failure(FetchError(url: request.url, reason: error.reason))
         }
         if let index = waiting.firstIndex(where: { $0.id == id }) {
-            let transfer = waiting.remove(at: index)
-            transfer.pipe.finish(outcome)
+            waiting.remove(at: index).pipe.finish(outcome)
             return
         }
         guard let transfer = active.removeValue(forKey: id) else { return }
@@ -311,10 +332,10 @@ final class FetchLoop {
                     received: transfer.bodyOffset + transfer.received, expected: transfer.expectedTotal,
                     bytesPerSecond: transfer.rate.bytesPerSecond))
         }
-        for transfer in waiting {
+        for pending in waiting {
             snapshot.append(
                 TransferProgress(
-                    id: transfer.id, url: transfer.request.url, state: .queued, received: 0, expected: nil,
+                    id: pending.id, url: pending.request.url, state: .queued, received: 0, expected: nil,
                     bytesPerSecond: 0))
         }
         board.publish(snapshot)

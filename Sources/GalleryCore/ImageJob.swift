@@ -59,20 +59,28 @@ struct ImageJob: Sendable {
         -> ImageOutcome
     {
         let expected = candidate.size.map { Int($0) }
-        var decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
+        // Made at the first byte, not before: a job may wait in the engine's queue behind many others.
+        var decoder: JPEGDecoder?
+        func started() -> JPEGDecoder {
+            if let decoder { return decoder }
+            let fresh = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
+            decoder = fresh
+            return fresh
+        }
         do {
             // A retry that cannot resume sends the body again from byte 0: start decoding and saving afresh.
             let restart: () async throws -> Void = {
-                decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
+                decoder = nil
                 try part?.restart()
             }
             let response = try await fetcher.fetch(Request(url: candidate.url), onRestart: restart) { chunk in
-                try await decoder.feed(chunk)
+                try await started().feed(chunk)
                 try part?.write(chunk)
             }
             let lastByte = ContinuousClock.now
-            decoder.expectedBytes = Int(response.bytes)
-            let thumbnail = try decoder.finish()
+            let finishing = started()
+            finishing.expectedBytes = Int(response.bytes)
+            let thumbnail = try finishing.finish()
             try part?.commit()
             return .shown(
                 ShownImage(
