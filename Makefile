@@ -1,7 +1,8 @@
 # gallery: the two commands a newcomer needs are `make demo` and `make test`; both install what they need.
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 # Debian packages the build, the tests and the demo need. Checked with dpkg first, so setup is idempotent.
-APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl
+APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl \
+	xvfb xterm x11-apps xfonts-base
 BENCH_PACKAGES := curl libjpeg-turbo-progs time
 
 .PHONY: all setup setup-bench build release test demo bench fuzz format lint clean

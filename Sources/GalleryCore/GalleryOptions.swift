@@ -6,13 +6,23 @@ public import Selection
 /// Everything the command line decides, as one value handed to the pipeline.
 public struct GalleryOptions: Sendable {
     public enum RenderMode: String, Sendable, CaseIterable {
-        /// Draw the gallery when a terminal is attached (stdout, or stderr when stdout is piped).
+        /// Draw the gallery when a terminal is attached (stdout, or stderr when stdout is piped), with the best
+        /// protocol the terminal answers to: kitty graphics, sixel, iTerm2 images, else half-blocks.
         case auto
-        /// Draw with half-blocks; like auto today (more protocols later).
+        /// Half-block cells (two pixels per cell), which every colour terminal shows.
         case blocks
+        /// Real pixels through the kitty graphics protocol.
+        case kitty
+        /// Real pixels as sixels.
+        case sixel
+        /// Real pixels as iTerm2 inline images.
+        case iterm
         /// Never draw; print the report lines only.
         case none
     }
+
+    /// Leave pixel images (kitty) on screen when the run is interrupted too; a completed run always keeps them.
+    public var keepImages = false
 
     public var count = 10
     public var minBytes: Int64 = 0

@@ -1,3 +1,4 @@
+import Dispatch
 import Fetch
 import Imaging
 import Render
@@ -12,22 +13,49 @@ public actor LiveView {
     private var throttle = FrameThrottle()
     private let started = ContinuousClock.now
     private var tally: Tally
+    /// Takes every slot's pixel image off the screen (kitty); empty for protocols that draw into the cells.
+    private let eraseImages: [UInt8]
+    /// What detection decided and why, for `--verbose`.
+    public nonisolated let graphics: GraphicsSupport?
 
     /// The view for a run, or nil when nothing should be drawn (`--render none`, or no terminal attached).
-    public static func make(for options: GalleryOptions) -> LiveView? {
-        guard options.render != .none, let terminal = Terminal.display() else { return nil }
+    ///
+    /// `--render auto` asks the terminal what it can draw (through /dev/tty, at most ~200 ms); that exchange
+    /// blocks, so it runs on a Dispatch thread, not on the cooperative pool.
+    public static func make(for options: GalleryOptions) async -> LiveView? {
+        let forced: GraphicsProtocol?
+        switch options.render {
+        case .none: return nil
+        case .auto: forced = nil
+        case .blocks: forced = .blocks
+        case .kitty: forced = .kitty
+        case .sixel: forced = .sixel
+        case .iterm: forced = .iterm
+        }
+        guard let terminal = Terminal.display() else { return nil }
         let environment = Terminal.currentEnvironment()
+        let colors = options.colors ?? ColorMode.detect(environment: environment)
+        var support: GraphicsSupport? = nil
+        if forced != .blocks {
+            support = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(returning: TerminalProbe.detect(environment: environment, forcing: forced))
+                }
+            }
+        }
+        let encoder = support?.encoder(colors: colors) ?? HalfBlockEncoder(colorMode: colors)
         return LiveView(
-            terminal: terminal, count: options.count,
-            colors: options.colors ?? ColorMode.detect(environment: environment),
+            terminal: terminal, count: options.count, encoder: encoder, graphics: support,
             textStyle: TextStyle.detect(environment: environment))
     }
 
-    init(terminal: Terminal, count: Int, colors: ColorMode, textStyle: TextStyle) {
+    init(terminal: Terminal, count: Int, encoder: any CellEncoder, graphics: GraphicsSupport?, textStyle: TextStyle) {
         self.terminal = terminal
+        self.graphics = graphics
         tally = Tally(slots: count)
+        eraseImages = encoder.eraseAll(slotCount: count)
         let layout = GridLayout(terminal: terminal.size(), slotCount: count)
-        screen = GalleryScreen(layout: layout, encoder: HalfBlockEncoder(colorMode: colors), textStyle: textStyle)
+        screen = GalleryScreen(layout: layout, encoder: encoder, textStyle: textStyle)
     }
 
     /// The pixel box a thumbnail should be decoded to.
@@ -73,11 +101,12 @@ public actor LiveView {
     }
 
     /// Final frame: empty slots get a dash, the aggregate line gives the final tally (`8 of 10 shown · 2 failed`),
-    /// and the cursor ends below everything, shown, with colours reset.
-    public func finish() {
+    /// and the cursor ends below everything, shown, with colours reset. A completed sheet stays on screen; an
+    /// interrupted one loses its pixel images unless `--keep-images` asked to keep them.
+    public func finish(erasingImages: Bool) {
         progress([], force: true)
         terminal.draw(screen.finish())
-        terminal.restore()
+        terminal.restore(leaving: erasingImages ? eraseImages : [])
     }
 
     /// Ctrl-Z: give the shell a normal terminal (cursor shown, colours reset) before the process stops.

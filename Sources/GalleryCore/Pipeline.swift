@@ -16,8 +16,8 @@ public struct Pipeline: Sendable {
 
     /// The live view for these options, or nil: none with `--json` (stdout is for the events) or `--render none`,
     /// and none on stderr with `--quiet` (a progress view on stderr is chatter; a gallery on stdout is the output).
-    public static func view(for options: GalleryOptions) -> LiveView? {
-        guard !options.json, let view = LiveView.make(for: options) else { return nil }
+    public static func view(for options: GalleryOptions) async -> LiveView? {
+        guard !options.json, let view = await LiveView.make(for: options) else { return nil }
         if options.quiet && view.terminal.fileDescriptor != Terminal.standardOutput.fileDescriptor { return nil }
         return view
     }
@@ -92,7 +92,7 @@ public struct Pipeline: Sendable {
             }
         }
         ticker.cancel()
-        await liveView?.finish()
+        await liveView?.finish(erasingImages: Task.isCancelled && !options.keepImages)
         for line in lines { report.line(line) }
         for say in afterwards { say() }
         report.line(Report.total(tally.bytes))

@@ -78,9 +78,15 @@ struct Gallery: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Draw the gallery: 'auto' when a terminal is attached, 'blocks' for half-block cells, or 'none'.",
+            """
+            Draw the gallery: 'auto' picks the best the terminal answers to when one is attached; 'blocks' \
+            (half-block cells), 'kitty', 'sixel' or 'iterm' force one; 'none' draws nothing.
+            """,
             valueName: "mode"))
     var render: GalleryOptions.RenderMode = .auto
+
+    @Flag(help: "Leave the thumbnails' pixel images on screen even when the run is interrupted.")
+    var keepImages = false
 
     @Option(
         help: ArgumentHelp(
@@ -155,7 +161,9 @@ struct Gallery: AsyncParsableCommand {
             throw ValidationError("'--seed' only applies to '--shuffle' or '--near'")
         }
         if quiet && verbose { throw ValidationError("'--quiet' and '--verbose' cannot be used together") }
-        if json && render == .blocks { throw ValidationError("'--json' draws no gallery; drop '--render blocks'") }
+        if json && render != .auto && render != .none {
+            throw ValidationError("'--json' draws no gallery; drop '--render \(render.rawValue)'")
+        }
         if let concurrency, concurrency < 1 { throw ValidationError("'--concurrency' must be at least 1") }
         if let maxPerHost, maxPerHost < 1 { throw ValidationError("'--max-per-host' must be at least 1") }
         if let maxRate, maxRate < 1 { throw ValidationError("'--max-rate' must be at least 1 byte per second") }
@@ -181,7 +189,8 @@ struct Gallery: AsyncParsableCommand {
             }
         } catch {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            let text = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            let text = message(for: error).split(whereSeparator: \.isNewline)
+                .map { $0.drop { $0 == " " } }.joined(separator: " ")
             Terminal.standardError.write(Array("gallery: \(text)\n".utf8))
             Terminal.standardError.drain()
             Glibc.exit(ExitStatus.failure.rawValue)
@@ -224,7 +233,10 @@ struct Gallery: AsyncParsableCommand {
             Terminal.standardError.drain()
             throw ExitCode(ExitStatus.failure.rawValue)
         }
-        let view = Pipeline.view(for: options)
+        let view = await Pipeline.view(for: options)
+        if verbose, let graphics = view?.graphics {
+            Terminal.standardError.write(Array("gallery: drawing with \(graphics.graphics.rawValue): \(graphics.reason)\n".utf8))
+        }
         let pipeline = Pipeline(options: options)
         let run = Task { await pipeline.run(lists: inputs, fetcher: fetcher, view: view) }
         let signals = SignalWatcher(view: view, onInterrupt: { _ in run.cancel() })
@@ -246,6 +258,7 @@ struct Gallery: AsyncParsableCommand {
         options.replaceFailures = !noReplace
         options.render = json ? .none : render
         options.colors = colors
+        options.keepImages = keepImages
         options.json = json
         options.quiet = quiet
         options.verbose = verbose
