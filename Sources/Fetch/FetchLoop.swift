@@ -206,7 +206,7 @@ final class FetchLoop {
         let url = transfer.request.url
         let handle = transfer.handle
         learnProtocol(of: transfer)
-        guard code == CURLE_OK else {
+        guard code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.cutAfterHeaders) else {
             var reason = transfer.abortReason ?? CurlFailure.reason(
                 code: code, osErrno: handle.long(CURLINFO_OS_ERRNO) ?? 0, detail: transfer.errorText,
                 configuration: configuration)
@@ -220,9 +220,9 @@ final class FetchLoop {
         if status >= 400 {
             return failure(of: transfer, .http(status: status, reason: transfer.statusText))
         }
-        if transfer.request.method == .get {
-            transfer.status = status
-            if let problem = transfer.beginBody() { return failure(of: transfer, problem) }
+        transfer.status = status
+        if transfer.request.method == .get, let problem = transfer.beginBody() {
+            return failure(of: transfer, problem)
         }
         let total = transfer.bodyOffset + transfer.received
         let announced = transfer.expectedTotal
@@ -366,7 +366,11 @@ final class FetchLoop {
             ("CURLOPT_HEADERFUNCTION", gallery_easy_setopt_write_callback(h.raw, CURLOPT_HEADERFUNCTION, headerCallback)),
             ("CURLOPT_HEADERDATA", h.set(CURLOPT_HEADERDATA, pointer: context)),
         ]
-        if transfer.request.method == .head { codes.append(("CURLOPT_NOBODY", h.set(CURLOPT_NOBODY, 1))) }
+        switch transfer.request.method {
+        case .get: break
+        case .head: codes.append(("CURLOPT_NOBODY", h.set(CURLOPT_NOBODY, 1)))
+        case .probe: codes.append(("CURLOPT_RANGE", h.set(CURLOPT_RANGE, "0-0")))
+        }
         if transfer.plan.offset > 0 {
             // Range + If-Range: the rest of the body if it is still the same file, the whole new file otherwise.
             // - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_RANGE.html>

@@ -150,9 +150,23 @@ public final class Fetcher: Sendable {
         return (response, body)
     }
 
-    /// Asks for the headers only and returns the Content-Length, or nil when the server did not say.
+    /// The file's length, or nil when the server did not say: a HEAD, and where the server refuses HEAD, a GET for
+    /// the first byte (`Request.Method.probe`). A failure of that GET is the error thrown.
     public func size(of url: String) async throws -> Int64? {
-        try await fetch(Request(url: url, method: .head)) { _ in }.announcedLength
+        do {
+            return try await fetch(Request(url: url, method: .head)) { _ in }.announcedLength
+        } catch let error as FetchError where Self.refusesHead(error.reason) {
+            return try await fetch(Request(url: url, method: .probe)) { _ in }.announcedLength
+        }
+    }
+
+    /// Answers to HEAD that mean "not this method" rather than "no such file": 405 Method Not Allowed and
+    /// 501 Not Implemented say so outright; 403 is what signed URLs (S3, CloudFront, Google Cloud Storage) answer,
+    /// because the signature covers the method and was made for GET. 404 is taken at its word: it nearly always
+    /// means the file is gone, and probing again would double the requests for every dead link in a list.
+    static func refusesHead(_ reason: FetchError.Reason) -> Bool {
+        guard case .http(let status, _) = reason else { return false }
+        return [403, 405, 501].contains(status)
     }
 
     /// What every transfer in flight is doing now.

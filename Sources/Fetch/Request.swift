@@ -5,6 +5,11 @@ public struct Request: Sendable, Hashable {
         case get
         /// Ask for the headers only, to learn the size.
         case head
+        /// Learn the size from a GET for the first byte (`Range: bytes=0-0`), for servers that refuse HEAD: the
+        /// total comes from `Content-Range: bytes 0-0/TOTAL` (a 206), or from Content-Length when the server
+        /// ignores the range and answers 200, in which case the transfer is cut off as soon as the body starts.
+        /// Nothing reaches the consumer.
+        case probe
     }
 
     /// The URL exactly as the user wrote it; curl parses it, and messages quote it unchanged.
@@ -44,7 +49,8 @@ public struct Response: Sendable {
     public var status: Int
     /// Body bytes received.
     public var bytes: Int64
-    /// Content-Length as announced, when it was.
+    /// The whole file's length as the server announced it, when it did: Content-Length, or the total of
+    /// `Content-Range` after a 206 (a resumed body, or a `.probe`).
     public var announcedLength: Int64?
     /// "1.1", "2" or "3".
     public var httpVersion: String

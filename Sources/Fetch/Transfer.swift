@@ -32,6 +32,8 @@ final class Transfer {
     var headers = ResponseHeaders()
     /// Why a callback (or the stall check) aborted the transfer; it explains curl's generic CURLE_WRITE_ERROR.
     var abortReason: FetchError.Reason?
+    /// A `.probe` ended itself once the headers were in (curl reports CURLE_WRITE_ERROR): that is its success.
+    var cutAfterHeaders = false
     /// Paused because the consumer fell behind (backpressure).
     var isPaused = false
     /// Paced to this many bytes per second (its share of the rate caps); nil = unlimited.
@@ -57,10 +59,10 @@ final class Transfer {
 
     var errorText: String { String(cString: errorBuffer) }
 
-    /// The whole file's length as the server announced it: Content-Range's total after a 206, else
-    /// Content-Length.
+    /// The whole file's length as the server announced it: Content-Range's total after a 206 (to a resume or a
+    /// probe), else Content-Length.
     var expectedTotal: Int64? {
-        if bodyOffset > 0 { return headers.contentRange?.total }
+        if bodyOffset > 0 || (request.method == .probe && status == 206) { return headers.contentRange?.total }
         return handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T).flatMap { $0 >= 0 ? $0 : nil }
     }
 
@@ -76,6 +78,16 @@ final class Transfer {
                 abortReason = problem
                 return 0
             }
+        }
+        if request.method == .probe {
+            // The probe wants the headers. A 206 brings the one byte it asked for; anything more, such as a 200 with
+            // the whole file from a server that ignores Range, is cut off at its first buffer.
+            if status == 206 && received + Int64(bytes.count) <= 1 {
+                received += Int64(bytes.count)
+                return bytes.count
+            }
+            cutAfterHeaders = true
+            return 0
         }
         if bodyOffset + received + Int64(bytes.count) > maxBytes {
             abortReason = .tooLarge(limit: maxBytes)

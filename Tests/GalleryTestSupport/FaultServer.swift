@@ -7,8 +7,9 @@ import Glibc
 /// An HTTP/1.1 server of our own on a free loopback port that misbehaves on purpose: one path per fault.
 ///
 /// Plain POSIX sockets and one thread per connection, one request per connection (`Connection: close`), so every
-/// fault is a few readable lines. It counts requests per path and keeps their headers, so tests can pin how many
-/// attempts a client made and what it asked for (`Range`, `If-Range`).
+/// fault is a few readable lines. It counts requests per path and keeps their methods and headers, so tests can pin
+/// how many attempts a client made and what it asked for (`HEAD`, `Range`, `If-Range`). A HEAD gets the headers a
+/// GET would get, without the body.
 ///
 /// Paths (every good body is `body`, served with `Accept-Ranges: bytes` and `ETag: "v1"` unless said otherwise):
 /// - `/ok`, `/wrong-type` (Content-Type text/html): the body.
@@ -22,12 +23,18 @@ import Glibc
 ///   whole body. `/reset-changed`: like `/reset`, but the file "changed": a range request gets 200, ETag "v2".
 /// - `/short`: Content-Length 1000 more than it sends. `/long`: sends 1000 bytes more than its Content-Length.
 /// - `/endless`: no Content-Length, bytes until the client hangs up.
+/// - `/no-head`: 405 to HEAD; a GET with `Range: bytes=S-E` gets 206 and `Content-Range: bytes S-E/TOTAL`, other
+///   GETs the body. `/no-head-501`, `/no-head-403`: the same with 501 or 403 to HEAD. `/no-head-no-range`: 405 to
+///   HEAD, and every GET gets 200 with the whole body at `trickleBytesPerSecond`, Range or not (`earlyHangUps`
+///   tells whether the client stopped reading).
 public final class FaultServer: @unchecked Sendable {
     // Justification: `listener` and `port` are lets; everything mutable lives in `state`, guarded by `lock`.
 
     private struct State {
         var counts: [String: Int] = [:]
         var headers: [String: [[String: String]]] = [:]
+        var methods: [String: [String]] = [:]
+        var earlyHangUps: [String: [Int]] = [:]
         var connections: Set<Int32> = []
         var stopped = false
     }
@@ -84,6 +91,17 @@ public final class FaultServer: @unchecked Sendable {
         lock.withLock { state.headers[path, default: []] }
     }
 
+    /// The method of every request for `path` so far ("GET", "HEAD"), in arrival order.
+    public func methods(_ path: String) -> [String] {
+        lock.withLock { state.methods[path, default: []] }
+    }
+
+    /// For each connection to `path` whose client hung up before the whole body was sent (paths that trickle: the
+    /// server notices between steps), how many body bytes had been sent by then.
+    public func earlyHangUps(_ path: String) -> [Int] {
+        lock.withLock { state.earlyHangUps[path, default: []] }
+    }
+
     /// Closes the listener and every connection, and waits for their threads to end. Idempotent.
     public func stop() {
         let open: Set<Int32>? = lock.withLock {
@@ -130,13 +148,14 @@ public final class FaultServer: @unchecked Sendable {
     // MARK: One connection
 
     private func serve(_ fd: Int32) {
-        guard let (path, headers) = readRequest(fd) else { return }
+        guard let (method, path, headers) = readRequest(fd) else { return }
         let count = lock.withLock {
             state.counts[path, default: 0] += 1
             state.headers[path, default: []].append(headers)
+            state.methods[path, default: []].append(method)
             return state.counts[path, default: 0]
         }
-        let connection = Connection(fd: fd, server: self)
+        let connection = Connection(fd: fd, server: self, headOnly: method == "HEAD")
         switch path {
         case "/ok": connection.sendBody(body)
         case "/wrong-type": connection.sendBody(body, type: "text/html")
@@ -185,6 +204,23 @@ public final class FaultServer: @unchecked Sendable {
             connection.sendHead(200, "OK", length: nil)
             let chunk = [UInt8](repeating: 0xAB, count: 16 * 1024)
             while connection.send(chunk[...]) {}
+        case "/no-head", "/no-head-501", "/no-head-403":
+            guard method == "HEAD" else { return serveRange(connection, headers: headers) }
+            switch path {
+            case "/no-head-501": connection.sendStatus(501, "Not Implemented")
+            case "/no-head-403": connection.sendStatus(403, "Forbidden")
+            default: connection.sendStatus(405, "Method Not Allowed", extra: ["Allow: GET"])
+            }
+        case "/no-head-no-range":
+            if method == "HEAD" {
+                connection.sendStatus(405, "Method Not Allowed", extra: ["Allow: GET"])
+                return
+            }
+            connection.sendHead(200, "OK", length: body.count)
+            let sent = connection.trickle(body[...], bytesPerSecond: trickleBytesPerSecond)
+            if sent < body.count && !isStopped {
+                lock.withLock { state.earlyHangUps[path, default: []].append(sent) }
+            }
         default: connection.sendStatus(404, "Not Found")
         }
     }
@@ -218,8 +254,28 @@ public final class FaultServer: @unchecked Sendable {
         connection.sendBody(body, extra: validators)
     }
 
-    /// Reads up to the blank line; returns the path and the headers, lower-cased names.
-    private func readRequest(_ fd: Int32) -> (String, [String: String])? {
+    /// `Range: bytes=S-E` (both given, within the body) gets 206 with those bytes; any other request the body.
+    private func serveRange(_ connection: Connection, headers: [String: String]) {
+        let bounds = headers["range"].flatMap { range -> (Int, Int)? in
+            guard range.hasPrefix("bytes=") else { return nil }
+            let parts = range.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]), start <= end,
+                end < body.count
+            else { return nil }
+            return (start, end)
+        }
+        guard let (start, end) = bounds else {
+            connection.sendBody(body)
+            return
+        }
+        connection.sendHead(
+            206, "Partial Content", length: end - start + 1,
+            extra: ["Accept-Ranges: bytes", "ETag: \"v1\"", "Content-Range: bytes \(start)-\(end)/\(body.count)"])
+        connection.send(body[start...end])
+    }
+
+    /// Reads up to the blank line; returns the method, the path and the headers, lower-cased names.
+    private func readRequest(_ fd: Int32) -> (String, String, [String: String])? {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         let end: [UInt8] = Array("\r\n\r\n".utf8)
@@ -239,7 +295,7 @@ public final class FaultServer: @unchecked Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
                 .trimmingCharacters(in: .whitespaces)
         }
-        return (String(requestLine[1]), headers)
+        return (String(requestLine[0]), String(requestLine[1]), headers)
     }
 
     private static func contains(_ data: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -263,6 +319,8 @@ public final class FaultServer: @unchecked Sendable {
     private struct Connection {
         let fd: Int32
         let server: FaultServer
+        /// Answering a HEAD: `sendHead` writes, body writes are skipped (and report the client gone).
+        let headOnly: Bool
 
         func sendStatus(_ status: Int, _ text: String, extra: [String] = []) {
             let page = Array("\(status) \(text)\n".utf8)
@@ -280,12 +338,18 @@ public final class FaultServer: @unchecked Sendable {
             var lines = ["HTTP/1.1 \(status) \(text)", "Content-Type: \(type)", "Connection: close"]
             if let length { lines.append("Content-Length: \(length)") }
             lines += extra
-            send(Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)[...])
+            write(Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)[...])
+        }
+
+        /// Body bytes (none for a HEAD). Returns false once the client is gone.
+        @discardableResult
+        func send(_ bytes: ArraySlice<UInt8>) -> Bool {
+            headOnly ? false : write(bytes)
         }
 
         /// Returns false once the client is gone.
         @discardableResult
-        func send(_ bytes: ArraySlice<UInt8>) -> Bool {
+        private func write(_ bytes: ArraySlice<UInt8>) -> Bool {
             var rest = bytes
             while !rest.isEmpty {
                 let sent = rest.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -296,15 +360,18 @@ public final class FaultServer: @unchecked Sendable {
             return true
         }
 
-        /// Sends `bytes` in tenths of a second's worth, pausing between them.
-        func trickle(_ bytes: ArraySlice<UInt8>, bytesPerSecond: Int) {
+        /// Sends `bytes` in tenths of a second's worth, pausing between them. Returns how many were sent before the
+        /// client hung up (all of them if it did not).
+        @discardableResult
+        func trickle(_ bytes: ArraySlice<UInt8>, bytesPerSecond: Int) -> Int {
             var rest = bytes
             let step = max(1, bytesPerSecond / 10)
             while !rest.isEmpty {
-                guard send(rest.prefix(step)) else { return }
+                guard send(rest.prefix(step)) else { break }
                 rest = rest.dropFirst(step)
-                if waitForHangUp(upTo: .milliseconds(100)) { return }
+                if waitForHangUp(upTo: .milliseconds(100)) { break }
             }
+            return bytes.count - rest.count
         }
 
         /// Holds the connection open, sending nothing, until the client hangs up, the server stops, or `upTo`
