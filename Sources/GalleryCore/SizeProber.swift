@@ -1,7 +1,8 @@
 import Fetch
 import Selection
 
-/// Learns the sizes of list lines that have none, with HEAD requests through the fetch engine.
+/// Learns the sizes of list lines that have none, with HEAD requests through the fetch engine (a one-byte ranged GET
+/// where a server refuses HEAD).
 ///
 /// Probes in order with a sliding window of at most `concurrency` requests, and starts another only while the
 /// eligible ones found plus those in flight are fewer than needed: a list of sizeless lines where every probe
