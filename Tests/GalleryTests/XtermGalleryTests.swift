@@ -1,0 +1,242 @@
+import Foundation
+import GalleryTestSupport
+import Imaging
+import Render
+import Testing
+
+/// The real `gallery` binary in a real pixel terminal: Debian's xterm in VT340 mode (sixel, 256 colour
+/// registers) under Xvfb, against loopback nginx serving four flat-colour JPEGs paced to finish in a known
+/// order. After the run a screenshot (`xwd`) must show each picture in the slot of its completion, captions
+/// under the slots, the report under the grid, and no picture anywhere else. xterm's log of the bytes gallery
+/// wrote checks the text we cannot read off the pixels. The screenshot is kept as a PNG (path printed).
+@Suite(.serialized)
+struct XtermGalleryTests {
+    struct Picture {
+        var name: String
+        var colour: RGB
+        /// nginx location serving it; "/" is unpaced.
+        var prefix: String
+        var bytesPerSecond: Int
+    }
+
+    /// Every file is exactly this long (a comment pads the JPEG), so the captions and total are known.
+    static let fileSize = 24_000
+
+    /// In list order. Colours of xterm's 6×6×6 cube, so half-blocks in 256 colours show them exactly too.
+    /// nginx sends the first second's worth at once and then paces, so a file of S bytes at R bytes/s ends
+    /// after about S/R − 1 s: blue at once, red ≈ 1.5 s, yellow ≈ 3 s, green ≈ 5 s.
+    static let pictures = [
+        Picture(name: "red.jpg", colour: RGB(215, 0, 0), prefix: "/r/", bytesPerSecond: 9_600),
+        Picture(name: "green.jpg", colour: RGB(0, 175, 0), prefix: "/g/", bytesPerSecond: 4_000),
+        Picture(name: "blue.jpg", colour: RGB(0, 0, 215), prefix: "/", bytesPerSecond: 0),
+        Picture(name: "yellow.jpg", colour: RGB(255, 215, 0), prefix: "/y/", bytesPerSecond: 6_000),
+    ]
+    static let completionOrder = ["blue.jpg", "red.jpg", "yellow.jpg", "green.jpg"]
+
+    static let columns = 80
+    static let rows = 24
+
+    @Test(
+        .enabled(if: XtermSession.isAvailable, Comment(rawValue: XtermSession.skipReason)),
+        .timeLimit(.minutes(1)))
+    func autoDetectsSixelAndDrawsEachPictureInItsSlot() throws {
+        let run = try Self.run(render: "auto")
+        #expect(
+            run.errors.contains("drawing with sixel: DA1 lists sixel"),
+            "--render auto in xterm -ti vt340 picks sixel from DA1:\n\(run.errors)")
+        #expect(run.output.contains("\u{1B}P"), "sixel images (DCS) were written")
+        #expect(!run.output.contains("▀"), "no half-blocks")
+        Self.checkScreen(run)
+    }
+
+    @Test(
+        .enabled(if: XtermSession.isAvailable, Comment(rawValue: XtermSession.skipReason)),
+        .timeLimit(.minutes(1)))
+    func halfBlocksDrawEachPictureInItsSlot() throws {
+        let run = try Self.run(render: "blocks")
+        #expect(!run.output.contains("\u{1B}P"), "no sixel")
+        #expect(!run.output.contains("\u{1B}_G"), "--render blocks asks the terminal nothing")
+        #expect(run.output.contains("▀"))
+        Self.checkScreen(run)
+    }
+
+    struct Run {
+        var screen: Pixels
+        var status: String
+        var errors: String
+        /// Everything gallery (and the shell) wrote to the terminal.
+        var output: String
+    }
+
+    /// Serves the pictures, runs `gallery --count 4 --render <render> --verbose` in xterm with the shell kept
+    /// alive afterwards, waits for its exit status, and takes screenshots until two in a row agree.
+    static func run(render: String) throws -> Run {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        for picture in pictures {
+            try folder.write(
+                picture.name,
+                bytes: try SolidJPEG.make(
+                    red: picture.colour.r, green: picture.colour.g, blue: picture.colour.b, width: 240, height: 160,
+                    size: fileSize))
+        }
+        let paced = pictures.filter { $0.bytesPerSecond > 0 }.map {
+            Nginx.Location(prefix: $0.prefix, bytesPerSecond: $0.bytesPerSecond)
+        }
+        let nginx = try Nginx(root: folder.url, locations: paced)
+        defer { nginx.stop() }
+        let list = folder.url.appendingPathComponent("list.txt")
+        try pictures.map { nginx.baseURL + $0.prefix + $0.name }.joined(separator: "\n")
+            .write(to: list, atomically: true, encoding: .utf8)
+
+        let status = folder.url.appendingPathComponent("status")
+        let errors = folder.url.appendingPathComponent("stderr")
+        let command =
+            "'\(ChildProcess.galleryExecutable)' --count 4 --render \(render) --verbose < '\(list.path)' "
+            + "2> '\(errors.path)'; echo EXIT=$? > '\(status.path)'; sleep 30"
+        let xterm = try XtermSession(columns: columns, rows: rows, command: command, directory: folder.url)
+        defer { xterm.stop() }
+
+        // The downloads take about five seconds; the deadline only guards against a hang.
+        let deadline = ContinuousClock.now + .seconds(30)
+        var exit = ""
+        while ContinuousClock.now < deadline {
+            exit = (try? String(contentsOf: status, encoding: .utf8)) ?? ""
+            if exit.contains("EXIT=") { break }
+            usleep(100_000)
+        }
+        // xterm draws what it has read a moment later; two equal screenshots in a row mean it is done.
+        var shot = try xterm.screenshot()
+        let settle = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < settle {
+            usleep(200_000)
+            let next = try xterm.screenshot()
+            if next == shot { break }
+            shot = next
+        }
+        let screen = Pixels(width: shot.width, height: shot.height, bytes: shot.rgba)
+        let png = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gallery-xterm-\(render)-\(getpid()).png")
+        try Data(PNGWriter.encode(screen)).write(to: png)
+        print("XtermGalleryTests --render \(render) screenshot: \(png.path)")
+
+        return Run(
+            screen: screen, status: exit.trimmingCharacters(in: .whitespacesAndNewlines),
+            errors: (try? String(contentsOf: errors, encoding: .utf8)) ?? "",
+            output: String(decoding: xterm.loggedOutput(), as: UTF8.self))
+    }
+
+    /// The checks both renderings share.
+    static func checkScreen(_ run: Run) {
+        #expect(run.status == "EXIT=0", "gallery's exit status (\(run.status)); stderr:\n\(run.errors)")
+        let screen = run.screen
+        let cell = (width: XtermSession.cellWidth, height: XtermSession.cellHeight)
+        #expect(screen.width == columns * cell.width && screen.height == rows * cell.height)
+        let layout = GridLayout(terminal: CellSize(columns: columns, rows: rows), slotCount: 4)
+        let colours = completionOrder.map { name in pictures.first { $0.name == name }!.colour }
+
+        for (slot, colour) in colours.enumerated() {
+            guard let rect = layout.thumbnailRect(slot), let caption = layout.captionRect(slot) else {
+                Issue.record("slot \(slot) is not on screen in \(layout)")
+                continue
+            }
+            let box = pixels(of: rect, cell: cell)
+            // The middle of the thumbnail (a sixel picture sits on the caption, so lean low).
+            let middle = mean(
+                screen, x: box.x + box.width / 4, y: box.y + box.height * 3 / 10, width: box.width / 2,
+                height: box.height / 2)
+            #expect(
+                distance(middle, colour) <= 10,
+                "slot \(slot + 1) should show \(completionOrder[slot]) \(colour), its middle is \(middle)")
+            let covered = count(screen, in: box) { distance($0, colour) <= 24 }
+            #expect(
+                covered * 10 >= box.width * box.height * 7,
+                "slot \(slot + 1): \(covered) of \(box.width * box.height) pixels are \(completionOrder[slot])'s colour"
+            )
+            // The picture stays inside its thumbnail: not over a neighbour, its caption, or the report.
+            let everywhere = count(screen, in: (0, 0, screen.width, screen.height)) { distance($0, colour) <= 24 }
+            #expect(
+                everywhere == covered,
+                "\(everywhere - covered) pixels of \(completionOrder[slot])'s colour outside its slot")
+            // Both caption lines have text on them ("( 1)      24_000" and the name).
+            for line in 0..<GridLayout.captionLines {
+                let row = pixels(
+                    of: CellRect(
+                        row: caption.origin.row + line, column: caption.origin.column, columns: caption.size.columns,
+                        rows: 1),
+                    cell: cell)
+                let text = count(screen, in: row, where: isText)
+                #expect(text >= 20, "slot \(slot + 1) caption line \(line + 1) looks blank (\(text) text pixels)")
+            }
+        }
+
+        // Under the grid: the final tally, the four report lines and TOTAL BYTES, one per row, then the
+        // cursor's row, then nothing at all (the screen below the report is clean).
+        let top = layout.progressArea.origin.row
+        for row in top..<(top + 6) {
+            let text = count(
+                screen, in: pixels(of: CellRect(row: row, column: 0, columns: columns, rows: 1), cell: cell),
+                where: isText)
+            #expect(text >= 20, "row \(row) under the grid should hold report text (\(text) text pixels)")
+        }
+        let below = pixels(of: CellRect(row: top + 7, column: 0, columns: columns, rows: rows - top - 7), cell: cell)
+        let lit = count(screen, in: below) { distance($0, RGB(0, 0, 0)) > 8 }
+        #expect(lit == 0, "\(lit) pixels lit below the report, rows \(top + 7)…\(rows - 1)")
+
+        // The text, from the bytes gallery wrote: the report in completion order and the total.
+        var previous = run.output.startIndex
+        for (index, name) in completionOrder.enumerated() {
+            let line = "(\(index + 1 < 10 ? " " : "")\(index + 1))      24_000 bytes | \(name)"
+            guard let found = run.output.range(of: line, range: previous..<run.output.endIndex) else {
+                Issue.record("report line \"\(line)\" missing or out of order")
+                continue
+            }
+            previous = found.upperBound
+        }
+        #expect(run.output.contains("TOTAL BYTES: 96_000"))
+    }
+
+    /// A cell rectangle in screen pixels.
+    static func pixels(of rect: CellRect, cell: (width: Int, height: Int)) -> (
+        x: Int, y: Int, width: Int, height: Int
+    ) {
+        (
+            rect.origin.column * cell.width, rect.origin.row * cell.height, rect.size.columns * cell.width,
+            rect.size.rows * cell.height
+        )
+    }
+
+    /// Text is drawn in white (bold) or grey (dim); pictures here are saturated colours and the background black.
+    static func isText(_ p: RGB) -> Bool {
+        min(p.r, p.g, p.b) >= 100
+    }
+
+    /// The largest channel difference.
+    static func distance(_ a: RGB, _ b: RGB) -> Int {
+        max(abs(Int(a.r) - Int(b.r)), abs(Int(a.g) - Int(b.g)), abs(Int(a.b) - Int(b.b)))
+    }
+
+    static func count(
+        _ screen: Pixels, in box: (x: Int, y: Int, width: Int, height: Int), where matches: (RGB) -> Bool
+    ) -> Int {
+        var n = 0
+        for y in max(0, box.y)..<min(screen.height, box.y + box.height) {
+            for x in max(0, box.x)..<min(screen.width, box.x + box.width) where matches(screen[x, y]) {
+                n += 1
+            }
+        }
+        return n
+    }
+
+    static func mean(_ screen: Pixels, x: Int, y: Int, width: Int, height: Int) -> RGB {
+        var sums = (0, 0, 0)
+        for row in y..<(y + height) {
+            for column in x..<(x + width) {
+                let p = screen[column, row]
+                sums = (sums.0 + Int(p.r), sums.1 + Int(p.g), sums.2 + Int(p.b))
+            }
+        }
+        let n = max(1, width * height)
+        return RGB(UInt8(sums.0 / n), UInt8(sums.1 / n), UInt8(sums.2 / n))
+    }
+}
