@@ -28,6 +28,7 @@ build: setup
 release: setup
 	$(SWIFT) build -c release --product gallery
 	$(SWIFT) build -c release --product make-demo-jpegs
+	$(SWIFT) build -c release --product fetch-bench
 
 # libFuzzer over the JPEG shim's feed API (Fuzz/fuzz_jpeg_feed.c), built outside SwiftPM with the toolchain's
 # clang so normal builds are unaffected. Crashes land in .build/fuzz/artifacts/; see Fuzz/README.md.

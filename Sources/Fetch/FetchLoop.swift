@@ -23,15 +23,7 @@ final class FetchLoop {
     private var active: [TransferID: Transfer] = [:]
     /// Started by a task but waiting for a free slot (global or per host), in arrival order. No easy handle yet:
     /// `--count 1000` must not hold 1,000 curl handles while 50 run.
-    private var waiting: [Pending] = []
-
-    /// A transfer before it has a handle.
-    private struct Pending {
-        let id: TransferID
-        let request: Request
-        let plan: AttemptPlan
-        let pipe: BodyPipe
-    }
+    private var waiting = WaitQueue()
     private var inFlightPerHost: [String: Int] = [:]
     /// Set when a transfer starts or ends: the rate shares must be recomputed.
     private var ratesChanged = false
@@ -60,9 +52,19 @@ final class FetchLoop {
             shareRates()
             resumePaced()
             publishProgressIfDue()
+            wakeConsumers()
             curl_multi_poll(multi, nil, 0, pollMilliseconds, nil)
         }
         shutDown()
+    }
+
+    /// Wakes the consumers whose pipes were offered bytes this turn (by `curl_multi_perform` or by un-pausing): one
+    /// wake per transfer and turn, not one per write callback. Transfers that ended were woken by their `finish`.
+    private func wakeConsumers() {
+        for transfer in active.values where transfer.offeredBytes {
+            transfer.offeredBytes = false
+            transfer.pipe.wake()
+        }
     }
 
     // MARK: Commands
@@ -91,7 +93,7 @@ final class FetchLoop {
     }
 
     private func enqueue(id: TransferID, request: Request, plan: AttemptPlan, pipe: BodyPipe) {
-        waiting.append(Pending(id: id, request: request, plan: plan, pipe: pipe))
+        waiting.append(Pending(id: id, request: request, hostKey: request.hostKey, plan: plan, pipe: pipe))
     }
 
     /// The easy handle for a transfer about to start, configured; nil (and the pipe finished) when curl refuses.
@@ -102,8 +104,8 @@ final class FetchLoop {
             return nil
         }
         let transfer = Transfer(
-            id: pending.id, request: pending.request, plan: pending.plan, pipe: pending.pipe, handle: handle,
-            maxBytes: configuration.maxBytes)
+            id: pending.id, request: pending.request, hostKey: pending.hostKey, plan: pending.plan, pipe: pending.pipe,
+            handle: handle, maxBytes: configuration.maxBytes)
         if let problem = configure(transfer) {
             pending.pipe.finish(FetchError(url: url, reason: .setup(problem)))
             return nil
@@ -115,20 +117,15 @@ final class FetchLoop {
     /// Runs on every loop turn, so it returns at once when no slot is free.
     private func startWaiting() {
         guard !waiting.isEmpty, active.count < configuration.maxInFlight else { return }
-        var stillWaiting: [Pending] = []
-        for (index, pending) in waiting.enumerated() {
-            guard active.count < configuration.maxInFlight else {
-                stillWaiting += waiting[index...]
-                break
-            }
-            let host = pending.request.hostKey
+        waiting.startEach(while: { active.count < configuration.maxInFlight }) { pending in
+            let host = pending.hostKey
             let hostCount = inFlightPerHost[host, default: 0]
-            let hostMax = configuration.hostLimits[pending.request.hostName]?.maxInFlight ?? configuration.maxPerHost
-            guard hostCount < max(1, hostMax) else {
-                stillWaiting.append(pending)
-                continue
-            }
-            guard let transfer = makeTransfer(pending) else { continue }
+            let hostMax =
+                configuration.hostLimits.isEmpty
+                ? configuration.maxPerHost
+                : configuration.hostLimits[pending.request.hostName]?.maxInFlight ?? configuration.maxPerHost
+            guard hostCount < max(1, hostMax) else { return false }
+            guard let transfer = makeTransfer(pending) else { return true }
             // PIPEWAIT makes new transfers wait for an existing connection, hoping to multiplex over HTTP/2.
             // Plain http:// never speaks HTTP/2 here, and known HTTP/1.1 hosts never will: for those it only
             // serialises the start, so set it only for https hosts not yet known to be HTTP/1.x.
@@ -138,15 +135,15 @@ final class FetchLoop {
             guard added == CURLM_OK else {
                 let text = String(cString: curl_multi_strerror(added))
                 transfer.pipe.finish(FetchError(url: transfer.request.url, reason: .setup(text)))
-                continue
+                return true
             }
             transfer.state = .connecting
             transfer.stall = StallMeter(since: .now)
             active[transfer.id] = transfer
             inFlightPerHost[host] = hostCount + 1
             ratesChanged = true
+            return true
         }
-        waiting = stillWaiting
     }
 
     // MARK: Completion
@@ -169,17 +166,17 @@ final class FetchLoop {
     private func end(_ id: TransferID, with outcome: AttemptOutcome) {
         var outcome = outcome
         if case .failure(let error) = outcome.result, error.url.isEmpty,
-            let request = active[id]?.request ?? waiting.first(where: { $0.id == id })?.request
+            let request = active[id]?.request ?? waiting.pending.first(where: { $0.id == id })?.request
         {
             outcome.result = .failure(FetchError(url: request.url, reason: error.reason))
         }
-        if let index = waiting.firstIndex(where: { $0.id == id }) {
-            waiting.remove(at: index).pipe.finish(outcome)
+        // Most ends are transfers in curl: look there first, not through the whole queue.
+        guard let transfer = active.removeValue(forKey: id) else {
+            waiting.remove(id)?.pipe.finish(outcome)
             return
         }
-        guard let transfer = active.removeValue(forKey: id) else { return }
         curl_multi_remove_handle(multi, transfer.handle.raw)
-        let host = transfer.request.hostKey
+        let host = transfer.hostKey
         inFlightPerHost[host] = max(0, inFlightPerHost[host, default: 1] - 1)
         ratesChanged = true
         board.remove(id)
@@ -302,7 +299,7 @@ final class FetchLoop {
     private func learnProtocol(of transfer: Transfer) {
         guard transfer.request.isHTTPS, let version = transfer.handle.long(CURLINFO_HTTP_VERSION) else { return }
         if version == Int(CURL_HTTP_VERSION_1_0) || version == Int(CURL_HTTP_VERSION_1_1) {
-            http1Hosts.insert(transfer.request.hostKey)
+            http1Hosts.insert(transfer.hostKey)
         }
     }
 
@@ -332,7 +329,7 @@ final class FetchLoop {
                     received: transfer.bodyOffset + transfer.received, expected: transfer.expectedTotal,
                     bytesPerSecond: transfer.rate.bytesPerSecond))
         }
-        for pending in waiting {
+        for pending in waiting.pending {
             snapshot.append(
                 TransferProgress(
                     id: pending.id, url: pending.request.url, state: .queued, received: 0, expected: nil,
@@ -396,7 +393,7 @@ final class FetchLoop {
                 pipe.finish(FetchError(url: request.url, reason: .shutdown))
             }
         }
-        for id in Array(active.keys) + waiting.map(\.id) {
+        for id in Array(active.keys) + waiting.pending.map(\.id) {
             end(id, with: .failure(FetchError(url: "", reason: .shutdown)))
         }
         board.publish([])
@@ -406,6 +403,57 @@ final class FetchLoop {
 
 @available(*, unavailable)
 extension FetchLoop: Sendable {}
+
+/// A transfer before it has a handle.
+private struct Pending {
+    let id: TransferID
+    let request: Request
+    /// `request.hostKey`, worked out once.
+    let hostKey: String
+    let plan: AttemptPlan
+    let pipe: BodyPipe
+}
+
+/// The transfers waiting for a slot, in arrival order.
+///
+/// Taking from the front moves a head index instead of rebuilding or shifting the whole queue: with `--count 1000`
+/// and 50 slots, each of the 950 transfers that end starts one more, and copying the rest of the queue every time
+/// was quadratic. Slots before the head are dropped in one go once they are half the array.
+private struct WaitQueue {
+    private var items: [Pending] = []
+    private var head = 0
+
+    var isEmpty: Bool { head == items.count }
+    var count: Int { items.count - head }
+    /// Oldest first.
+    var pending: ArraySlice<Pending> { items[head...] }
+
+    mutating func append(_ pending: Pending) { items.append(pending) }
+
+    mutating func remove(_ id: TransferID) -> Pending? {
+        guard let index = items[head...].firstIndex(where: { $0.id == id }) else { return nil }
+        return items.remove(at: index)
+    }
+
+    /// Offers waiting transfers, oldest first, to `take` while `canStart()`; those it takes (returns true: started,
+    /// or failed and finished) leave the queue, the others keep their place and order.
+    mutating func startEach(while canStart: () -> Bool, _ take: (Pending) -> Bool) {
+        var index = head
+        var kept: [Pending] = []
+        while index < items.count, canStart() {
+            let pending = items[index]
+            index += 1
+            if !take(pending) { kept.append(pending) }
+        }
+        // The kept ones go back just before the first transfer not offered, in their order.
+        head = index - kept.count
+        for (offset, pending) in kept.enumerated() { items[head + offset] = pending }
+        if head > 0 && head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+    }
+}
 
 extension Duration {
     var milliseconds: Int { Int((seconds * 1000).rounded()) }

@@ -39,8 +39,10 @@ final class Inbox: Sendable {
     func send(_ command: Command) -> Bool {
         state.withLock { s in
             guard s.isOpen else { return false }
+            // Commands already queued means a wakeup is already on its way and the loop has not drained yet (it
+            // drains after every wakeup): one is enough. A burst of 1,000 starts costs one write, not 1,000.
+            if s.commands.isEmpty { curl_multi_wakeup(wake.multi) }
             s.commands.append(command)
-            curl_multi_wakeup(wake.multi)
             return true
         }
     }

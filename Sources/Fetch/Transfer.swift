@@ -14,6 +14,8 @@ public struct TransferID: Sendable, Hashable, CustomStringConvertible {
 final class Transfer {
     let id: TransferID
     let request: Request
+    /// `request.hostKey`, worked out once.
+    let hostKey: String
     let plan: AttemptPlan
     let pipe: BodyPipe
     let handle: EasyHandle
@@ -36,6 +38,8 @@ final class Transfer {
     var cutAfterHeaders = false
     /// Paused because the consumer fell behind (backpressure).
     var isPaused = false
+    /// Bytes went into the pipe this loop turn: the loop wakes the consumer before it polls.
+    var offeredBytes = false
     /// Paced to this many bytes per second (its share of the rate caps); nil = unlimited.
     var pace: RatePacer?
     var state: TransferState = .queued
@@ -43,9 +47,13 @@ final class Transfer {
     var rate = RateMeter()
     var stall: StallMeter
 
-    init(id: TransferID, request: Request, plan: AttemptPlan, pipe: BodyPipe, handle: EasyHandle, maxBytes: Int64) {
+    init(
+        id: TransferID, request: Request, hostKey: String, plan: AttemptPlan, pipe: BodyPipe, handle: EasyHandle,
+        maxBytes: Int64
+    ) {
         self.id = id
         self.request = request
+        self.hostKey = hostKey
         self.plan = plan
         self.pipe = pipe
         self.handle = handle
@@ -97,8 +105,9 @@ final class Transfer {
             // curl keeps these bytes and delivers them again when the loop un-pauses us.
             return Int(gallery_writefunc_pause)
         }
-        switch pipe.offer(bytes) {
+        switch pipe.offer(bytes, remaining: expectedTotal.map { $0 - bodyOffset - received }) {
         case .accepted:
+            offeredBytes = true
             received += Int64(bytes.count)
             pace?.spend(bytes.count)
             state = .receiving
@@ -131,10 +140,15 @@ final class Transfer {
 
     /// The header callback's work: the status line's reason phrase (for "HTTP 404 Not Found") and the headers that
     /// retries and resuming need. A new status line (after a redirect or a 100) forgets the previous headers.
+    ///
+    /// Works on the bytes: a response has a dozen header lines and the engine wants five of them, so the others are
+    /// recognised by name without making a String (this runs on the loop thread for every header of every transfer).
+    /// Trims HTTP's whitespace (SP, HTAB) and the line end.
     func header(_ line: UnsafeRawBufferPointer) {
-        let text = String(decoding: line, as: UTF8.self).trimmingWhitespace()
-        if text.hasPrefix("HTTP/") {
-            let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        let text = line.trimmingHTTPWhitespace()
+        if text.starts(with: "HTTP/".utf8) {
+            let statusLine = String(decoding: text, as: UTF8.self)
+            let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
             guard parts.count >= 2, let code = Int(parts[1]) else { return }
             status = code
             statusText = parts.count == 3 ? String(parts[2]) : ""
@@ -142,7 +156,11 @@ final class Transfer {
             state = .receiving
             return
         }
-        headers.record(text)
+        guard let colon = text.firstIndex(of: UInt8(ascii: ":")),
+            let field = ResponseHeaders.Field(name: text[..<colon])
+        else { return }
+        let value = text[(colon + 1)...].trimmingHTTPWhitespace()
+        headers.record(field, String(decoding: value, as: UTF8.self))
     }
 }
 
@@ -170,18 +188,60 @@ struct ResponseHeaders {
         return (start, total)
     }
 
-    mutating func record(_ line: String) {
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingPrefix(" ").description.trimmingWhitespace()
-        switch name {
-        case "accept-ranges": acceptsByteRanges = value.lowercased() == "bytes"
-        case "etag": etag = value
-        case "last-modified": lastModified = value
-        case "content-range": contentRangeText = value
-        case "retry-after": retryAfter = value
-        default: break
+    /// The header fields the engine acts on.
+    enum Field {
+        case acceptRanges, etag, lastModified, contentRange, retryAfter
+
+        /// The field named `name` (ASCII, any case), or nil for a field the engine ignores. Allocates nothing.
+        init?(name: Slice<UnsafeRawBufferPointer>) {
+            func named(_ lowercase: StaticString) -> Bool {
+                guard name.count == lowercase.utf8CodeUnitCount else { return false }
+                return lowercase.withUTF8Buffer { expected in
+                    zip(name, expected).allSatisfy { byte, want in
+                        // ASCII letters only differ from their capitals in bit 5; '-' has no capital.
+                        byte == want || (want >= UInt8(ascii: "a") && want <= UInt8(ascii: "z") && byte == want - 32)
+                    }
+                }
+            }
+            switch name.count {
+            case 4 where named("etag"): self = .etag
+            case 11 where named("retry-after"): self = .retryAfter
+            case 13 where named("accept-ranges"): self = .acceptRanges
+            case 13 where named("last-modified"): self = .lastModified
+            case 13 where named("content-range"): self = .contentRange
+            default: return nil
+            }
         }
+    }
+
+    /// `value` trimmed of whitespace.
+    mutating func record(_ field: Field, _ value: String) {
+        switch field {
+        case .acceptRanges: acceptsByteRanges = value.lowercased() == "bytes"
+        case .etag: etag = value
+        case .lastModified: lastModified = value
+        case .contentRange: contentRangeText = value
+        case .retryAfter: retryAfter = value
+        }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Without leading and trailing SP, HTAB, CR and LF (HTTP's optional whitespace and the line end).
+    func trimmingHTTPWhitespace() -> Slice<UnsafeRawBufferPointer> { self[...].trimmingHTTPWhitespace() }
+}
+
+extension Slice<UnsafeRawBufferPointer> {
+    func trimmingHTTPWhitespace() -> Slice<UnsafeRawBufferPointer> {
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+                || byte == UInt8(ascii: "\n")
+        }
+        var start = startIndex
+        var end = endIndex
+        while start < end, isSpace(self[start]) { start += 1 }
+        while end > start, isSpace(self[end - 1]) { end -= 1 }
+        return self[start..<end]
     }
 }
 

@@ -1,0 +1,100 @@
+import Fetch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// fetch-bench [--concurrency N] < URLS
+///     Downloads every URL read from stdin (one per line; blank lines are skipped, and on a line holding more than
+///     one word the last word is the URL, so `SIZE URL` listings work too) with one `Fetcher`
+///     (`configuration.maxInFlight` = N, default 50), from as many concurrent tasks as there are URLs, discarding
+///     each body as it arrives (its bytes are only counted). Then prints one line:
+///     `transfers=N bytes=B seconds=S`, S from the first request to the last body (stdin and set-up excluded).
+///     The fetch engine alone, with no decoding: make bench sets it beside `curl --parallel` in the scale case.
+///     Exits 1 if any transfer failed (the first few errors go to stderr), 2 on bad usage.
+let usage = "usage: fetch-bench [--concurrency N] < URLS"
+
+func printError(_ message: String) {
+    let line = "fetch-bench: \(message)\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
+func parseConcurrency(_ arguments: [String]) -> Int? {
+    var concurrency = 50
+    var rest = arguments[...]
+    while let argument = rest.popFirst() {
+        switch argument {
+        case "--concurrency":
+            guard let value = rest.popFirst().flatMap({ Int($0) }), value >= 1 else { return nil }
+            concurrency = value
+        default:
+            return nil
+        }
+    }
+    return concurrency
+}
+
+func readURLs() -> [String] {
+    var urls: [String] = []
+    while let line = readLine(strippingNewline: true) {
+        if let url = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).last {
+            urls.append(String(url))
+        }
+    }
+    return urls
+}
+
+func run() async -> Int32 {
+    guard let concurrency = parseConcurrency(Array(CommandLine.arguments.dropFirst())) else {
+        printError(usage)
+        return 2
+    }
+    let urls = readURLs()
+    var configuration = FetchConfiguration()
+    configuration.maxInFlight = concurrency
+    let fetcher: Fetcher
+    do {
+        fetcher = try Fetcher(configuration: configuration)
+    } catch {
+        printError("\(error)")
+        return 1
+    }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var transfers = 0
+    var bytes: Int64 = 0
+    var errors: [String] = []
+    await withTaskGroup(of: Result<Int64, any Error>.self) { group in
+        for url in urls {
+            group.addTask {
+                var received: Int64 = 0
+                do {
+                    _ = try await fetcher.fetch(Request(url: url)) { body in received += Int64(body.count) }
+                    return .success(received)
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        for await result in group {
+            switch result {
+            case .success(let count):
+                transfers += 1
+                bytes += count
+            case .failure(let error):
+                errors.append("\(error)")
+            }
+        }
+    }
+    let seconds = (clock.now - start).seconds
+    await fetcher.shutdown()
+    print("transfers=\(transfers) bytes=\(bytes) seconds=\((seconds * 1e4).rounded() / 1e4)")
+    guard errors.isEmpty else {
+        for error in errors.prefix(5) { printError(error) }
+        if errors.count > 5 { printError("… and \(errors.count - 5) more failures") }
+        return 1
+    }
+    return 0
+}
+
+exit(await run())
