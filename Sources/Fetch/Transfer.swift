@@ -322,19 +322,22 @@ struct StallMeter {
 @available(*, unavailable)
 extension Transfer: Sendable {}
 
-/// Bytes per second, smoothed, updated by the loop each time it publishes progress (not per callback).
+/// Bytes per second over about the last second, updated each time the loop publishes progress (not per callback).
+///
+/// Over a second, not a few tens of milliseconds: servers pace in bursts (nginx's `limit_rate` sends a second's
+/// worth, then waits), and short windows swing between zero and several times the real rate.
 struct RateMeter {
-    private var lastBytes: Int64 = 0
-    private var lastTime = ContinuousClock.now
+    static let window = Duration.seconds(1)
+    private var samples: [(time: ContinuousClock.Instant, total: Int64)] = []
     private(set) var bytesPerSecond: Double = 0
 
     mutating func update(total: Int64, at now: ContinuousClock.Instant = .now) {
-        let elapsed = (now - lastTime).seconds
-        guard elapsed >= 0.05 else { return }
-        let current = Double(total - lastBytes) / elapsed
-        bytesPerSecond = bytesPerSecond == 0 ? current : 0.7 * bytesPerSecond + 0.3 * current
-        lastBytes = total
-        lastTime = now
+        samples.append((now, total))
+        while samples.count > 2, now - samples[1].time >= Self.window { samples.removeFirst() }
+        guard let first = samples.first else { return }
+        let span = (now - first.time).seconds
+        guard span >= 0.05 else { return }
+        bytesPerSecond = Double(total - first.total) / span
     }
 }
 
