@@ -63,7 +63,8 @@ let package = Package(
             name: "FetchTests", dependencies: ["Fetch", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "DecodeTests", dependencies: ["Decode", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Imaging"], swiftSettings: strict),
+        .testTarget(
+            name: "RenderTests", dependencies: ["Render", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import GalleryTestSupport
 import Imaging
 import Render
 import Synchronization
@@ -141,8 +142,9 @@ struct XtermSixelTests {
         defer { try? FileManager.default.removeItem(at: dump) }
         try waitFor(seconds: 15) {
             guard run(tools[2]!, ["-display", display, "-root", "-silent", "-out", dump.path]) == 0,
-                let data = try? Data(contentsOf: dump), let pixels = try? XWDReader.decode(Array(data))
+                let data = try? Data(contentsOf: dump), let screen = try? XWDReader.decode(Array(data))
             else { return false }
+            let pixels = Pixels(width: screen.width, height: screen.height, bytes: screen.rgba)
             shot = pixels
             return ready(pixels)
         }
