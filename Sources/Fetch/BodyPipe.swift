@@ -19,14 +19,15 @@ final class BodyPipe: Sendable {
 
     enum Event: Sendable {
         /// The body of this attempt starts at `offset` of the whole file: 0 for a fresh body (a consumer holding
-        /// bytes from an earlier attempt must start over), or where a range request resumed it.
-        case begin(offset: Int64)
+        /// bytes from an earlier attempt must start over), or where a range request resumed it. `validator` would
+        /// let a later request resume this body (`ResponseHeaders.resumePoint`).
+        case begin(offset: Int64, validator: String?)
         case bytes([UInt8], resumeProducer: Bool)
         case end(AttemptOutcome)
     }
 
     private struct State {
-        var begin: Int64? = nil
+        var begin: (offset: Int64, validator: String?)? = nil
         var buffer: [UInt8] = []
         var waiter: CheckedContinuation<Event, Never>? = nil
         var end: AttemptOutcome? = nil
@@ -63,8 +64,8 @@ final class BodyPipe: Sendable {
 
     /// Loop thread: the body starts now, at `offset`. Called once per attempt, before the first `offer`; the
     /// consumer hears of it first, with the next wake.
-    func begin(offset: Int64) {
-        state.withLock { $0.begin = offset }
+    func begin(offset: Int64, validator: String?) {
+        state.withLock { $0.begin = (offset, validator) }
     }
 
     /// Loop thread: a waiting consumer gets what was offered since it last looked.
@@ -109,9 +110,9 @@ final class BodyPipe: Sendable {
 
     /// The consumer's next event, if there is one: the begin, then everything buffered at once, then the end.
     private static func take(_ s: inout State) -> Event? {
-        if let offset = s.begin {
+        if let begin = s.begin {
             s.begin = nil
-            return .begin(offset: offset)
+            return .begin(offset: begin.offset, validator: begin.validator)
         }
         if !s.buffer.isEmpty {
             // No capacity is reserved for the next bytes: that would cost an allocation (and fresh pages) per take

@@ -51,24 +51,36 @@ public final class Fetcher: Sendable {
     /// and must reset whatever `consume` built (a decoder, a partial file); `consume` then gets the body from byte
     /// 0. Without `onRestart`, a failure after bytes were consumed that cannot be resumed is not retried.
     ///
-    /// If `consume` or `onRestart` throws, the transfer is aborted at once and its error is rethrown (never
-    /// retried). Cancelling the calling task removes the transfer from the loop promptly, or ends a backoff, and
-    /// throws `CancellationError`.
+    /// `request.resume` starts the body at its offset instead (the caller already holds the bytes before it): a
+    /// 206 continues there, anything else starts over through `onRestart` like a retry that cannot resume.
+    ///
+    /// `onValidator` is called whenever a body starts from byte 0, before its first `consume`, with what a later
+    /// `Request.resume` may name to continue it (see `Response.validator`), or nil when it cannot be resumed.
+    ///
+    /// If `consume`, `onRestart` or `onValidator` throws, the transfer is aborted at once and its error is rethrown
+    /// (never retried). Cancelling the calling task removes the transfer from the loop promptly, or ends a backoff,
+    /// and throws `CancellationError`.
     /// - Throws: `FetchError` (after retries: `.gaveUp`), `CancellationError`, or whatever the closures throw.
     public func fetch(
-        _ request: Request, onRestart: (() async throws -> Void)? = nil, consume: ([UInt8]) async throws -> Void
+        _ request: Request, onRestart: (() async throws -> Void)? = nil,
+        onValidator: ((String?) async throws -> Void)? = nil, consume: ([UInt8]) async throws -> Void
     ) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
         defer { board.setRetrying(id, nil) }
         let policy = RetryPolicy(
             retries: configuration.retries, initialBackoff: configuration.retryBackoff,
             maxBackoff: configuration.maxRetryBackoff, maxRetryAfter: configuration.maxRetryAfter)
-        var delivered: Int64 = 0
-        var plan = AttemptPlan.fresh
+        let resume = request.method == .get ? request.resume.flatMap { $0.offset > 0 ? $0 : nil } : nil
+        var delivered: Int64 = resume?.offset ?? 0
+        var plan = resume.map { AttemptPlan(offset: $0.offset, validator: $0.validator) } ?? .fresh
+        // The validator of the body delivered so far: a retry may resume under it when the attempt that failed
+        // learnt none (it failed before its headers, or its 206 did not repeat Accept-Ranges).
+        var known = resume.map { ResumePoint(validator: $0.validator) }
         var retry = 0
         while true {
             let outcome = try await attempt(
-                id, request, plan, delivered: &delivered, onRestart: onRestart, consume: consume)
+                id, request, plan, delivered: &delivered, known: &known, onRestart: onRestart,
+                onValidator: onValidator, consume: consume)
             let error: FetchError
             switch outcome.result {
             case .success(let response): return response
@@ -78,7 +90,7 @@ public final class Fetcher: Sendable {
                 guard retry > 0, error.reason.isTransient else { throw error }
                 throw FetchError(url: error.url, reason: .gaveUp(retries: retry, last: error.reason))
             }
-            if let resume = outcome.resume, delivered > 0 {
+            if let resume = outcome.resume ?? known, delivered > 0 {
                 plan = AttemptPlan(offset: delivered, validator: resume.validator)
             } else {
                 // Starting over after bytes were consumed needs a consumer that can start over.
@@ -100,8 +112,9 @@ public final class Fetcher: Sendable {
 
     /// One attempt: queue it on the loop, feed its body to `consume`, and return how it ended.
     private func attempt(
-        _ id: TransferID, _ request: Request, _ plan: AttemptPlan, delivered: inout Int64,
-        onRestart: (() async throws -> Void)?, consume: ([UInt8]) async throws -> Void
+        _ id: TransferID, _ request: Request, _ plan: AttemptPlan, delivered: inout Int64, known: inout ResumePoint?,
+        onRestart: (() async throws -> Void)?, onValidator: ((String?) async throws -> Void)?,
+        consume: ([UInt8]) async throws -> Void
     ) async throws -> AttemptOutcome {
         let pipe = BodyPipe(capacity: configuration.maxBufferedBytes)
         guard inbox.send(.start(id, request, plan, pipe)) else {
@@ -111,17 +124,23 @@ public final class Fetcher: Sendable {
             do {
                 while true {
                     switch await pipe.next() {
-                    case .begin(let offset):
-                        guard offset != delivered else { continue }
-                        // Only a fresh body (offset 0) can differ from what was delivered; the loop checked that a
-                        // 206 starts where we asked.
-                        guard let onRestart else {
-                            throw FetchError(
-                                url: request.url,
-                                reason: .badResponse("the file changed while downloading and the consumer cannot restart"))
+                    case .begin(let offset, let validator):
+                        // A 206 continues the body delivered so far, under the same validator.
+                        guard offset == 0 else { continue }
+                        known = validator.map { ResumePoint(validator: $0) }
+                        if delivered > 0 {
+                            // Only a fresh body (offset 0) can differ from what was delivered; the loop checked that
+                            // a 206 starts where we asked.
+                            guard let onRestart else {
+                                throw FetchError(
+                                    url: request.url,
+                                    reason: .badResponse(
+                                        "the file changed while downloading and the consumer cannot restart"))
+                            }
+                            try await onRestart()
+                            delivered = 0
                         }
-                        try await onRestart()
-                        delivered = 0
+                        try await onValidator?(validator)
                     case .bytes(let bytes, let resumeProducer):
                         if resumeProducer { inbox.send(.resume(id)) }
                         try await consume(bytes)

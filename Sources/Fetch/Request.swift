@@ -15,10 +15,28 @@ public struct Request: Sendable, Hashable {
     /// The URL exactly as the user wrote it; curl parses it, and messages quote it unchanged.
     public var url: String
     public var method: Method
+    /// Continue a body the caller already holds the first `offset` bytes of (a `.get` only): the first attempt
+    /// asks for the rest with `Range` + `If-Range`. A 206 continues at `offset`; any other answer brings the whole
+    /// body, and `fetch`'s `onRestart` is called first, as for a retry that must start over.
+    public var resume: Resume?
 
-    public init(url: String, method: Method = .get) {
+    /// Where a body left by an earlier fetch ends, and the validator it was downloaded under.
+    public struct Resume: Sendable, Hashable {
+        /// Body bytes the caller already holds (more than 0).
+        public var offset: Int64
+        /// The strong ETag or Last-Modified of that body (`Response.validator`, or `fetch`'s `onValidator`).
+        public var validator: String
+
+        public init(offset: Int64, validator: String) {
+            self.offset = offset
+            self.validator = validator
+        }
+    }
+
+    public init(url: String, method: Method = .get, resume: Resume? = nil) {
         self.url = url
         self.method = method
+        self.resume = resume
     }
 
     /// `host:port` as written in the URL, lower-cased: the key for per-host limits and protocol learning.
@@ -58,4 +76,7 @@ public struct Response: Sendable {
     public var seconds: Double
     /// New connections this transfer opened (0 when it reused one).
     public var newConnections: Int
+    /// What a later `Request.resume` may name to continue this body: a strong ETag, else Last-Modified, when the
+    /// server accepts byte ranges (after a resumed 206, the validator that was sent); nil when it cannot be resumed.
+    public var validator: String?
 }

@@ -134,8 +134,16 @@ final class Transfer {
             bodyOffset = plan.offset
         }
         began = true
-        pipe.begin(offset: bodyOffset)
+        pipe.begin(offset: bodyOffset, validator: validator)
         return nil
+    }
+
+    /// What would resume this body later: the server's validator when it accepts ranges; after a 206 that resumed
+    /// it (nginx then sends no Accept-Ranges), the validator that was sent.
+    var validator: String? {
+        guard status == 200 || status == 206 else { return nil }
+        if let point = headers.resumePoint { return point.validator }
+        return bodyOffset > 0 ? plan.validator : nil
     }
 
     /// The header callback's work: the status line's reason phrase (for "HTTP 404 Not Found") and the headers that

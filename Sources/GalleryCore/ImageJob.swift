@@ -18,6 +18,8 @@ struct ShownImage: Sendable {
     var savedAs: String?
     /// Found complete in the save folder, not downloaded again.
     var cached: Bool
+    /// Continued from this many bytes an interrupted run left in `.NAME.part` (the server answered 206).
+    var resumedFrom: Int64? = nil
 }
 
 /// What became of one candidate.
@@ -30,7 +32,10 @@ enum ImageOutcome: Sendable {
 /// chunk, so decoding overlaps the download and never runs on the fetch loop's thread.
 ///
 /// With `--save`, each chunk is also appended to `DIR/.NAME.part`, which becomes `DIR/NAME` only after the whole
-/// body arrived and decoded; on any failure or cancellation the part file is removed.
+/// body arrived and decoded; on any failure or cancellation the part file is removed. When the body starts, its
+/// validator (ETag or Last-Modified) is stored as `DIR/.NAME.part.validator`, so a part left by a killed run is
+/// continued: its bytes are fed to the decoder from disk, then the rest is fetched with `Range` + `If-Range`. A
+/// changed file comes back whole (200), and the part and decoder start over as for any restart.
 struct ImageJob: Sendable {
     let fetcher: Fetcher
     /// The pixel size the thumbnail must fit (the slot's, or a default when nothing is drawn).
@@ -47,6 +52,12 @@ struct ImageJob: Sendable {
         if let cached = await readSaved(candidate, name: name, folder: save.folder, start: start) {
             return .shown(cached)
         }
+        if let leftover = save.folder.leftoverPart(for: name),
+            candidate.size.map({ leftover.size < $0 }) ?? true
+        {
+            let resume = Request.Resume(offset: leftover.size, validator: leftover.validator)
+            return await download(candidate, start: start, into: leftover.part, resume: resume)
+        }
         do {
             let part = try save.folder.startPart(for: name)
             return await download(candidate, start: start, into: part)
@@ -55,9 +66,10 @@ struct ImageJob: Sendable {
         }
     }
 
-    private func download(_ candidate: Candidate, start: ContinuousClock.Instant, into part: PartFile?) async
-        -> ImageOutcome
-    {
+    /// With `resume`, `part` already holds its first `resume.offset` bytes: they are decoded from disk first.
+    private func download(
+        _ candidate: Candidate, start: ContinuousClock.Instant, into part: PartFile?, resume: Request.Resume? = nil
+    ) async -> ImageOutcome {
         let expected = candidate.size.map { Int($0) }
         // Made at the first byte, not before: a job may wait in the engine's queue behind many others.
         var decoder: JPEGDecoder?
@@ -67,13 +79,34 @@ struct ImageJob: Sendable {
             decoder = fresh
             return fresh
         }
+        var resumedFrom = resume?.offset
+        if let resume, let part {
+            do {
+                var read: Int64 = 0
+                try await part.folder.read(named: part.partName) { chunk in
+                    read += Int64(chunk.count)
+                    try await started().feed(chunk)
+                }
+                if read != resume.offset { return await startOver(candidate, start: start, part: part) }
+            } catch is CancellationError {
+                part.discard()
+                return .failed(candidate, reason: Self.reason(CancellationError()))
+            } catch {
+                // The part does not decode (or cannot be read): download it again.
+                return await startOver(candidate, start: start, part: part)
+            }
+        }
         do {
             // A retry that cannot resume sends the body again from byte 0: start decoding and saving afresh.
             let restart: () async throws -> Void = {
                 decoder = nil
+                resumedFrom = nil
                 try part?.restart()
             }
-            let response = try await fetcher.fetch(Request(url: candidate.url), onRestart: restart) { chunk in
+            let request = Request(url: candidate.url, resume: resume)
+            let response = try await fetcher.fetch(
+                request, onRestart: restart, onValidator: { try part?.storeValidator($0) }
+            ) { chunk in
                 try await started().feed(chunk)
                 try part?.write(chunk)
             }
@@ -85,11 +118,30 @@ struct ImageJob: Sendable {
             return .shown(
                 ShownImage(
                     candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
-                    lastByte: lastByte, response: response, savedAs: part?.name, cached: false))
+                    lastByte: lastByte, response: response, savedAs: part?.name, cached: false,
+                    resumedFrom: resumedFrom))
         } catch {
+            // 416: the part already held the whole file, so there was nothing to continue.
+            if resumedFrom != nil, let part, case .http(status: 416, _)? = (error as? FetchError)?.reason {
+                return await startOver(candidate, start: start, part: part)
+            }
             part?.discard()
             return .failed(candidate, reason: Self.reason(error))
         }
+    }
+
+    /// Today's answer to a leftover part that cannot be continued: empty it, forget its validator, download again.
+    private func startOver(_ candidate: Candidate, start: ContinuousClock.Instant, part: PartFile) async
+        -> ImageOutcome
+    {
+        do {
+            try part.restart()
+            try part.storeValidator(nil)
+        } catch {
+            part.discard()
+            return .failed(candidate, reason: error.description)
+        }
+        return await download(candidate, start: start, into: part)
     }
 
     /// The image from `DIR/NAME` when a complete copy is there: a regular file of the expected size (the list's,

@@ -159,6 +159,7 @@ public struct Pipeline: Sendable {
             detail =
                 "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
                 + "in \(Seconds.text(response.seconds)) s, decoded after \(Seconds.text(image.seconds)) s"
+                + (image.resumedFrom.map { ", resumed from \(ByteCount.grouped($0)) bytes" } ?? "")
         } else {
             detail = "\(url): read from disk, decoded after \(Seconds.text(image.seconds)) s"
         }

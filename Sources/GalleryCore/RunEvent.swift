@@ -32,6 +32,7 @@ enum RunEvent: Sendable {
                 ("seconds", .double(image.seconds)), ("receivedAt", receivedAt.map(JSONValue.double) ?? .null),
                 ("shownAt", .double(shownAt)), ("cached", .bool(image.cached)),
                 ("file", image.savedAs.map(JSONValue.string) ?? .null),
+                ("resumedFrom", image.resumedFrom.map(JSONValue.int) ?? .null),
             ])
         case .failed(let candidate, let reason):
             JSONLine.object([

@@ -36,12 +36,53 @@ public final class SaveFolder: Sendable {
         return Int64(info.st_size)
     }
 
-    /// Starts `.NAME.part`, replacing one left by an interrupted run.
+    /// Starts `.NAME.part`, replacing one left by an interrupted run (and forgetting its validator).
     func startPart(for name: String) throws(SaveError) -> PartFile {
         let partName = "." + name + ".part"
+        unlinkat(descriptor, partName + PartFile.validatorSuffix, 0)
         let fd = openat(descriptor, partName, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SaveError(display(partName), call: "open") }
         return PartFile(folder: self, fd: fd, partName: partName, name: name)
+    }
+
+    /// `.NAME.part` as an interrupted run left it, to be continued: a regular file with bytes, and beside it
+    /// `.NAME.part.validator` naming the ETag or Last-Modified it was downloaded under. Nil when either is missing
+    /// or looks wrong; the caller then starts the part over.
+    func leftoverPart(for name: String) -> (part: PartFile, size: Int64, validator: String)? {
+        let partName = "." + name + ".part"
+        guard let validator = readValidator(named: partName + PartFile.validatorSuffix) else { return nil }
+        let fd = openat(descriptor, partName, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
+            lseek(fd, 0, SEEK_END) == info.st_size
+        else {
+            close(fd)
+            return nil
+        }
+        return (PartFile(folder: self, fd: fd, partName: partName, name: name), Int64(info.st_size), validator)
+    }
+
+    /// A stored validator: one line of printable ASCII (it goes into an `If-Range` header), at most 256 bytes.
+    private func readValidator(named validatorName: String) -> String? {
+        let fd = openat(descriptor, validatorName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 258)
+        var count = 0
+        while count < buffer.count {
+            let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { return nil }
+            if got == 0 { break }
+            count += got
+        }
+        var bytes = buffer[..<count]
+        if bytes.last == UInt8(ascii: "\n") { bytes = bytes.dropLast() }
+        guard !bytes.isEmpty, bytes.count <= 256, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+            bytes.first != UInt8(ascii: " "), bytes.last != UInt8(ascii: " ")
+        else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads `name` in chunks, handing each to `consume`.
@@ -67,9 +108,9 @@ public final class SaveFolder: Sendable {
 }
 
 /// One image being saved: `.NAME.part` until `commit()` renames it to `NAME`; `discard()` (or dropping it
-/// uncommitted) removes it. Not Sendable: it belongs to the one task that downloads the image.
+/// uncommitted) removes it. Its validator, if stored, goes with it. Not Sendable: it belongs to the one task that downloads the image.
 final class PartFile {
-    private let folder: SaveFolder
+    let folder: SaveFolder
     private var fd: Int32
     let partName: String
     let name: String
@@ -93,6 +134,40 @@ final class PartFile {
         }
     }
 
+    static let validatorSuffix = ".validator"
+    private var validatorName: String { partName + Self.validatorSuffix }
+
+    /// Stores what a later run needs to resume this part (`.NAME.part.validator`), or removes it for nil. Written
+    /// to a temporary name and renamed, so a reader finds the whole validator or none.
+    func storeValidator(_ validator: String?) throws(SaveError) {
+        guard let validator else {
+            unlinkat(folder.descriptor, validatorName, 0)
+            return
+        }
+        let temporary = validatorName + ".tmp"
+        let fd = openat(folder.descriptor, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SaveError(folder.display(temporary), call: "open") }
+        let bytes = Array((validator + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                let error = SaveError(folder.display(temporary), call: "write")
+                close(fd)
+                unlinkat(folder.descriptor, temporary, 0)
+                throw error
+            }
+            offset += written
+        }
+        close(fd)
+        guard renameat(folder.descriptor, temporary, folder.descriptor, validatorName) == 0 else {
+            let error = SaveError(folder.display(validatorName), call: "rename")
+            unlinkat(folder.descriptor, temporary, 0)
+            throw error
+        }
+    }
+
     /// Empties the file: the server sent the body again from its first byte.
     func restart() throws(SaveError) {
         guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
@@ -105,6 +180,7 @@ final class PartFile {
         guard fsync(fd) == 0 else { throw SaveError(folder.display(partName), call: "fsync") }
         close(fd)
         fd = -1
+        unlinkat(folder.descriptor, validatorName, 0)
         guard renameat(folder.descriptor, partName, folder.descriptor, name) == 0 else {
             let error = SaveError(folder.display(name), call: "rename")
             unlinkat(folder.descriptor, partName, 0)
@@ -119,6 +195,7 @@ final class PartFile {
         guard fd >= 0 else { return }
         close(fd)
         fd = -1
+        unlinkat(folder.descriptor, validatorName, 0)
         unlinkat(folder.descriptor, partName, 0)
     }
 }

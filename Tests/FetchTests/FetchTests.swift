@@ -20,6 +20,46 @@ extension FetchEngine {
             #expect(body == original)
         }
 
+        /// `Request.resume` asks for the rest under the validator `onValidator` reported; a validator that no longer
+        /// matches brings the whole file, after `onRestart`.
+        @Test func resumeContinuesAtTheOffsetOrRestartsWhenTheValidatorDiffers() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            let original = try folder.write("file.bin", size: 300_000)
+            let nginx = try Nginx(root: folder.url)
+            defer { nginx.stop() }
+            let fetcher = try Fetcher()
+            let url = "\(nginx.baseURL)/file.bin"
+            var validators: [String?] = []
+            let whole = try await fetcher.fetch(Request(url: url), onValidator: { validators.append($0) }) { _ in }
+            #expect(validators.count == 1)
+            let validator = try #require(validators.first ?? nil)
+            #expect(whole.validator == validator)
+
+            var rest: [UInt8] = []
+            var restarts = 0
+            let resumed = try await fetcher.fetch(
+                Request(url: url, resume: Request.Resume(offset: 100_000, validator: validator)),
+                onRestart: { restarts += 1 }, onValidator: { validators.append($0) }
+            ) { rest.append(contentsOf: $0) }
+            #expect(resumed.status == 206)
+            #expect(resumed.bytes == 300_000)
+            #expect(resumed.validator == validator)
+            #expect(restarts == 0 && validators.count == 1)
+            #expect(rest == Array(original[100_000...]))
+
+            var body: [UInt8] = []
+            let restarted = try await fetcher.fetch(
+                Request(url: url, resume: Request.Resume(offset: 100_000, validator: "\"not-the-etag\"")),
+                onRestart: { restarts += 1; body.removeAll() }, onValidator: { validators.append($0) }
+            ) { body.append(contentsOf: $0) }
+            await fetcher.shutdown()
+            #expect(restarted.status == 200)
+            #expect(restarts == 1)
+            #expect(validators.count == 2 && validators.last == validator)
+            #expect(body == original)
+        }
+
         @Test func tenTransfersCompleteConcurrently() async throws {
             let folder = try TempFolder()
             defer { folder.remove() }

@@ -76,6 +76,91 @@ struct SaveTests {
         #expect(completed.first { $0["name"] as? String == "slow.jpg" }?["cached"] as? Bool == false)
     }
 
+    /// Runs gallery on `list` with `--save dir` and SIGKILLs it once `.slow.jpg.part` has bytes.
+    static func killMidDownload(_ list: String, dir: URL) async throws {
+        let first = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "1", "--save", dir.path, "--json"], stdin: list)
+        let part = dir.appendingPathComponent(".slow.jpg.part")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline, (size(part) ?? 0) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        first.signal(SIGKILL)
+        #expect(first.wait() == 128 + SIGKILL)
+    }
+
+    /// The nginx access log's status codes for `GET path`, in order.
+    static func statuses(of path: String, in log: String) -> [Int] {
+        log.split(separator: "\n").compactMap { line in
+            guard let request = line.range(of: "\"GET \(path) HTTP/") else { return nil }
+            let rest = line[request.upperBound...]
+            guard let close = rest.firstIndex(of: "\"") else { return nil }
+            return Int(rest[rest.index(after: close)...].split(separator: " ").first ?? "")
+        }
+    }
+
+    static func completedEvents(_ child: ChildProcess) throws -> [[String: Any]] {
+        try child.lines.map {
+            try JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any] ?? [:]
+        }.filter { $0["event"] as? String == "completed" }
+    }
+
+    /// A part left by SIGKILL keeps its validator beside it; the rerun asks for the rest (a 206) and the saved file
+    /// is the server's, byte for byte.
+    @Test func killedMidDownloadResumesThePartWithARangeRequest() async throws {
+        let server = try JPEGServer(names: ["slow.jpg"], slow: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 4096)])
+        defer { server.stop() }
+        let out = try TempFolder()
+        defer { out.remove() }
+        let dir = out.url.appendingPathComponent("saved")
+        let size = server.jpeg.count
+        try await Self.killMidDownload("\(size) \(server.url("slow/slow.jpg"))\n", dir: dir)
+        let left = Self.size(dir.appendingPathComponent(".slow.jpg.part")) ?? 0
+        #expect(left > 0 && left < size)
+        let validator = try String(contentsOf: dir.appendingPathComponent(".slow.jpg.part.validator"), encoding: .utf8)
+        #expect(validator.hasPrefix("\""), "nginx's ETag: \(validator)")
+
+        // The same name from the unpaced location: the same file and ETag, so the rerun need not wait.
+        let second = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "1", "--save", dir.path, "--json"],
+            stdin: "\(size) \(server.url("slow.jpg"))\n")
+        #expect(second.wait(timeout: .seconds(60)) == 0, "stderr: \(second.errorText)")
+        #expect(Self.files(in: dir) == ["slow.jpg"], "the part and its validator are gone")
+        #expect([UInt8](try Data(contentsOf: dir.appendingPathComponent("slow.jpg"))) == server.jpeg)
+        #expect(Self.statuses(of: "/slow.jpg", in: server.nginx.accessLog()) == [206])
+        let completed = try Self.completedEvents(second)
+        #expect(completed.count == 1)
+        #expect((completed.first?["resumedFrom"] as? Int).map { $0 > 0 } == true, "\(completed)")
+        #expect(completed.first?["bytes"] as? Int == size)
+    }
+
+    /// The file changed between the runs: If-Range no longer matches, nginx sends the whole new file (200), and the
+    /// part starts over.
+    @Test func aPartOfAFileThatChangedSinceIsDownloadedAgain() async throws {
+        let server = try JPEGServer(names: ["slow.jpg"], slow: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 4096)])
+        defer { server.stop() }
+        let out = try TempFolder()
+        defer { out.remove() }
+        let dir = out.url.appendingPathComponent("saved")
+        try await Self.killMidDownload("\(server.url("slow/slow.jpg"))\n", dir: dir)
+        #expect((Self.size(dir.appendingPathComponent(".slow.jpg.part")) ?? 0) > 0)
+        #expect(Self.files(in: dir).contains(".slow.jpg.part.validator"))
+
+        let changed = try Fixtures.bytes("jpeg/good/panorama-12000x300.jpg")
+        #expect(changed.count != server.jpeg.count, "a new size makes a new ETag")
+        try server.folder.write("slow.jpg", bytes: changed)
+        let second = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "1", "--save", dir.path, "--json"],
+            stdin: "\(server.url("slow.jpg"))\n")
+        #expect(second.wait(timeout: .seconds(60)) == 0, "stderr: \(second.errorText)")
+        #expect(Self.files(in: dir) == ["slow.jpg"])
+        #expect([UInt8](try Data(contentsOf: dir.appendingPathComponent("slow.jpg"))) == changed)
+        #expect(Self.statuses(of: "/slow.jpg", in: server.nginx.accessLog()) == [200])
+        let completed = try Self.completedEvents(second)
+        #expect(completed.count == 1)
+        #expect(completed.first?["resumedFrom"] is NSNull, "\(completed)")
+    }
+
     @Test func interruptedBySIGINTRemovesThePartFileAndExits130() async throws {
         let server = try JPEGServer(names: ["slow.jpg"], slow: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 4096)])
         defer { server.stop() }
