@@ -83,7 +83,9 @@ public final class Fetcher: Sendable {
                 onValidator: onValidator, consume: consume)
             let error: FetchError
             switch outcome.result {
-            case .success(let response): return response
+            case .success(var response):
+                response.retries = retry
+                return response
             case .failure(let failure): error = failure
             }
             guard error.reason.isTransient, retry < policy.retries else {

@@ -79,4 +79,6 @@ public struct Response: Sendable {
     /// What a later `Request.resume` may name to continue this body: a strong ETag, else Last-Modified, when the
     /// server accepts byte ranges (after a resumed 206, the validator that was sent); nil when it cannot be resumed.
     public var validator: String?
+    /// Attempts before the one that succeeded (transient failures retried), for `--verbose`.
+    public var retries = 0
 }
