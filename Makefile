@@ -39,13 +39,14 @@ FUZZ_BUILD = mkdir -p .build/fuzz/corpus .build/fuzz/artifacts && $(FUZZ_CC) -g 
 	-fsanitize=fuzzer,address -ISources/JPEGShim/include Fuzz/fuzz_jpeg_feed.c Sources/JPEGShim/JPEGShim.c \
 	$$(pkg-config --cflags --libs libjpeg) -o $(FUZZ_BIN)
 
-# Timing-sensitive suites are marked .serialized in the code; the runner itself may run suites in parallel.
+# Suites run one after another (--no-parallel, about 70 s here): several assert orderings and hang deadlines
+# against real servers, and two cores shared by every suite at once made one of them flaky.
 # The fuzz corpus replays first (fixed seed and run count, a few seconds) so the test runner's summary ends the log.
 test: setup
 	$(FUZZ_BUILD) && rm -rf .build/fuzz/replay && mkdir .build/fuzz/replay && $(FUZZ_BIN) -seed=1 -runs=3000 \
 		-max_len=65536 -artifact_prefix=.build/fuzz/artifacts/ .build/fuzz/replay Fuzz/corpus
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 
 # Ten ~15 MB JPEGs from a local nginx at RATE bytes/s per connection (default 4 MiB/s), shown as they finish.
 demo: release
