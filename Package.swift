@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(name: "make-demo-jpegs", dependencies: ["JPEGShim"], swiftSettings: strict),
         // Decodes one file through JPEGDecoder: peak-RSS increase (DecodeTests' memory test) or time (bench).
         .executableTarget(name: "decode-probe", dependencies: ["Decode", "Imaging"], swiftSettings: strict),
+        // The fetch engine alone over a URL list (make bench's scale case, next to curl).
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
