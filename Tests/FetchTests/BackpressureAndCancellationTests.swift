@@ -41,9 +41,14 @@ extension FetchEngine {
                 root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 50_000)])
             defer { nginx.stop() }
             let fetcher = try Fetcher()
-            let doomed = Task { try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/c.bin")) }
+            let slowURL = "\(nginx.baseURL)/slow/c.bin"
+            let doomed = Task { try await fetcher.data(Request(url: slowURL)) }
             let survivor = Task { try await fetcher.data(Request(url: "\(nginx.baseURL)/c.bin")) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Cancel mid-body, not after a fixed sleep: a busy machine can stall the test task for seconds, long
+            // enough for the 6 s body to finish first.
+            while !fetcher.progress.contains(where: { $0.url == slowURL && $0.state == .receiving }) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let cancelledAt = ContinuousClock.now
             doomed.cancel()
             await #expect(throws: CancellationError.self) { try await doomed.value }
