@@ -182,6 +182,5 @@ func secondsSince(_ start: ContinuousClock.Instant) -> Double {
 }
 
 func secondsBetween(_ start: ContinuousClock.Instant, _ end: ContinuousClock.Instant) -> Double {
-    let elapsed = end - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    (end - start).seconds
 }

@@ -24,7 +24,7 @@ public struct Pipeline: Sendable {
 
     /// Runs the whole gallery over the URL lists. Cancelling the calling task (Ctrl-C) stops every download,
     /// restores the terminal and still prints the lines of the images shown so far.
-    public func run(lists: [ListInput], fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
+    public func run(lists: ParsedLists, fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { report.drain() }
@@ -106,18 +106,10 @@ public struct Pipeline: Sendable {
         return tally.failed > 0 || tally.shown < options.count ? .partial : .success
     }
 
-    /// Every URL the lists name, for the host profiles (Wikimedia's limits) the fetch engine must be set up with.
-    public static func urls(in lists: [ListInput], baseURL: String) -> [String] {
-        var parsed = URLList(baseURL: baseURL)
-        for list in lists { parsed.add(list.bytes, source: list.source) }
-        return parsed.candidates.map(\.url)
-    }
-
-    /// Parses the lists and chooses the candidates, reporting skipped lines and shortfalls; nil when there is
-    /// nothing to download or `--strict` refuses the input. Also returns every usable line, for `--save`'s names.
-    private func select(from lists: [ListInput], fetcher: Fetcher) async -> (Selection, [Candidate])? {
-        var parsed = URLList(baseURL: options.baseURL)
-        for list in lists { parsed.add(list.bytes, source: list.source) }
+    /// Chooses the candidates, reporting skipped lines and shortfalls; nil when there is nothing to download or
+    /// `--strict` refuses the input. Also returns every usable line, for `--save`'s names.
+    private func select(from lists: ParsedLists, fetcher: Fetcher) async -> (Selection, [Candidate])? {
+        let parsed = lists.list
         for bad in parsed.malformed {
             if options.strict {
                 report.error(Sanitizer.clean(bad.description))

@@ -219,8 +219,9 @@ struct Gallery: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure.rawValue)
         }
 
+        let parsed = ParsedLists(inputs, baseURL: baseURL)
         let hosts = HostProfiles.effectiveLimits(
-            hosts: Pipeline.urls(in: inputs, baseURL: baseURL), explicitMaxPerHost: maxPerHost,
+            hosts: parsed.urls, explicitMaxPerHost: maxPerHost,
             explicitMaxBytesPerSecond: maxRate)
         options.fetch.hostLimits = hosts.limits
         if let notice = hosts.notice, !quiet, !json { Terminal.standardError.write(Array((notice + "\n").utf8)) }
@@ -238,7 +239,7 @@ struct Gallery: AsyncParsableCommand {
             Terminal.standardError.write(Array("gallery: drawing with \(graphics.graphics.rawValue): \(graphics.reason)\n".utf8))
         }
         let pipeline = Pipeline(options: options)
-        let run = Task { await pipeline.run(lists: inputs, fetcher: fetcher, view: view) }
+        let run = Task { await pipeline.run(lists: parsed, fetcher: fetcher, view: view) }
         let signals = SignalWatcher(view: view, onInterrupt: { _ in run.cancel() })
         let status = await run.value
         signals.cancel()
