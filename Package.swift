@@ -57,7 +57,9 @@ let package = Package(
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
-        .target(name: "GalleryTestSupport", path: "Tests/GalleryTestSupport", swiftSettings: strict),
+        .target(
+            name: "GalleryTestSupport", dependencies: ["Imaging"], path: "Tests/GalleryTestSupport",
+            swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: strict),
         .testTarget(name: "SelectionTests", dependencies: ["Selection"], swiftSettings: strict),
         .testTarget(

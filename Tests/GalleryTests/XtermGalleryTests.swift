@@ -142,7 +142,7 @@ struct XtermGalleryTests {
             }
             let box = pixels(of: rect, cell: cell)
             // The middle of the thumbnail (a sixel picture sits on the caption, so lean low).
-            let middle = mean(
+            let middle = meanColour(
                 screen, x: box.x + box.width / 4, y: box.y + box.height * 3 / 10, width: box.width / 2,
                 height: box.height / 2)
             #expect(
@@ -226,17 +226,5 @@ struct XtermGalleryTests {
             }
         }
         return n
-    }
-
-    static func mean(_ screen: Pixels, x: Int, y: Int, width: Int, height: Int) -> RGB {
-        var sums = (0, 0, 0)
-        for row in y..<(y + height) {
-            for column in x..<(x + width) {
-                let p = screen[column, row]
-                sums = (sums.0 + Int(p.r), sums.1 + Int(p.g), sums.2 + Int(p.b))
-            }
-        }
-        let n = max(1, width * height)
-        return RGB(UInt8(sums.0 / n), UInt8(sums.1 / n), UInt8(sums.2 / n))
     }
 }

@@ -49,17 +49,17 @@ struct XtermSixelTests {
         for (index, colour) in expected.enumerated() {
             let x = x0 + (index % 2) * 60 + 5
             let y = y0 + (index / 2) * 50 + 5
-            let mean = Self.mean(shot, x: x, y: y, width: 50, height: 40)
+            let mean = meanColour(shot, x: x, y: y, width: 50, height: 40)
             #expect(TestImages.distance(mean, colour) <= 6, "quadrant \(index): \(mean) vs \(colour)")
         }
         // The gradient half, quantized to 256 colours, averages like the source in each of four bands.
         for band in 0..<4 {
-            let mean = Self.mean(shot, x: x0 + 120 + band * 30, y: y0, width: 30, height: 100)
-            let source = Self.mean(Self.image, x: 120 + band * 30, y: 0, width: 30, height: 100)
+            let mean = meanColour(shot, x: x0 + 120 + band * 30, y: y0, width: 30, height: 100)
+            let source = meanColour(Self.image, x: 120 + band * 30, y: 0, width: 30, height: 100)
             #expect(TestImages.distance(mean, source) <= 8, "gradient band \(band): \(mean) vs \(source)")
         }
         // Under the image (the last band's two padding rows and below): still the black background.
-        let below = Self.mean(shot, x: x0, y: y0 + 100, width: 240, height: 2)
+        let below = meanColour(shot, x: x0, y: y0 + 100, width: 240, height: 2)
         #expect(TestImages.distance(below, RGB(0, 0, 0)) <= 2, "rows under the image: \(below)")
         #expect(x0 == 2 * 6 && y0 == 1 * 13, "the image starts at cell (1, 2) of a 6×13 font: \(x0), \(y0)")
     }
@@ -94,12 +94,12 @@ struct XtermSixelTests {
         }
         for (slot, colour) in colours.enumerated() {
             let rect = try #require(layout.thumbnailRect(slot))
-            let mean = Self.mean(
+            let mean = meanColour(
                 shot, x: rect.origin.column * cell.width + 2, y: rect.origin.row * cell.height + 2,
                 width: rect.size.columns * cell.width - 4, height: rect.size.rows * cell.height - 4)
             #expect(TestImages.distance(mean, colour) <= 6, "slot \(slot): \(mean) vs \(colour)")
             // The caption row right under the thumbnail is text, not image.
-            let caption = Self.mean(
+            let caption = meanColour(
                 shot, x: rect.origin.column * cell.width, y: rect.endRow * cell.height,
                 width: rect.size.columns * cell.width, height: cell.height)
             #expect(TestImages.distance(caption, colour) > 60, "slot \(slot) caption looks like image: \(caption)")
@@ -165,18 +165,6 @@ struct XtermSixelTests {
             }
         }
         return nil
-    }
-
-    static func mean(_ pixels: Pixels, x: Int, y: Int, width: Int, height: Int) -> RGB {
-        var sums = (0, 0, 0)
-        for row in y..<(y + height) {
-            for column in x..<(x + width) {
-                let p = pixels[column, row]
-                sums = (sums.0 + Int(p.r), sums.1 + Int(p.g), sums.2 + Int(p.b))
-            }
-        }
-        let n = width * height
-        return RGB(UInt8(sums.0 / n), UInt8(sums.1 / n), UInt8(sums.2 / n))
     }
 
     static func start(_ path: String, _ arguments: [String]) throws -> Process {
