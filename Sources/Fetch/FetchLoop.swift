@@ -76,7 +76,7 @@ final class FetchLoop {
             case .start(let id, let request, let plan, let pipe):
                 enqueue(id: id, request: request, plan: plan, pipe: pipe)
             case .cancel(let id):
-                end(id, with: .failure(FetchError(url: "", reason: .cancelled)))
+                end(id, reason: .cancelled)
             case .resume(let id):
                 guard let transfer = active[id], transfer.isPaused else { continue }
                 transfer.isPaused = false
@@ -162,14 +162,15 @@ final class FetchLoop {
         }
     }
 
+    /// Ends a transfer for a reason of the engine's own (cancelled, shut down), naming its URL. Idempotent: a
+    /// transfer that already ended is not found.
+    private func end(_ id: TransferID, reason: FetchError.Reason) {
+        guard let request = active[id]?.request ?? waiting.pending.first(where: { $0.id == id })?.request else { return }
+        end(id, with: .failure(FetchError(url: request.url, reason: reason)))
+    }
+
     /// Removes a transfer wherever it is (waiting or in curl) and delivers its outcome. Idempotent.
     private func end(_ id: TransferID, with outcome: AttemptOutcome) {
-        var outcome = outcome
-        if case .failure(let error) = outcome.result, error.url.isEmpty,
-            let request = active[id]?.request ?? waiting.pending.first(where: { $0.id == id })?.request
-        {
-            outcome.result = .failure(FetchError(url: request.url, reason: error.reason))
-        }
         // Most ends are transfers in curl: look there first, not through the whole queue.
         guard let transfer = active.removeValue(forKey: id) else {
             waiting.remove(id)?.pipe.finish(outcome)
@@ -395,7 +396,7 @@ final class FetchLoop {
             }
         }
         for id in Array(active.keys) + waiting.pending.map(\.id) {
-            end(id, with: .failure(FetchError(url: "", reason: .shutdown)))
+            end(id, reason: .shutdown)
         }
         board.publish([])
         curl_multi_cleanup(multi)
