@@ -2,7 +2,7 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 # Debian packages the build, the tests and the demo need. Checked with dpkg first, so setup is idempotent.
 APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl \
-	xvfb xterm x11-apps xfonts-base
+	xvfb xterm kitty x11-apps xfonts-base
 BENCH_PACKAGES := curl libjpeg-turbo-progs time
 
 .PHONY: all setup setup-bench build release test demo bench fuzz format lint clean

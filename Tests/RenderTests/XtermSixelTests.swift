@@ -2,7 +2,6 @@ import Foundation
 import GalleryTestSupport
 import Imaging
 import Render
-import Synchronization
 import Testing
 
 /// Sixel on a real terminal: Debian's xterm in VT340 mode with 256 colour registers, on an Xvfb display.
@@ -10,11 +9,6 @@ import Testing
 /// The screenshot is kept as a PNG (path printed) so a person can look at it. Serialized: one X display.
 @Suite(.serialized)
 struct XtermSixelTests {
-    static let tools = ["Xvfb", "xterm", "xwd"].map { name in
-        ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-    static let available = tools.allSatisfy { $0 != nil }
-    static let displayCounter = Atomic<Int>(0)
 
     /// 240×100: four flat quadrants on the left (red, green / blue, yellow), our gradient on the right.
     /// 100 rows end in a part-filled sixel band, so the rows under the image show whether padding leaked.
@@ -32,7 +26,7 @@ struct XtermSixelTests {
     }()
 
     @Test(
-        .enabled(if: available, "needs Xvfb, xterm and xwd (apt-get install xvfb xterm x11-apps xfonts-base)"),
+        .enabled(if: XTerminalSession.isAvailable(.xterm), Comment(rawValue: XTerminalSession.skipReason(.xterm))),
         .timeLimit(.minutes(1)))
     func sixelImageAppearsInXterm() throws {
         var bytes: [UInt8] = Escape.hideCursor.bytes + Escape.eraseScreen.bytes
@@ -67,7 +61,7 @@ struct XtermSixelTests {
     /// The whole contact sheet, as `GalleryScreen` draws it with the sixel encoder: four slots filled with
     /// flat colours (captions under them), then the final frame. xterm's `6x13` font fixes the cell size.
     @Test(
-        .enabled(if: available, "needs Xvfb, xterm and xwd (apt-get install xvfb xterm x11-apps xfonts-base)"),
+        .enabled(if: XTerminalSession.isAvailable(.xterm), Comment(rawValue: XTerminalSession.skipReason(.xterm))),
         .timeLimit(.minutes(1)))
     func contactSheetInXterm() throws {
         let cell = CellPixels(width: 6, height: 13)
@@ -106,49 +100,16 @@ struct XtermSixelTests {
         }
     }
 
-    /// Starts Xvfb and xterm (VT340, 256 colour registers, 6x13 font, no borders), has xterm print `bytes`,
-    /// and takes screenshots until `ready` accepts one, which is kept as `<name>.png` (path printed).
+    /// Has xterm (VT340, 256 colour registers, 6x13 font, no borders) print `bytes`, and takes screenshots
+    /// until `ready` accepts one, which is kept as `<name>.png` (path printed).
     static func screenshot(of bytes: [UInt8], name: String, until ready: (Pixels) -> Bool) throws -> Pixels {
-        // A display of its own per call: a server that is still shutting down keeps its number's lock.
-        let display = ":\(100 + Int(getpid()) % 400 * 4 + displayCounter.add(1, ordering: .relaxed).oldValue % 4)"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gallery-xterm-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let drawing = directory.appendingPathComponent("\(name).bin")
         try Data(bytes).write(to: drawing)
-
-        let server = try start(tools[0]!, ["\(display)", "-screen", "0", "640x400x24", "-nolisten", "tcp"])
-        defer {
-            stop(server)
-            // A server that had to be killed leaves its lock and socket behind; they are ours to remove.
-            let number = display.dropFirst()
-            try? FileManager.default.removeItem(atPath: "/tmp/.X\(number)-lock")
-            try? FileManager.default.removeItem(atPath: "/tmp/.X11-unix/X\(number)")
-        }
-        try waitFor {
-            server.isRunning && FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(display.dropFirst())")
-        }
-        let terminal = try start(
-            tools[1]!,
-            [
-                "-display", display, "-ti", "vt340", "-xrm", "XTerm*numColorRegisters: 256",
-                "-xrm", "XTerm*decTerminalID: vt340", "-fn", "6x13", "-bg", "black", "-fg", "white",
-                "-b", "0", "-bw", "0", "-geometry", "80x24+0+0", "-e", "sh", "-c", "cat '\(drawing.path)'; sleep 60",
-            ])
-        defer { stop(terminal) }
-
-        // xterm takes a moment to map its window and draw.
-        var shot: Pixels?
-        let dump = directory.appendingPathComponent("\(name).xwd")
-        defer { try? FileManager.default.removeItem(at: dump) }
-        try waitFor(seconds: 15) {
-            guard run(tools[2]!, ["-display", display, "-root", "-silent", "-out", dump.path]) == 0,
-                let data = try? Data(contentsOf: dump), let screen = try? XWDReader.decode(Array(data))
-            else { return false }
-            let pixels = Pixels(width: screen.width, height: screen.height, bytes: screen.rgba)
-            shot = pixels
-            return ready(pixels)
-        }
-        let pixels = try #require(shot)
+        let xterm = try XTerminalSession(.xterm, command: "cat '\(drawing.path)'; sleep 60", directory: directory)
+        defer { xterm.stop() }
+        let pixels = try xterm.settledScreenshot(seconds: 15) { ready($0.pixels) }.pixels
         let png = directory.appendingPathComponent("\(name).png")
         try Data(PNGWriter.encode(pixels)).write(to: png)
         print("\(name) screenshot: \(png.path)")
@@ -165,61 +126,5 @@ struct XtermSixelTests {
             }
         }
         return nil
-    }
-
-    static func start(_ path: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        // Children inherit the spawning thread's signal mask, and test threads block SIGTERM and SIGHUP;
-        // spawn with nothing blocked so `terminate()` and the pty's hangup reach xterm, its shell and Xvfb.
-        var empty = sigset_t()
-        var saved = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &saved)
-        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
-        try process.run()
-        return process
-    }
-
-    /// SIGTERM, then SIGKILL if it is still there after five seconds; never an unbounded wait.
-    static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        if !waitForExit(process, seconds: 5) {
-            kill(process.processIdentifier, SIGKILL)
-            _ = waitForExit(process, seconds: 2)
-        }
-    }
-
-    /// Runs a short command to completion (at most ten seconds) and returns its exit status, -1 if it hung.
-    static func run(_ path: String, _ arguments: [String]) -> Int32 {
-        guard let process = try? start(path, arguments) else { return -1 }
-        guard waitForExit(process, seconds: 10) else {
-            stop(process)
-            return -1
-        }
-        return process.terminationStatus
-    }
-
-    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline {
-            usleep(20_000)
-        }
-        return !process.isRunning
-    }
-
-    struct Timeout: Error {}
-
-    static func waitFor(seconds: Double = 5, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return }
-            usleep(200_000)
-        }
-        throw Timeout()
     }
 }

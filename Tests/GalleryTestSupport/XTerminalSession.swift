@@ -4,26 +4,34 @@ import Foundation
     import Glibc
 #endif
 
-/// Debian's xterm in VT340 mode (sixel, 256 colour registers) on a private Xvfb display, running one shell
-/// command: a real pixel terminal for end-to-end tests. `screenshot()` dumps the screen with `xwd`; with
-/// `-l` xterm also logs every byte the command wrote (`loggedOutput()`), which stands in for the text we
-/// cannot OCR. One instance, one display; suites using it should be `.serialized`.
+/// A real pixel terminal on a private Xvfb display, running one shell command, for end-to-end tests:
+/// Debian's xterm in VT340 mode (sixel, 256 colour registers, the 6×13 "fixed" font) or Debian's kitty
+/// (kitty graphics, OpenGL 3.3 through Mesa's llvmpipe, DejaVu Sans Mono). `screenshot()` dumps the
+/// terminal's window with `xwd`; the terminal also logs every byte the command wrote (`loggedOutput()`:
+/// xterm's `-l`, kitty's `--dump-bytes`), which stands in for the text we cannot OCR. One instance, one
+/// display; suites using it should be `.serialized`.
 ///
-/// The window is `columns × rows` cells of the 6×13 "fixed" font at (0, 0), no border, black background,
-/// so cell (row, column) covers pixels x = 6·column …, y = 13·row ….
-public final class XtermSession: @unchecked Sendable {
+/// The window is `columns × rows` cells with no border or padding on a black background, so cell
+/// (row, column) covers pixels x = width·column …, y = height·row … of the screenshot, with the cell size
+/// from `cellSize(of:columns:rows:)` (6×13 in xterm; kitty's depends on the font, 8×17 with DejaVu at 10 pt).
+public final class XTerminalSession: @unchecked Sendable {
     // Justification: every stored property is a `let` except `stopped`, which only `stop()` touches under `lock`.
 
-    /// Pixels per cell of `font`.
-    public static let cellWidth = 6
-    public static let cellHeight = 13
+    /// The terminal programs this can run.
+    public enum Program: String, Sendable, CaseIterable {
+        case xterm, kitty
+
+        /// Everything the session needs for this program.
+        var tools: [String] { ["Xvfb", "xwd", rawValue] }
+    }
+
     /// The ISO 10646 variant of `6x13` (the `6x13` alias names the Latin-1 one, which lacks ▀ and the box
     /// drawing characters, so xterm would draw stand-ins for them).
-    public static let font = "-misc-fixed-medium-r-semicondensed--13-120-75-75-c-60-iso10646-1"
+    public static let xtermFont = "-misc-fixed-medium-r-semicondensed--13-120-75-75-c-60-iso10646-1"
 
     static let toolPaths: [String: String] = {
         var found: [String: String] = [:]
-        for name in ["Xvfb", "xterm", "xwd"] {
+        for name in ["Xvfb", "xwd"] + Program.allCases.map(\.rawValue) {
             let path = ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first {
                 FileManager.default.isExecutableFile(atPath: $0)
             }
@@ -32,48 +40,59 @@ public final class XtermSession: @unchecked Sendable {
         return found
     }()
 
-    /// The programs this needs that are not installed (empty when the tests can run).
-    public static var missingTools: [String] {
-        ["Xvfb", "xterm", "xwd"].filter { toolPaths[$0] == nil }
+    /// The programs `program` needs that are not installed (empty when the tests can run).
+    public static func missingTools(for program: Program) -> [String] {
+        program.tools.filter { toolPaths[$0] == nil }
     }
 
-    public static var isAvailable: Bool { missingTools.isEmpty }
+    public static func isAvailable(_ program: Program) -> Bool { missingTools(for: program).isEmpty }
 
     /// Why the tests are skipped, for `.enabled(if:_:)`.
-    public static let skipReason =
-        "needs Xvfb, xterm and xwd (apt-get install xvfb xterm x11-apps xfonts-base, as `make setup` does)"
+    public static func skipReason(_ program: Program) -> String {
+        "needs \(program.tools.joined(separator: ", ")) (make setup installs xvfb, x11-apps, xfonts-base, xterm and kitty)"
+    }
 
+    public let program: Program
     public let display: String
     public let columns: Int
     public let rows: Int
-    /// Where xterm logs the command's output (`-l -lf`) and where screenshots are dumped.
+    /// Where the terminal logs the command's output and where screenshots are dumped.
     public let directory: URL
+    /// The window's title, which `xwd -name` finds it by; fixed (kitty's `-T`, xterm's `-T`).
+    let title: String
     private let server: pid_t
     private let terminal: pid_t
     private let lock = NSLock()
     private var stopped = false
 
-    /// Starts Xvfb (it picks a free display itself, `-displayfd`), then xterm running `sh -c command` with a
-    /// clean environment (PATH, HOME, LANG=C.UTF-8, DISPLAY) plus `environment`; TERM is `termName`.
+    /// Starts Xvfb (it picks a free display itself, `-displayfd`), then the terminal running `sh -c command`
+    /// with a clean environment (PATH, HOME, LANG=C.UTF-8, DISPLAY) plus `environment`; TERM is `termName`
+    /// (for kitty, nil keeps its own `xterm-kitty`).
     public init(
-        columns: Int = 80, rows: Int = 24, termName: String = "xterm-256color", command: String,
-        environment: [String: String] = [:], directory: URL
+        _ program: Program = .xterm, columns: Int = 80, rows: Int = 24, termName: String? = "xterm-256color",
+        command: String, environment: [String: String] = [:], directory: URL
     ) throws {
-        guard Self.isAvailable else { throw SupportError("missing \(Self.missingTools.joined(separator: ", "))") }
+        guard Self.isAvailable(program) else {
+            throw SupportError("missing \(Self.missingTools(for: program).joined(separator: ", "))")
+        }
+        self.program = program
         self.columns = columns
         self.rows = rows
         self.directory = directory
-        let width = columns * Self.cellWidth
-        let height = rows * Self.cellHeight
+        title = "gallery-test-\(program.rawValue)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw SupportError("pipe: \(errno)") }
         defer { close(fds[0]) }
         let spawnedServer: pid_t
         do {
+            // Large enough for 80×24 cells of kitty's font as well as xterm's.
             spawnedServer = try Self.spawn(
                 Self.toolPaths["Xvfb"]!,
-                ["-displayfd", "3", "-screen", "0", "\(max(width, 640))x\(max(height, 400))x24", "-nolisten", "tcp"],
+                [
+                    "-displayfd", "3", "-screen", "0", "\(max(columns * 12, 640))x\(max(rows * 24, 400))x24",
+                    "-nolisten", "tcp",
+                ],
                 environment: ProcessInfo.processInfo.environment, displayFD: fds[1])
         } catch {
             close(fds[1])
@@ -94,18 +113,35 @@ public final class XtermSession: @unchecked Sendable {
             "DISPLAY": display,
         ]
         for (key, value) in environment { env[key] = value }
+        let log = directory.appendingPathComponent("\(program.rawValue).log").path
+        let arguments: [String]
+        switch program {
+        case .xterm:
+            arguments = [
+                "-display", display, "-ti", "vt340", "-tn", termName ?? "xterm-256color", "-T", title,
+                "-xrm", "XTerm*numColorRegisters: 256", "-xrm", "XTerm*decTerminalID: vt340",
+                "-xrm", "XTerm*allowTitleOps: false",
+                "-fn", Self.xtermFont, "-bg", "black", "-fg", "white", "-b", "0", "-bw", "0",
+                "-geometry", "\(columns)x\(rows)+0+0", "-l", "-lf", log, "-e", "/bin/sh", "-c", command,
+            ]
+        case .kitty:
+            // No GPU here: Mesa's llvmpipe gives kitty the OpenGL 3.3 it needs. No user config, no blinking
+            // cursor (screenshots must settle), no bell, no close confirmation (SIGTERM ends it at once).
+            env["LIBGL_ALWAYS_SOFTWARE"] = "1"
+            var options = [
+                "linux_display_server=x11", "font_size=10", "initial_window_width=\(columns)c",
+                "initial_window_height=\(rows)c", "remember_window_size=no", "window_padding_width=0",
+                "placement_strategy=top-left", "background=#000000", "foreground=#ffffff",
+                "cursor_blink_interval=0", "enable_audio_bell=no", "confirm_os_window_close=0",
+                "update_check_interval=0",
+            ]
+            if let termName { options.append("term=\(termName)") }
+            arguments =
+                ["--config", "NONE", "-T", title, "--dump-bytes", log] + options.flatMap { ["-o", $0] }
+                + ["/bin/sh", "-c", command]
+        }
         do {
-            terminal = try Self.spawn(
-                Self.toolPaths["xterm"]!,
-                [
-                    "-display", display, "-ti", "vt340", "-tn", termName,
-                    "-xrm", "XTerm*numColorRegisters: 256", "-xrm", "XTerm*decTerminalID: vt340",
-                    "-fn", Self.font, "-bg", "black", "-fg", "white", "-b", "0", "-bw", "0",
-                    "-geometry", "\(columns)x\(rows)+0+0",
-                    "-l", "-lf", directory.appendingPathComponent("xterm.log").path,
-                    "-e", "/bin/sh", "-c", command,
-                ],
-                environment: env)
+            terminal = try Self.spawn(Self.toolPaths[program.rawValue]!, arguments, environment: env)
         } catch {
             Self.end(spawnedServer)
             Self.removeLocks(of: display)
@@ -115,7 +151,7 @@ public final class XtermSession: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Ends xterm (its shell gets SIGHUP) and Xvfb: SIGTERM, then SIGKILL after five seconds. Idempotent.
+    /// Ends the terminal (its shell gets SIGHUP) and Xvfb: SIGTERM, then SIGKILL after five seconds. Idempotent.
     public func stop() {
         lock.lock()
         defer { lock.unlock() }
@@ -126,25 +162,55 @@ public final class XtermSession: @unchecked Sendable {
         Self.removeLocks(of: display)
     }
 
-    /// Everything the command wrote to the terminal so far (xterm's log).
+    /// Everything the command wrote to the terminal so far (the terminal's log of its input).
     public func loggedOutput() -> [UInt8] {
-        (try? [UInt8](Data(contentsOf: directory.appendingPathComponent("xterm.log")))) ?? []
+        (try? [UInt8](Data(contentsOf: directory.appendingPathComponent("\(program.rawValue).log")))) ?? []
     }
 
-    /// The terminal's window (the top-left `columns × rows` cells of the screen) as RGBA.
+    /// The terminal's window, without borders (`xwd -name TITLE -nobdrs`), as RGBA. Waits (at most 15 s)
+    /// for the window to be mapped.
     public func screenshot() throws -> Screenshot {
         let dump = directory.appendingPathComponent("screen.xwd")
         defer { try? FileManager.default.removeItem(at: dump) }
-        let xwd = try Self.spawn(
-            Self.toolPaths["xwd"]!, ["-display", display, "-root", "-silent", "-out", dump.path],
-            environment: ProcessInfo.processInfo.environment)
-        guard let status = Self.wait(xwd, seconds: 10) else {
-            Self.end(xwd)
-            throw SupportError("xwd hung")
+        let deadline = ContinuousClock.now + .seconds(15)
+        while true {
+            let xwd = try Self.spawn(
+                Self.toolPaths["xwd"]!, ["-display", display, "-name", title, "-nobdrs", "-silent", "-out", dump.path],
+                environment: ProcessInfo.processInfo.environment)
+            guard let status = Self.wait(xwd, seconds: 10) else {
+                Self.end(xwd)
+                throw SupportError("xwd hung")
+            }
+            if status == 0 { break }
+            // Not mapped yet ("No window with name …").
+            guard ContinuousClock.now < deadline else {
+                throw SupportError("xwd: no window \(title) (status \(status))")
+            }
+            usleep(100_000)
         }
-        guard status == 0 else { throw SupportError("xwd failed with status \(status)") }
-        let screen = try XWDReader.decode([UInt8](try Data(contentsOf: dump)))
-        return screen.cropped(width: columns * Self.cellWidth, height: rows * Self.cellHeight)
+        return try XWDReader.decode([UInt8](try Data(contentsOf: dump)))
+    }
+
+    /// Screenshots until `ready` accepts one and the next one is the same (the terminal has drawn what it
+    /// read), or `seconds` pass (a hang guard); returns the last.
+    public func settledScreenshot(seconds: Double = 10, until ready: (Screenshot) -> Bool = { _ in true }) throws
+        -> Screenshot
+    {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        var shot = try screenshot()
+        while ContinuousClock.now < deadline {
+            usleep(200_000)
+            let next = try screenshot()
+            if next == shot, ready(next) { break }
+            shot = next
+        }
+        return shot
+    }
+
+    /// The size of one cell in the screenshot's pixels: the window is `columns × rows` cells (kitty's has one
+    /// spare pixel right and below).
+    public static func cellSize(of shot: Screenshot, columns: Int, rows: Int) -> (width: Int, height: Int) {
+        (shot.width / max(1, columns), shot.height / max(1, rows))
     }
 
     // MARK: - Processes
@@ -237,72 +303,5 @@ public final class XtermSession: @unchecked Sendable {
             text.append(byte)
         }
         return nil
-    }
-}
-
-/// A screen dump: `width × height` pixels, four bytes each (R, G, B, 255), rows top to bottom.
-public struct Screenshot: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    public let rgba: [UInt8]
-
-    public init(width: Int, height: Int, rgba: [UInt8]) {
-        self.width = width
-        self.height = height
-        self.rgba = rgba
-    }
-
-    /// The top-left `width × height` part.
-    public func cropped(width: Int, height: Int) -> Screenshot {
-        let w = min(width, self.width)
-        let h = min(height, self.height)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(w * h * 4)
-        for y in 0..<h {
-            bytes += rgba[(y * self.width * 4)..<((y * self.width + w) * 4)]
-        }
-        return Screenshot(width: w, height: h, rgba: bytes)
-    }
-}
-
-/// Reads an X Window Dump (`xwd -root`) of a TrueColor screen.
-/// The header is 25 big-endian 32-bit fields, then the window name, then the colour map, then the rows.
-/// - SeeAlso: X11's `XWDFile.h`.
-public enum XWDReader {
-    public static func decode(_ data: [UInt8]) throws -> Screenshot {
-        func field(_ index: Int) -> Int {
-            data[(index * 4)..<(index * 4 + 4)].reduce(0) { $0 << 8 | Int($1) }
-        }
-        guard data.count >= 100, field(1) == 7 else { throw SupportError("not an XWD version 7 file") }
-        let headerSize = field(0)
-        let format = field(2)
-        let width = field(4)
-        let height = field(5)
-        let byteOrder = field(7)
-        let bitsPerPixel = field(11)
-        let bytesPerLine = field(12)
-        let (redMask, greenMask, blueMask) = (field(14), field(15), field(16))
-        let colors = field(19)
-        guard format == 2, bitsPerPixel == 32 else {
-            throw SupportError("only 32-bit ZPixmap dumps are read (format \(format), \(bitsPerPixel) bpp)")
-        }
-        let start = headerSize + colors * 12
-        guard data.count >= start + bytesPerLine * height else { throw SupportError("truncated XWD file") }
-        func shift(_ mask: Int) -> Int { mask == 0 ? 0 : mask.trailingZeroBitCount }
-        var bytes = [UInt8](repeating: 255, count: width * height * 4)
-        for y in 0..<height {
-            for x in 0..<width {
-                let at = start + y * bytesPerLine + x * 4
-                let word =
-                    byteOrder == 0
-                    ? Int(data[at]) | Int(data[at + 1]) << 8 | Int(data[at + 2]) << 16 | Int(data[at + 3]) << 24
-                    : Int(data[at]) << 24 | Int(data[at + 1]) << 16 | Int(data[at + 2]) << 8 | Int(data[at + 3])
-                let o = (y * width + x) * 4
-                bytes[o] = UInt8((word & redMask) >> shift(redMask) & 0xff)
-                bytes[o + 1] = UInt8((word & greenMask) >> shift(greenMask) & 0xff)
-                bytes[o + 2] = UInt8((word & blueMask) >> shift(blueMask) & 0xff)
-            }
-        }
-        return Screenshot(width: width, height: height, rgba: bytes)
     }
 }

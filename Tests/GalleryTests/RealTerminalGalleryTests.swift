@@ -4,13 +4,14 @@ import Imaging
 import Render
 import Testing
 
-/// The real `gallery` binary in a real pixel terminal: Debian's xterm in VT340 mode (sixel, 256 colour
-/// registers) under Xvfb, against loopback nginx serving four flat-colour JPEGs paced to finish in a known
-/// order. After the run a screenshot (`xwd`) must show each picture in the slot of its completion, captions
-/// under the slots, the report under the grid, and no picture anywhere else. xterm's log of the bytes gallery
-/// wrote checks the text we cannot read off the pixels. The screenshot is kept as a PNG (path printed).
+/// The real `gallery` binary in real pixel terminals under Xvfb: Debian's xterm in VT340 mode (sixel, 256
+/// colour registers) and Debian's kitty (kitty graphics), against loopback nginx serving four flat-colour
+/// JPEGs paced to finish in a known order. After the run a screenshot (`xwd`) must show each picture in the
+/// slot of its completion, captions under the slots, the report under the grid, and no picture anywhere
+/// else. The terminal's log of the bytes gallery wrote checks the text we cannot read off the pixels. The
+/// screenshot is kept as a PNG (path printed).
 @Suite(.serialized)
-struct XtermGalleryTests {
+struct RealTerminalGalleryTests {
     struct Picture {
         var name: String
         var colour: RGB
@@ -37,10 +38,10 @@ struct XtermGalleryTests {
     static let rows = 24
 
     @Test(
-        .enabled(if: XtermSession.isAvailable, Comment(rawValue: XtermSession.skipReason)),
+        .enabled(if: XTerminalSession.isAvailable(.xterm), Comment(rawValue: XTerminalSession.skipReason(.xterm))),
         .timeLimit(.minutes(1)))
     func autoDetectsSixelAndDrawsEachPictureInItsSlot() throws {
-        let run = try Self.run(render: "auto")
+        let run = try Self.run(render: "auto", in: .xterm)
         #expect(
             run.errors.contains("drawing with sixel: DA1 lists sixel"),
             "--render auto in xterm -ti vt340 picks sixel from DA1:\n\(run.errors)")
@@ -50,27 +51,49 @@ struct XtermGalleryTests {
     }
 
     @Test(
-        .enabled(if: XtermSession.isAvailable, Comment(rawValue: XtermSession.skipReason)),
+        .enabled(if: XTerminalSession.isAvailable(.xterm), Comment(rawValue: XTerminalSession.skipReason(.xterm))),
         .timeLimit(.minutes(1)))
     func halfBlocksDrawEachPictureInItsSlot() throws {
-        let run = try Self.run(render: "blocks")
+        let run = try Self.run(render: "blocks", in: .xterm)
         #expect(!run.output.contains("\u{1B}P"), "no sixel")
         #expect(!run.output.contains("\u{1B}_G"), "--render blocks asks the terminal nothing")
         #expect(run.output.contains("▀"))
         Self.checkScreen(run)
     }
 
+    /// kitty with TERM=xterm-256color and no KITTY_WINDOW_ID, so nothing in the environment names it: the
+    /// answer to the kitty graphics query must.
+    @Test(
+        .enabled(if: XTerminalSession.isAvailable(.kitty), Comment(rawValue: XTerminalSession.skipReason(.kitty))),
+        .timeLimit(.minutes(1)))
+    func autoDetectsKittyByItsGraphicsQueryAndDrawsEachPictureInItsSlot() throws {
+        let run = try Self.run(
+            render: "auto", in: .kitty, termName: "xterm-256color", prelude: "unset KITTY_WINDOW_ID; ")
+        #expect(
+            run.errors.contains("drawing with kitty: the terminal answered the kitty graphics query"),
+            "--render auto in kitty picks kitty from its answer:\n\(run.errors)")
+        #expect(run.output.contains("\u{1B}_Ga=T,f=24"), "kitty images were written")
+        #expect(!run.output.contains("▀"), "no half-blocks")
+        Self.checkScreen(run)
+    }
+
     struct Run {
         var screen: Pixels
+        /// One cell in screen pixels.
+        var cell: (width: Int, height: Int)
         var status: String
         var errors: String
         /// Everything gallery (and the shell) wrote to the terminal.
         var output: String
     }
 
-    /// Serves the pictures, runs `gallery --count 4 --render <render> --verbose` in xterm with the shell kept
-    /// alive afterwards, waits for its exit status, and takes screenshots until two in a row agree.
-    static func run(render: String) throws -> Run {
+    /// Serves the pictures, runs `prelude` and `gallery --count 4 --render <render> --verbose` in `program`
+    /// with the shell kept alive afterwards, waits for its exit status, and takes screenshots until two in a
+    /// row agree.
+    static func run(
+        render: String, in program: XTerminalSession.Program, termName: String? = "xterm-256color",
+        prelude: String = ""
+    ) throws -> Run {
         let folder = try TempFolder()
         defer { folder.remove() }
         for picture in pictures {
@@ -92,10 +115,11 @@ struct XtermGalleryTests {
         let status = folder.url.appendingPathComponent("status")
         let errors = folder.url.appendingPathComponent("stderr")
         let command =
-            "'\(ChildProcess.galleryExecutable)' --count 4 --render \(render) --verbose < '\(list.path)' "
+            prelude + "'\(ChildProcess.galleryExecutable)' --count 4 --render \(render) --verbose < '\(list.path)' "
             + "2> '\(errors.path)'; echo EXIT=$? > '\(status.path)'; sleep 30"
-        let xterm = try XtermSession(columns: columns, rows: rows, command: command, directory: folder.url)
-        defer { xterm.stop() }
+        let terminal = try XTerminalSession(
+            program, columns: columns, rows: rows, termName: termName, command: command, directory: folder.url)
+        defer { terminal.stop() }
 
         // The downloads take about five seconds; the deadline only guards against a hang.
         let deadline = ContinuousClock.now + .seconds(30)
@@ -105,33 +129,27 @@ struct XtermGalleryTests {
             if exit.contains("EXIT=") { break }
             usleep(100_000)
         }
-        // xterm draws what it has read a moment later; two equal screenshots in a row mean it is done.
-        var shot = try xterm.screenshot()
-        let settle = ContinuousClock.now + .seconds(5)
-        while ContinuousClock.now < settle {
-            usleep(200_000)
-            let next = try xterm.screenshot()
-            if next == shot { break }
-            shot = next
-        }
-        let screen = Pixels(width: shot.width, height: shot.height, bytes: shot.rgba)
+        let shot = try terminal.settledScreenshot(seconds: 5)
+        let screen = shot.pixels
         let png = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gallery-xterm-\(render)-\(getpid()).png")
+            .appendingPathComponent("gallery-\(program.rawValue)-\(render)-\(getpid()).png")
         try Data(PNGWriter.encode(screen)).write(to: png)
-        print("XtermGalleryTests --render \(render) screenshot: \(png.path)")
+        print("RealTerminalGalleryTests \(program.rawValue) --render \(render) screenshot: \(png.path)")
 
         return Run(
-            screen: screen, status: exit.trimmingCharacters(in: .whitespacesAndNewlines),
+            screen: screen, cell: XTerminalSession.cellSize(of: shot, columns: columns, rows: rows),
+            status: exit.trimmingCharacters(in: .whitespacesAndNewlines),
             errors: (try? String(contentsOf: errors, encoding: .utf8)) ?? "",
-            output: String(decoding: xterm.loggedOutput(), as: UTF8.self))
+            output: String(decoding: terminal.loggedOutput(), as: UTF8.self))
     }
 
     /// The checks both renderings share.
     static func checkScreen(_ run: Run) {
         #expect(run.status == "EXIT=0", "gallery's exit status (\(run.status)); stderr:\n\(run.errors)")
         let screen = run.screen
-        let cell = (width: XtermSession.cellWidth, height: XtermSession.cellHeight)
-        #expect(screen.width == columns * cell.width && screen.height == rows * cell.height)
+        let cell = run.cell
+        // Whole cells and no padding (kitty's window has one spare pixel row and column).
+        #expect(screen.width - columns * cell.width <= 1 && screen.height - rows * cell.height <= 1)
         let layout = GridLayout(terminal: CellSize(columns: columns, rows: rows), slotCount: 4)
         let colours = completionOrder.map { name in pictures.first { $0.name == name }!.colour }
 
