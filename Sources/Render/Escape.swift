@@ -72,9 +72,8 @@ public enum Escape: Sendable, Hashable {
     case textAreaPixelsQuery
     /// XTSMGRAPHICS, `CSI ? 1 ; 1 ; 0 S`: asks for the number of sixel colour registers.
     case colorRegistersQuery
-    /// tmux's passthrough, `ESC P tmux ; … ESC \`, with every ESC of `wrapped` doubled; tmux forwards it to
-    /// the outer terminal only when its `allow-passthrough` option is on.
-    case tmuxPassthrough([UInt8])
+    /// XTVERSION, `CSI > 0 q`: the terminal names itself as `DCS > | name version ST` (tmux: `tmux 3.3a`).
+    case terminalVersionQuery
 
     /// The sequence's bytes, for callers that want a value; hot paths use `[UInt8].append(_:)` instead.
     public var bytes: [UInt8] {
@@ -149,14 +148,7 @@ extension [UInt8] {
         case .cellSizeQuery: appendCSI(literal: "16t")
         case .textAreaPixelsQuery: appendCSI(literal: "14t")
         case .colorRegistersQuery: appendCSI(literal: "?1;1;0S")
-        case .tmuxPassthrough(let wrapped):
-            append(0x1b)
-            append(contentsOf: "Ptmux;".utf8)
-            for byte in wrapped {
-                if byte == 0x1b { append(0x1b) }
-                append(byte)
-            }
-            append(.stringTerminator)
+        case .terminalVersionQuery: appendCSI(literal: ">0q")
         }
     }
 

@@ -52,6 +52,8 @@ public struct TerminalReplies: Sendable, Equatable {
     public var cellPixels: CellPixels?
     /// `CSI 4 ; height ; width t`: the text area, for terminals that do not answer `CSI 16 t`.
     public var textAreaPixels: PixelSize?
+    /// XTVERSION's `DCS > | name version ST` (`tmux 3.3a`); asked inside tmux, which answers it itself.
+    public var terminalVersion: String?
 
     public init() {}
 
@@ -70,12 +72,15 @@ public struct TerminalReplies: Sendable, Equatable {
                 guard end < bytes.count else { return }
                 record(csi: Array(bytes[(i + 2)..<end]), final: bytes[end])
                 i = end + 1
-            case UInt8(ascii: "_"):
+            case UInt8(ascii: "_"), UInt8(ascii: "P"):
+                // APC (kitty's answer) or DCS (XTVERSION's), both ended by ST.
                 var end = i + 2
                 while end + 1 < bytes.count, !(bytes[end] == 0x1b && bytes[end + 1] == UInt8(ascii: "\\")) { end += 1 }
                 guard end + 1 < bytes.count else { return }
                 let body = String(decoding: bytes[(i + 2)..<end], as: UTF8.self)
-                if body.hasPrefix("Gi=\(GraphicsDetection.kittyQueryID)"), body.hasSuffix(";OK") {
+                if bytes[i + 1] == UInt8(ascii: "P") {
+                    if body.hasPrefix(">|") { terminalVersion = String(body.dropFirst(2)) }
+                } else if body.hasPrefix("Gi=\(GraphicsDetection.kittyQueryID)"), body.hasSuffix(";OK") {
                     kittyGraphics = true
                 }
                 i = end + 2
@@ -113,8 +118,10 @@ public struct TerminalReplies: Sendable, Equatable {
 public enum GraphicsDetection {
     /// What the environment alone says.
     public enum EnvironmentHint: Sendable, Equatable {
-        /// Pixels cannot be drawn safely; do not even query (a multiplexer or a console that would echo).
+        /// Pixels cannot be drawn safely; do not even query (GNU screen, or a console that would echo).
         case blocks(reason: String)
+        /// Inside tmux: ask tmux itself (`tmuxQueries`: its version and DA1), never the terminal outside it.
+        case tmux
         /// The terminal names itself; query only to learn the cell size and colour registers.
         case known(GraphicsProtocol, reason: String)
         /// Unknown: ask the terminal.
@@ -123,6 +130,11 @@ public enum GraphicsDetection {
 
     /// The image id of the kitty query, chosen so it cannot be one of our slot images.
     public static let kittyQueryID = 31
+
+    /// The queries for what `environmentHint` says: `tmuxQueries` inside tmux, else `queries`.
+    public static func queries(for hint: EnvironmentHint) -> [UInt8] {
+        hint == .tmux ? tmuxQueries : queries
+    }
 
     /// Sent in one write: the kitty graphics query (a 1×1 RGB image that is checked but not stored, `a=q`),
     /// XTSMGRAPHICS for the colour registers, the cell and text-area sizes in pixels, and DA1 last.
@@ -138,15 +150,28 @@ public enum GraphicsDetection {
         return bytes
     }()
 
+    /// Inside tmux: XTVERSION (tmux names itself and its version), XTSMGRAPHICS, the cell and text-area
+    /// sizes, DA1 last; tmux answers what it knows itself, DA1 included, so the wait ends as quickly as
+    /// outside. No kitty query: tmux takes an APC string for a new pane title.
+    public static let tmuxQueries: [UInt8] = {
+        var bytes: [UInt8] = []
+        bytes.append(.terminalVersionQuery)
+        bytes.append(.colorRegistersQuery)
+        bytes.append(.cellSizeQuery)
+        bytes.append(.textAreaPixelsQuery)
+        bytes.append(.primaryDeviceAttributes)
+        return bytes
+    }()
+
     public static func environmentHint(_ environment: [String: String]) -> EnvironmentHint {
         let term = environment["TERM", default: ""].lowercased()
         let program = environment["TERM_PROGRAM", default: ""].lowercased()
         // Multiplexers first: KITTY_WINDOW_ID and TERM_PROGRAM leak into them from the outer terminal.
         if !environment["TMUX", default: ""].isEmpty || term.hasPrefix("tmux") {
-            return .blocks(reason: "inside tmux: it answers queries itself and would misplace pixel images")
+            return .tmux
         }
         if !environment["STY", default: ""].isEmpty || term.hasPrefix("screen") {
-            return .blocks(reason: "inside GNU screen, which passes no graphics through")
+            return .blocks(reason: TmuxGraphics.screenReason)
         }
         if term.isEmpty || term == "dumb" || term == "linux" || term.hasPrefix("vt1") || term.hasPrefix("vt2") {
             return .blocks(reason: "TERM=\(term.isEmpty ? "(unset)" : term) has no pixel graphics")
@@ -184,6 +209,9 @@ public enum GraphicsDetection {
         case .blocks(let reason):
             return support(.blocks, reason)
         case .known(let graphics, let reason):
+            return support(graphics, reason)
+        case .tmux:
+            let (graphics, reason) = TmuxGraphics.decide(replies: replies)
             return support(graphics, reason)
         case .ask:
             guard let replies else { return support(.blocks, "not asked: no terminal to query") }

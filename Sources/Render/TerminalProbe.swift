@@ -34,26 +34,31 @@ public enum TerminalProbe {
         return detect(environment: environment, forcing: forcing, fileDescriptor: fd, budget: budget)
     }
 
-    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests). Multiplexers
-    /// and consoles (`EnvironmentHint.blocks`) are never queried, only measured through the kernel.
+    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests). GNU screen and
+    /// consoles (`EnvironmentHint.blocks`) are never queried, only measured through the kernel; inside tmux
+    /// only tmux itself is asked (`GraphicsDetection.tmuxQueries`).
     public static func detect(
         environment: [String: String], forcing: GraphicsProtocol? = nil, fileDescriptor fd: Int32,
         budget: Duration
     ) -> GraphicsSupport {
+        let hint = GraphicsDetection.environmentHint(environment)
         var ask = isatty(fd) == 1
-        if case .blocks = GraphicsDetection.environmentHint(environment) {
+        if case .blocks = hint {
             ask = false
         }
-        let replies = ask ? query(fileDescriptor: fd, budget: budget) : nil
+        let replies =
+            ask ? query(fileDescriptor: fd, queries: GraphicsDetection.queries(for: hint), budget: budget) : nil
         return GraphicsDetection.decide(
             environment: environment, replies: replies, kernelCellPixels: kernelCellPixels(of: fd),
             terminal: Terminal.windowSize(of: fd)
         ).forced(forcing)
     }
 
-    /// Writes `GraphicsDetection.queries` and collects answers until DA1's reply arrives or `budget` runs
-    /// out. Nil when `fd` is not a terminal whose mode can be read (`tcgetattr(3)`) and set.
-    public static func query(fileDescriptor fd: Int32, budget: Duration) -> TerminalReplies? {
+    /// Writes `queries` (DA1 last) and collects answers until DA1's reply arrives or `budget` runs out.
+    /// Nil when `fd` is not a terminal whose mode can be read (`tcgetattr(3)`) and set.
+    public static func query(
+        fileDescriptor fd: Int32, queries: [UInt8] = GraphicsDetection.queries, budget: Duration
+    ) -> TerminalReplies? {
         var saved = termios()
         guard tcgetattr(fd, &saved) == 0 else { return nil }
         var raw = saved
@@ -64,7 +69,7 @@ public enum TerminalProbe {
             cc[Int(VTIME)] = 0
         }
         guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
-        let (replies, interrupted) = exchange(fd, budget: budget)
+        let (replies, interrupted, _) = exchange(fd, queries: queries, budget: budget)
         // Put the terminal back before anything else can happen; TCSANOW keeps keys typed since then.
         _ = tcsetattr(fd, TCSANOW, &saved)
         if interrupted {
@@ -73,11 +78,14 @@ public enum TerminalProbe {
         return replies
     }
 
-    /// The raw-mode part: one write, then poll and read until done. Returns whether Ctrl-C was typed.
-    static func exchange(_ fd: Int32, budget: Duration) -> (TerminalReplies, interrupted: Bool) {
+    /// The raw-mode part: one write, then poll and read until done. Returns whether Ctrl-C was typed and
+    /// whether the queries went out at all.
+    static func exchange(
+        _ fd: Int32, queries: [UInt8], budget: Duration
+    ) -> (TerminalReplies, interrupted: Bool, sent: Bool) {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
-        guard Terminal.writeAll(GraphicsDetection.queries, to: fd) == nil else { return (TerminalReplies(), false) }
+        guard Terminal.writeAll(queries, to: fd) == nil else { return (TerminalReplies(), false, false) }
         var received: [UInt8] = []
         var replies = TerminalReplies()
         var buffer = [UInt8](repeating: 0, count: 1024)
@@ -95,11 +103,11 @@ public enum TerminalProbe {
             guard count > 0 else { break }
             received.append(contentsOf: buffer[0..<count])
             if buffer[0..<count].contains(0x03) {
-                return (TerminalReplies(parsing: received), true)
+                return (TerminalReplies(parsing: received), true, true)
             }
             replies = TerminalReplies(parsing: received)
         }
-        return (replies, false)
+        return (replies, false, true)
     }
 
     /// The cell size from the kernel's `ws_xpixel`/`ws_ypixel` (`ioctl(fd, TIOCGWINSZ, &ws)`), which many

@@ -44,7 +44,12 @@ public final class Tmux: Sendable {
     }
 
     public func kill() {
-        _ = try? Nginx.run([Self.executable, "-L", socket, "kill-server"])
+        Self.killServer(socket: socket)
+    }
+
+    /// Ends the tmux server on `socket` (`-L`) and every session in it.
+    public static func killServer(socket: String) {
+        _ = try? Nginx.run([executable, "-L", socket, "kill-server"])
     }
 
     private func output(_ arguments: [String]) throws -> String {
@@ -56,7 +61,7 @@ public final class Tmux: Sendable {
         return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
     }
 
-    static var executable: String {
+    public static var executable: String {
         ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "tmux"
     }
 }

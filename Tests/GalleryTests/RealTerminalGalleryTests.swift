@@ -77,6 +77,23 @@ struct RealTerminalGalleryTests {
         Self.checkScreen(run)
     }
 
+    /// tmux 3.3a (Debian's) with allow-passthrough on, in xterm VT340: tmux answers for itself and names its
+    /// version, gallery draws half-blocks (passthrough sixel would land at the outer cursor), and nothing of
+    /// the detection reaches xterm as garbage.
+    @Test(
+        .enabled(if: XTerminalSession.isAvailable(.xterm), Comment(rawValue: XTerminalSession.skipReason(.xterm))),
+        .timeLimit(.minutes(1)))
+    func insideTmuxAutoDrawsHalfBlocksInEachSlot() throws {
+        let run = try Self.run(render: "auto", in: .xterm, insideTmux: true)
+        #expect(
+            run.errors.contains("drawing with blocks: inside tmux 3.3a: before 3.4 passthrough images land"),
+            "--render auto inside tmux 3.3a falls back to half-blocks:\n\(run.errors)")
+        #expect(!run.output.contains("\u{1B}P"), "no sixel or passthrough reached xterm")
+        #expect(!run.output.contains("\u{1B}_G"), "no kitty graphics reached xterm")
+        #expect(run.output.contains("▀"))
+        Self.checkScreen(run)
+    }
+
     struct Run {
         var screen: Pixels
         /// One cell in screen pixels.
@@ -92,7 +109,7 @@ struct RealTerminalGalleryTests {
     /// row agree.
     static func run(
         render: String, in program: XTerminalSession.Program, termName: String? = "xterm-256color",
-        prelude: String = ""
+        prelude: String = "", insideTmux: Bool = false
     ) throws -> Run {
         let folder = try TempFolder()
         defer { folder.remove() }
@@ -114,9 +131,23 @@ struct RealTerminalGalleryTests {
 
         let status = folder.url.appendingPathComponent("status")
         let errors = folder.url.appendingPathComponent("stderr")
-        let command =
+        var command =
             prelude + "'\(ChildProcess.galleryExecutable)' --count 4 --render \(render) --verbose < '\(list.path)' "
             + "2> '\(errors.path)'; echo EXIT=$? > '\(status.path)'; sleep 30"
+        // A tmux server of its own, with passthrough allowed and no status line (the screen under the report
+        // must stay dark), running the command in its only pane.
+        let socket = "gallery-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { if insideTmux { Tmux.killServer(socket: socket) } }
+        if insideTmux {
+            let config = folder.url.appendingPathComponent("tmux.conf")
+            try "set -g allow-passthrough on\nset -g status off\nset -g default-terminal tmux-256color\n"
+                .write(to: config, atomically: true, encoding: .utf8)
+            let script = folder.url.appendingPathComponent("run.sh")
+            try command.write(to: script, atomically: true, encoding: .utf8)
+            command =
+                "exec '\(Tmux.executable)' -L \(socket) -f '\(config.path)' new-session -x \(columns) -y \(rows) "
+                + "sh '\(script.path)'"
+        }
         let terminal = try XTerminalSession(
             program, columns: columns, rows: rows, termName: termName, command: command, directory: folder.url)
         defer { terminal.stop() }
@@ -132,7 +163,7 @@ struct RealTerminalGalleryTests {
         let shot = try terminal.settledScreenshot(seconds: 5)
         let screen = shot.pixels
         let png = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gallery-\(program.rawValue)-\(render)-\(getpid()).png")
+            .appendingPathComponent("gallery-\(program.rawValue)\(insideTmux ? "-tmux" : "")-\(render)-\(getpid()).png")
         try Data(PNGWriter.encode(screen)).write(to: png)
         print("RealTerminalGalleryTests \(program.rawValue) --render \(render) screenshot: \(png.path)")
 

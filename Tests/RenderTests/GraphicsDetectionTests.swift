@@ -23,11 +23,10 @@ struct GraphicsDetectionTests {
         #expect(GraphicsDetection.decide(environment: environment, replies: nil).graphics == expected)
     }
 
-    /// Multiplexers win over what leaks in from the outer terminal, and are never queried.
+    /// GNU screen and consoles win over what leaks in from the outer terminal, and are never queried.
     @Test(arguments: [
-        ["TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "1"],
-        ["TERM": "screen-256color", "TMUX": "/tmp/tmux-0/default,1,0", "TERM_PROGRAM": "iTerm.app"],
-        ["TERM": "screen", "STY": "123.pts-0.host"],
+        ["TERM": "screen", "STY": "123.pts-0.host", "KITTY_WINDOW_ID": "1"],
+        ["TERM": "screen-256color", "STY": "123.pts-0.host", "TERM_PROGRAM": "iTerm.app"],
         ["TERM": "linux"], ["TERM": "dumb"], [:],
     ])
     func halfBlocksWithoutAsking(environment: [String: String]) {
@@ -37,6 +36,45 @@ struct GraphicsDetectionTests {
         }
         let replies = TerminalReplies(parsing: Array("\u{1b}_Gi=31;OK\u{1b}\\\u{1b}[?62;4c".utf8))
         #expect(GraphicsDetection.decide(environment: environment, replies: replies).graphics == .blocks)
+    }
+
+    /// tmux wins over what leaks in from the outer terminal: tmux itself is asked, and what the outer
+    /// terminal could do does not count.
+    @Test(arguments: [
+        ["TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "1"],
+        ["TERM": "screen-256color", "TMUX": "/tmp/tmux-0/default,1,0", "TERM_PROGRAM": "iTerm.app"],
+        ["TERM": "tmux-256color"],
+    ])
+    func tmuxIsAskedItself(environment: [String: String]) {
+        #expect(GraphicsDetection.environmentHint(environment) == .tmux)
+        #expect(GraphicsDetection.queries(for: .tmux) == GraphicsDetection.tmuxQueries)
+        let kittyOutside = TerminalReplies(parsing: Array("\u{1b}_Gi=31;OK\u{1b}\\\u{1b}[?62;4c".utf8))
+        #expect(GraphicsDetection.decide(environment: environment, replies: kittyOutside).graphics == .blocks)
+    }
+
+    @Test(arguments: [
+        ("tmux 3.3a", "?1;2c", GraphicsProtocol.blocks, "inside tmux 3.3a: before 3.4"),
+        ("tmux 3.3a", "?1;2;4c", .blocks, "inside tmux 3.3a: before 3.4"),
+        ("tmux 3.2", "?1;2c", .blocks, "inside tmux 3.2: before 3.4"),
+        ("tmux 3.4", "?1;2;4c", .sixel, "tmux 3.4 draws sixel itself (its DA1 lists 4)"),
+        ("tmux next-3.5", "?1;2;4c", .sixel, "tmux 3.5 draws sixel itself"),
+        ("tmux 3.5a", "?1;2c", .blocks, "tmux 3.5a was built without sixel"),
+        ("tmux master", "?1;2;4c", .blocks, "inside tmux, which did not say its version"),
+    ])
+    func tmuxVersionAndItsDA1Decide(version: String, da1: String, expected: GraphicsProtocol, reason: String) {
+        let replies = TerminalReplies(parsing: Array("\u{1b}P>|\(version)\u{1b}\\\u{1b}[\(da1)".utf8))
+        #expect(replies.terminalVersion == version)
+        let support = GraphicsDetection.decide(environment: ["TMUX": "/tmp/x,1,0"], replies: replies)
+        #expect(support.graphics == expected)
+        #expect(support.reason.hasPrefix(reason), "\(support.reason)")
+    }
+
+    @Test func tmuxVersionsCompare() {
+        #expect(TmuxVersion(xtversion: "tmux 3.3a") == TmuxVersion(major: 3, minor: 3, patch: "a"))
+        #expect(TmuxVersion(xtversion: "tmux 3.3a")! < TmuxGraphics.nativeSixelVersion)
+        #expect(TmuxVersion(xtversion: "tmux 3.10")! > TmuxVersion(major: 3, minor: 4))
+        #expect(TmuxVersion(xtversion: "XTerm(388)") == nil)
+        #expect(TmuxVersion(xtversion: "tmux ") == nil)
     }
 
     @Test func xtermLikeRepliesMeanSixel() {
@@ -106,5 +144,9 @@ struct GraphicsDetectionTests {
         let text = String(decoding: GraphicsDetection.queries, as: UTF8.self)
         #expect(text.hasPrefix("\u{1b}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1b}\\"))
         #expect(text.hasSuffix("\u{1b}[c"))
+        let tmux = String(decoding: GraphicsDetection.tmuxQueries, as: UTF8.self)
+        #expect(tmux.hasPrefix("\u{1b}[>0q"))
+        #expect(tmux.hasSuffix("\u{1b}[c"))
+        #expect(!tmux.contains("\u{1b}_"), "tmux would take an APC string for a pane title")
     }
 }

@@ -9,6 +9,7 @@ struct PixelEscapeTests {
         #expect(Self.text(.cellSizeQuery) == "\u{1b}[16t")
         #expect(Self.text(.textAreaPixelsQuery) == "\u{1b}[14t")
         #expect(Self.text(.colorRegistersQuery) == "\u{1b}[?1;1;0S")
+        #expect(Self.text(.terminalVersionQuery) == "\u{1b}[>0q")
     }
 
     @Test func stringsAreTerminated() {
@@ -18,10 +19,5 @@ struct PixelEscapeTests {
             Self.text(.iTermFile(arguments: "inline=1", payload: Array("QQ==".utf8)))
                 == "\u{1b}]1337;File=inline=1:QQ==\u{07}")
         #expect(Self.text(.sixelBegin) + Self.text(.stringTerminator) == "\u{1b}P0;1;0q\u{1b}\\")
-    }
-
-    @Test func tmuxPassthroughDoublesEscape() {
-        let wrapped = Escape.tmuxPassthrough(Escape.primaryDeviceAttributes.bytes)
-        #expect(Self.text(wrapped) == "\u{1b}Ptmux;\u{1b}\u{1b}[c\u{1b}\\")
     }
 }

@@ -6,14 +6,14 @@ import Synchronization
 import Testing
 
 /// A pseudo-terminal whose master side plays a terminal: it reads our queries and, once DA1 (`CSI c`)
-/// arrives, answers with `reply` (in pieces, to exercise reassembly), or says nothing at all.
+/// arrives, answers with `reply` (in pieces, to exercise reassembly) after `delay`, or says nothing at all.
 final class FakeTerminal: Sendable {
     let master: Int32
     let slave: Int32
     private let heard = Mutex<[UInt8]>([])
     private let done = DispatchSemaphore(value: 0)
 
-    init(reply: [UInt8]?, pixels: (width: UInt16, height: UInt16) = (0, 0)) throws {
+    init(reply: [UInt8]?, pixels: (width: UInt16, height: UInt16) = (0, 0), delay: Duration = .zero) throws {
         var master: Int32 = -1
         var slave: Int32 = -1
         var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: pixels.width, ws_ypixel: pixels.height)
@@ -22,12 +22,12 @@ final class FakeTerminal: Sendable {
         self.slave = slave
         // A thread of its own: the global queues can be busy with other tests' blocking work.
         Thread { [self] in
-            serve(reply: reply)
+            serve(reply: reply, delay: delay)
             done.signal()
         }.start()
     }
 
-    private func serve(reply: [UInt8]?) {
+    private func serve(reply: [UInt8]?, delay: Duration) {
         var buffer = [UInt8](repeating: 0, count: 512)
         var received: [UInt8] = []
         let da1: [UInt8] = [0x1b, UInt8(ascii: "["), UInt8(ascii: "c")]
@@ -40,6 +40,7 @@ final class FakeTerminal: Sendable {
             heard.withLock { $0 = received }
             guard received.count >= 3, Array(received.suffix(3)) == da1 else { continue }
             guard let reply else { return }
+            usleep(UInt32(delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000))
             let half = reply.count / 2
             _ = write(master, reply, half)
             usleep(5000)
@@ -48,6 +49,7 @@ final class FakeTerminal: Sendable {
         }
     }
 
+    /// What the fake read, once it has answered (or given up).
     var queriesHeard: [UInt8] {
         done.wait()
         return heard.withLock { $0 }
@@ -128,21 +130,72 @@ struct TerminalProbeTests {
                 .graphics == .blocks)
     }
 
-    /// `--render sixel` inside tmux: not asked (the fake hears nothing), but measured through the kernel.
-    @Test func forcedModeInsideTmuxIsMeasuredButNotQueried() throws {
+    /// `--render sixel` inside GNU screen: not asked (the fake hears nothing), but measured through the kernel.
+    @Test func forcedModeInsideScreenIsMeasuredButNotQueried() throws {
         let fake = try FakeTerminal(reply: Array("\u{1b}[?62;4c".utf8), pixels: (width: 800, height: 480))
         let support = TerminalProbe.detect(
-            environment: ["TERM": "tmux-256color", "TMUX": "/tmp/x,1,0"], forcing: .sixel, fileDescriptor: fake.slave,
-            budget: .milliseconds(100))
+            environment: ["TERM": "screen-256color", "STY": "1234.pts-0.host"], forcing: .sixel,
+            fileDescriptor: fake.slave, budget: .milliseconds(100))
         #expect(support.graphics == .sixel)
         #expect(support.cellPixels == CellPixels(width: 10, height: 20))
-        #expect(support.reason.hasPrefix("--render sixel (detection said blocks: inside tmux"))
+        #expect(support.reason.hasPrefix("--render sixel (detection said blocks: inside GNU screen"))
         #expect(fake.queriesHeard.isEmpty)
     }
 
-    @Test func tmuxIsNotQueriedAtAll() {
+    /// GNU screen is never asked: its DCS passthrough (768-byte chunks) cannot place images at the window's
+    /// cursor, so even a sixel terminal outside gets half-blocks.
+    @Test func screenIsNeverQueriedAndDrawsHalfBlocks() throws {
+        let fake = try FakeTerminal(reply: Array("\u{1b}[?62;4c".utf8))
         let support = TerminalProbe.detect(
-            environment: ["TERM": "tmux-256color", "TMUX": "/tmp/x,1,0"], ttyPath: "/nonexistent")
+            environment: ["TERM": "screen", "STY": "1234.pts-0.host", "KITTY_WINDOW_ID": "1"],
+            fileDescriptor: fake.slave, budget: .milliseconds(100))
+        #expect(support.graphics == .blocks)
+        #expect(support.reason.contains("GNU screen"))
+        #expect(fake.queriesHeard.isEmpty)
+    }
+
+    static let tmuxEnvironment = ["TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "1"]
+
+    /// Inside tmux 3.3a (Debian's) only tmux is asked (no kitty APC, which tmux takes for a pane title, and
+    /// no passthrough), and the answer is half-blocks.
+    @Test func tmux33aIsAskedItselfAndGetsHalfBlocks() throws {
+        let fake = try FakeTerminal(reply: Array("\u{1b}P>|tmux 3.3a\u{1b}\\\u{1b}[?1;2c".utf8))
+        let support = TerminalProbe.detect(
+            environment: Self.tmuxEnvironment, fileDescriptor: fake.slave, budget: .seconds(1))
+        #expect(support.graphics == .blocks)
+        #expect(support.reason.hasPrefix("inside tmux 3.3a: before 3.4 passthrough images land at the outer cursor"))
+        let heard = fake.queriesHeard
+        #expect(heard == GraphicsDetection.tmuxQueries)
+        #expect(!String(decoding: heard, as: UTF8.self).contains("\u{1b}_"), "no APC")
+        #expect(!String(decoding: heard, as: UTF8.self).contains("\u{1b}P"), "no passthrough")
+    }
+
+    /// tmux 3.4 built with sixel lists 4 in its own DA1 and draws the images itself: plain sixel, measured
+    /// through the kernel fields tmux fills in.
+    @Test func tmux34WithSixelGetsSixel() throws {
+        let fake = try FakeTerminal(
+            reply: Array("\u{1b}P>|tmux 3.4\u{1b}\\\u{1b}[?1;2;4c".utf8), pixels: (width: 640, height: 384))
+        let support = TerminalProbe.detect(
+            environment: Self.tmuxEnvironment, fileDescriptor: fake.slave, budget: .seconds(1))
+        #expect(support.graphics == .sixel)
+        #expect(support.reason == "tmux 3.4 draws sixel itself (its DA1 lists 4)")
+        #expect(support.cellPixels == CellPixels(width: 8, height: 16))
+    }
+
+    /// A tmux too old to answer XTVERSION answers DA1 only: half-blocks, without waiting out the budget.
+    @Test func tmuxWithoutAVersionGetsHalfBlocksAtOnce() throws {
+        let fake = try FakeTerminal(reply: Array("\u{1b}[?1;2c".utf8))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let support = TerminalProbe.detect(
+            environment: Self.tmuxEnvironment, fileDescriptor: fake.slave, budget: .seconds(3))
+        #expect(support.graphics == .blocks)
+        #expect(support.reason.contains("did not say its version"))
+        #expect(clock.now - start < .milliseconds(1500), "DA1 ends the wait early")
+    }
+
+    @Test func tmuxWithoutATerminalGetsHalfBlocks() {
+        let support = TerminalProbe.detect(environment: Self.tmuxEnvironment, ttyPath: "/nonexistent")
         #expect(support.graphics == .blocks)
         #expect(support.reason.contains("tmux"))
     }
