@@ -113,6 +113,7 @@ public actor LiveView {
     public func suspend() {
         terminal.write(Escape.resetAttributes.bytes + Escape.showCursor.bytes)
         terminal.drain()
+        LateReplyGuard.settle()
     }
 
     /// SIGCONT after a stop: hide the cursor again and redraw everything (the screen may have been used meanwhile).

@@ -127,8 +127,9 @@ public final class Terminal: Sendable {
     }
 
     /// Puts the terminal back: `leaving` (typically `GalleryScreen.exitSequence`, which moves the cursor
-    /// below the grid), then `restoreBytes`. Idempotent: only the first call writes. Waits until everything
-    /// queued before it, and the restore itself, has been written.
+    /// below the grid), then `restoreBytes`, then echo if detection held it off (`LateReplyGuard`).
+    /// Idempotent: only the first call writes. Waits until everything queued before it, and the restore
+    /// itself, has been written.
     public func restore(leaving: [UInt8] = []) {
         let shouldWrite = state.withLock { state -> Bool in
             guard state.entered, !state.restored else { return false }
@@ -141,6 +142,7 @@ public final class Terminal: Sendable {
             enqueue(bytes)
         }
         drain()
+        LateReplyGuard.settle()
     }
 
     /// Blocks until every frame queued so far has been written (or dropped after an error).

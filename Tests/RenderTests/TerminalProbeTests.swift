@@ -104,6 +104,8 @@ struct TerminalProbeTests {
         #expect(support.graphics == .blocks)
         #expect(support.cellPixels == .fallback)
         #expect(elapsed >= .milliseconds(190) && elapsed < .milliseconds(450), "took \(elapsed)")
+        #expect(LateReplyGuard.isHolding, "echo stays off in case the answers are only late")
+        LateReplyGuard.settle()
         #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
     }
 
@@ -194,9 +196,65 @@ struct TerminalProbeTests {
         #expect(clock.now - start < .milliseconds(1500), "DA1 ends the wait early")
     }
 
+    /// The bug: a reply later than the budget used to be echoed onto the screen. Now echo stays off until the
+    /// run ends (`LateReplyGuard.settle()`, called by `Terminal.restore`), which discards it.
+    @Test func aReplyAfterTheBudgetIsDiscardedNotEchoed() throws {
+        let reply = Array("\u{1b}[?62;4c".utf8)
+        let fake = try FakeTerminal(reply: reply, delay: .milliseconds(300))
+        let before = Self.localFlags(fake.slave)
+        let support = TerminalProbe.detect(
+            environment: Self.environment, fileDescriptor: fake.slave, budget: .milliseconds(100))
+        #expect(support.graphics == .blocks)
+        #expect(LateReplyGuard.isHolding)
+        #expect(Self.localFlags(fake.slave) & tcflag_t(ECHO) == 0, "no echo while the answer may still come")
+        #expect(Self.localFlags(fake.slave) & tcflag_t(ISIG) != 0, "Ctrl-C still signals")
+
+        _ = fake.queriesHeard  // the fake has written its late answer
+        let arrived = ContinuousClock.now + .seconds(10)
+        while Self.pendingInput(fake.slave) < reply.count, ContinuousClock.now < arrived { usleep(10_000) }
+        #expect(Self.pendingInput(fake.slave) == reply.count, "the late answer waits in the input queue")
+
+        LateReplyGuard.settle()
+        #expect(!LateReplyGuard.isHolding)
+        #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
+        #expect(Self.pendingInput(fake.slave) == 0, "the late answer was discarded")
+        // Everything the screen got up to a marker written after the restore: no echo of the answer.
+        let marker = Array("END".utf8)
+        _ = write(fake.slave, marker, marker.count)
+        let screen = Self.readMaster(fake.master, until: marker)
+        #expect(screen == marker, "the screen shows only the marker: \(String(decoding: screen, as: UTF8.self))")
+    }
+
+    /// Bytes waiting to be read on `fd` (`FIONREAD`).
+    static func pendingInput(_ fd: Int32) -> Int {
+        var count: Int32 = 0
+        return ioctl(fd, UInt(FIONREAD), &count) == 0 ? Int(count) : -1
+    }
+
+    /// What the terminal side has been sent, up to and including `marker` (at most ten seconds: a hang guard).
+    static func readMaster(_ master: Int32, until marker: [UInt8]) -> [UInt8] {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !received.ends(with: marker), ContinuousClock.now < deadline {
+            var waiter = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&waiter, 1, 100) > 0 else { continue }
+            let count = read(master, &buffer, buffer.count)
+            guard count > 0 else { break }
+            received += buffer[0..<count]
+        }
+        return received
+    }
+
     @Test func tmuxWithoutATerminalGetsHalfBlocks() {
         let support = TerminalProbe.detect(environment: Self.tmuxEnvironment, ttyPath: "/nonexistent")
         #expect(support.graphics == .blocks)
         #expect(support.reason.contains("tmux"))
+    }
+}
+
+extension Array where Element: Equatable {
+    func ends(with suffix: [Element]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
     }
 }
