@@ -88,10 +88,15 @@ public actor LiveView {
                 bytesPerSecond: transfer.bytesPerSecond, state: transfer.state.rawValue)
         }
         let inFlight = transfers.reduce(Int64(0)) { $0 + $1.received }
+        let elapsed = ContinuousClock.now - started
+        let bytes = tally.bytes + inFlight
+        // With nothing in flight (the final tally) the run's average rate says more than "0 B/s".
+        let rate =
+            transfers.isEmpty
+            ? Double(bytes) / max(elapsed.seconds, 1e-3) : transfers.reduce(0) { $0 + $1.bytesPerSecond }
         let summary = ProgressSummary(
             done: tally.shown, failed: tally.failed, active: transfers.count, total: tally.slots,
-            bytes: tally.bytes + inFlight, bytesPerSecond: transfers.reduce(0) { $0 + $1.bytesPerSecond },
-            elapsed: ContinuousClock.now - started)
+            bytes: bytes, bytesPerSecond: rate, elapsed: elapsed)
         terminal.draw(screen.progress(lines: lines, summary: summary))
     }
 

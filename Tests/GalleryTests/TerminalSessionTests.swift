@@ -35,7 +35,9 @@ struct TerminalSessionTests {
 
         let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXIT=") }
         #expect(done.contains("EXIT=0"), "\(done)")
-        #expect(done.contains("4 of 4 shown"))
+        let tally = done.split(separator: "\n").first { $0.hasPrefix("4 of 4 shown") }
+        #expect(tally?.contains("337.2 kB · ") == true, "the final tally counts every byte: \(tally ?? "")")
+        #expect(tally?.contains(" 0 B/s") == false, "and gives the run's average rate: \(tally ?? "")")
         #expect(done.contains("Akron_(ZRS-4).jpg"), "captions show the decoded name")
         #expect(done.contains("( 1)      84_301 bytes | "))
         #expect(done.contains("TOTAL BYTES: 337_204"))
