@@ -109,6 +109,13 @@ public final class JPEGDecoder {
         try await proceed(after: status)
     }
 
+    /// Feeds borrowed `bytes`, such as a body chunk lent by the fetch engine; see `feed(_:)`. The shim keeps a copy
+    /// of whatever it has not consumed, so the bytes need not outlive the call.
+    public func feed(_ bytes: RawSpan) async throws(DecodeError) {
+        let status = try bytes.withUnsafeBytes { push($0) }.get()
+        try await proceed(after: status)
+    }
+
     /// Hands `chunk` to the shim, holding back the first bytes until they show whether this is a JPEG.
     private func push(_ chunk: UnsafeRawBufferPointer) -> Result<gallery_jpeg_status, DecodeError> {
         if let failure { return .failure(failure) }

@@ -2,12 +2,13 @@ import Synchronization
 
 /// Carries one transfer's body from the loop thread to the task that consumes it, with a bound.
 ///
-/// The loop thread `offer`s bytes from curl's write callback; when the consumer has fallen more than
-/// `capacity` bytes behind, `offer` refuses and the loop pauses the transfer (`CURL_WRITEFUNC_PAUSE`).
-/// A waiting consumer is woken by the loop's `wake()` once per turn, or by `finish`.
-/// The consumer's `next()` takes everything buffered at once; if it drained a paused pipe it tells the caller,
-/// who asks the loop to un-pause. The consumer's continuation has one owner, this pipe, and is resumed once,
-/// after the lock is released.
+/// The loop thread `offer`s bytes from curl's write callback; they are copied into a pooled `BodyBuffer`. When the
+/// consumer has fallen more than `capacity` bytes behind, `offer` refuses and the loop pauses the transfer
+/// (`CURL_WRITEFUNC_PAUSE`). A waiting consumer is woken by the loop's `wake()` once per turn, or by `finish`.
+/// The consumer's `next()` takes the whole buffer at once (the next bytes go into another one meanwhile) and gives
+/// it back to the pool when it has consumed it; if it drained a paused pipe it tells the caller, who asks the loop
+/// to un-pause. The consumer's continuation has one owner, this pipe, and is resumed once, after the lock is
+/// released.
 final class BodyPipe: Sendable {
     enum Offer {
         case accepted
@@ -22,13 +23,15 @@ final class BodyPipe: Sendable {
         /// bytes from an earlier attempt must start over), or where a range request resumed it. `validator` would
         /// let a later request resume this body (`ResponseHeaders.resumePoint`).
         case begin(offset: Int64, validator: String?)
-        case bytes([UInt8], resumeProducer: Bool)
+        /// Bytes to consume, then `BodyPipe.recycle`.
+        case bytes(BodyBuffer, resumeProducer: Bool)
         case end(AttemptOutcome)
     }
 
     private struct State {
         var begin: (offset: Int64, validator: String?)? = nil
-        var buffer: [UInt8] = []
+        /// Bytes offered since the consumer last took; nil when there are none.
+        var filling: BodyBuffer? = nil
         var waiter: CheckedContinuation<Event, Never>? = nil
         var end: AttemptOutcome? = nil
         var producerPaused = false
@@ -36,28 +39,39 @@ final class BodyPipe: Sendable {
     }
 
     let capacity: Int
+    private let pool: BodyBufferPool
     private let state = Mutex(State())
 
-    init(capacity: Int) {
+    /// `capacity`: the most bytes held for the consumer; `pool.bufferSize` is at least that in practice (both are
+    /// `FetchConfiguration.maxBufferedBytes`).
+    init(capacity: Int, pool: BodyBufferPool) {
         self.capacity = capacity
+        self.pool = pool
     }
 
-    /// Loop thread: hand over bytes from the write callback. They are buffered; a waiting consumer is woken by
-    /// `wake()` (the loop calls it once per turn for each pipe that was offered bytes) or by `finish`.
-    /// `remaining`: the body bytes still to come, these included, when the server announced a length. An empty
-    /// buffer is then sized for them (up to `capacity`) at once, rather than grown by doubling, copying each time.
-    func offer(_ bytes: UnsafeRawBufferPointer, remaining: Int64? = nil) -> Offer {
+    /// A buffer the consumer never took (it stopped early) goes back to the pool.
+    deinit {
+        if let left = state.withLock({ $0.filling }) { pool.recycle(left) }
+    }
+
+    /// Loop thread: hand over bytes from the write callback. They are copied into the buffer being filled; a
+    /// waiting consumer is woken by `wake()` (the loop calls it once per turn for each pipe that was offered bytes)
+    /// or by `finish`.
+    func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
         state.withLock { s in
             if s.consumerGone { return .closed }
-            // Always accept into an empty buffer, so one oversized write still makes progress.
-            if !s.buffer.isEmpty && s.buffer.count + bytes.count > capacity {
+            guard let filling = s.filling else {
+                // Always accept into an empty pipe, so one oversized write still makes progress.
+                let fresh = pool.take(minimum: bytes.count)
+                fresh.append(bytes)
+                s.filling = fresh
+                return .accepted
+            }
+            guard filling.count + bytes.count <= capacity, bytes.count <= filling.space else {
                 s.producerPaused = true
                 return .full
             }
-            if s.buffer.isEmpty, let remaining, remaining > bytes.count {
-                s.buffer.reserveCapacity(Int(min(remaining, Int64(capacity))))
-            }
-            s.buffer.append(contentsOf: bytes)
+            filling.append(bytes)
             return .accepted
         }
     }
@@ -114,26 +128,28 @@ final class BodyPipe: Sendable {
             s.begin = nil
             return .begin(offset: begin.offset, validator: begin.validator)
         }
-        if !s.buffer.isEmpty {
-            // No capacity is reserved for the next bytes: that would cost an allocation (and fresh pages) per take
-            // even when no more bytes come, as for every small file.
-            let bytes = s.buffer
-            s.buffer = []
+        if let filling = s.filling {
+            s.filling = nil
             let resume = s.producerPaused
             s.producerPaused = false
-            return .bytes(bytes, resumeProducer: resume)
+            return .bytes(filling, resumeProducer: resume)
         }
         return s.end.map { .end($0) }
     }
 
+    /// Consumer task: bytes from `.bytes` are consumed; their buffer may be filled again, for any transfer.
+    func recycle(_ buffer: BodyBuffer) { pool.recycle(buffer) }
+
     /// Consumer task: stop accepting bytes (the consumer failed or was cancelled).
     func close() {
-        state.withLock { s in
+        let dropped: BodyBuffer? = state.withLock { s in
             s.consumerGone = true
-            s.buffer = []
+            defer { s.filling = nil }
+            return s.filling
         }
+        if let dropped { pool.recycle(dropped) }
     }
 
     /// Bytes waiting for the consumer, for tests of the bound.
-    var bufferedCount: Int { state.withLock { $0.buffer.count } }
+    var bufferedCount: Int { state.withLock { $0.filling?.count ?? 0 } }
 }

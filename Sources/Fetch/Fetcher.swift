@@ -16,6 +16,7 @@ public final class Fetcher: Sendable {
     private let configuration: FetchConfiguration
     private let nextID = Atomic<UInt64>(1)
     private let exit = LoopExit()
+    private let buffers: BodyBufferPool
 
     public init(configuration: FetchConfiguration = FetchConfiguration()) throws(FetchError) {
         if let problem = CurlRuntime.ensureInitialised() {
@@ -29,6 +30,8 @@ public final class Fetcher: Sendable {
             max(1, min(configuration.maxInFlight, FetchConfiguration.hardMaxInFlight)))
         configuration.maxPerHost = max(1, configuration.maxPerHost)
         self.configuration = configuration
+        // Two buffers per transfer in flight: one being filled, one being consumed.
+        buffers = BodyBufferPool(bufferSize: configuration.maxBufferedBytes, maxKept: 2 * configuration.maxInFlight)
         inbox = Inbox(multi: multi)
         let loop = FetchLoopBox(
             FetchLoop(multi: multi, inbox: inbox, configuration: configuration, board: board))
@@ -43,6 +46,9 @@ public final class Fetcher: Sendable {
     }
 
     /// Downloads `request`, handing each piece of the body to `consume` on the calling task as it arrives.
+    ///
+    /// `consume` borrows the bytes: the span is the engine's buffer, valid during the call only (the compiler keeps
+    /// it from escaping), and reused for later bytes once the call returns. Copy what must outlive the call.
     ///
     /// Transient failures (`FetchError.Reason.isTransient`) are retried up to `configuration.retries` times, after
     /// a backoff that honours `Retry-After`; meanwhile `progress` shows the transfer as `.retrying`. A body cut
@@ -63,7 +69,7 @@ public final class Fetcher: Sendable {
     /// - Throws: `FetchError` (after retries: `.gaveUp`), `CancellationError`, or whatever the closures throw.
     public func fetch(
         _ request: Request, onRestart: (() async throws -> Void)? = nil,
-        onValidator: ((String?) async throws -> Void)? = nil, consume: ([UInt8]) async throws -> Void
+        onValidator: ((String?) async throws -> Void)? = nil, consume: (RawSpan) async throws -> Void
     ) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
         defer { board.setRetrying(id, nil) }
@@ -116,9 +122,9 @@ public final class Fetcher: Sendable {
     private func attempt(
         _ id: TransferID, _ request: Request, _ plan: AttemptPlan, delivered: inout Int64, known: inout ResumePoint?,
         onRestart: (() async throws -> Void)?, onValidator: ((String?) async throws -> Void)?,
-        consume: ([UInt8]) async throws -> Void
+        consume: (RawSpan) async throws -> Void
     ) async throws -> AttemptOutcome {
-        let pipe = BodyPipe(capacity: configuration.maxBufferedBytes)
+        let pipe = BodyPipe(capacity: configuration.maxBufferedBytes, pool: buffers)
         guard inbox.send(.start(id, request, plan, pipe)) else {
             throw FetchError(url: request.url, reason: .shutdown)
         }
@@ -143,10 +149,11 @@ public final class Fetcher: Sendable {
                             delivered = 0
                         }
                         try await onValidator?(validator)
-                    case .bytes(let bytes, let resumeProducer):
+                    case .bytes(let buffer, let resumeProducer):
                         if resumeProducer { inbox.send(.resume(id)) }
-                        try await consume(bytes)
-                        delivered += Int64(bytes.count)
+                        try await buffer.withBytes(consume)
+                        delivered += Int64(buffer.count)
+                        pipe.recycle(buffer)
                     case .end(let outcome):
                         if case .failure(let error) = outcome.result, error.reason == .cancelled {
                             throw CancellationError()
@@ -167,7 +174,9 @@ public final class Fetcher: Sendable {
     /// Downloads the whole body into memory. For small files and tests; galleries stream with `fetch(_:consume:)`.
     public func data(_ request: Request) async throws -> (Response, [UInt8]) {
         var body: [UInt8] = []
-        let response = try await fetch(request, onRestart: { body.removeAll() }) { body.append(contentsOf: $0) }
+        let response = try await fetch(request, onRestart: { body.removeAll() }) { bytes in
+            bytes.withUnsafeBytes { body.append(contentsOf: $0) }
+        }
         return (response, body)
     }
 

@@ -105,7 +105,7 @@ final class Transfer {
             // curl keeps these bytes and delivers them again when the loop un-pauses us.
             return Int(gallery_writefunc_pause)
         }
-        switch pipe.offer(bytes, remaining: expectedTotal.map { $0 - bodyOffset - received }) {
+        switch pipe.offer(bytes) {
         case .accepted:
             offeredBytes = true
             received += Int64(bytes.count)

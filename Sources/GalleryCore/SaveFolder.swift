@@ -124,9 +124,9 @@ final class PartFile {
 
     deinit { discard() }
 
-    func write(_ bytes: [UInt8]) throws(SaveError) {
+    func write(_ bytes: RawSpan) throws(SaveError) {
         var offset = 0
-        while offset < bytes.count {
+        while offset < bytes.byteCount {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw SaveError(folder.display(partName), call: "write") }

@@ -69,7 +69,7 @@ func run() async -> Int32 {
             group.addTask {
                 var received: Int64 = 0
                 do {
-                    _ = try await fetcher.fetch(Request(url: url)) { body in received += Int64(body.count) }
+                    _ = try await fetcher.fetch(Request(url: url)) { body in received += Int64(body.byteCount) }
                     return .success(received)
                 } catch {
                     return .failure(error)

@@ -18,8 +18,8 @@ extension FetchEngine {
             var body: [UInt8] = []
             var largestChunk = 0
             let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/big.bin")) { chunk in
-                body.append(contentsOf: chunk)
-                largestChunk = max(largestChunk, chunk.count)
+                body.append(chunk)
+                largestChunk = max(largestChunk, chunk.byteCount)
                 // ~1 ms per chunk of ≤64 KiB is far slower than loopback.
                 var spin = 0
                 for i in 0..<200_000 { spin &+= i }
@@ -93,7 +93,7 @@ extension FetchEngine {
             var body: [UInt8] = []
             var sawPaused = false
             let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/p.bin")) { chunk in
-                body += chunk
+                body.append(chunk)
                 sawPaused = sawPaused || fetcher.progress.contains { $0.state == .paused }
                 try await Task.sleep(for: .milliseconds(40))
             }

@@ -41,7 +41,7 @@ extension FetchEngine {
             let resumed = try await fetcher.fetch(
                 Request(url: url, resume: Request.Resume(offset: 100_000, validator: validator)),
                 onRestart: { restarts += 1 }, onValidator: { validators.append($0) }
-            ) { rest.append(contentsOf: $0) }
+            ) { rest.append($0) }
             #expect(resumed.status == 206)
             #expect(resumed.bytes == 300_000)
             #expect(resumed.validator == validator)
@@ -52,7 +52,7 @@ extension FetchEngine {
             let restarted = try await fetcher.fetch(
                 Request(url: url, resume: Request.Resume(offset: 100_000, validator: "\"not-the-etag\"")),
                 onRestart: { restarts += 1; body.removeAll() }, onValidator: { validators.append($0) }
-            ) { body.append(contentsOf: $0) }
+            ) { body.append($0) }
             await fetcher.shutdown()
             #expect(restarted.status == 200)
             #expect(restarts == 1)

@@ -47,7 +47,7 @@ extension FetchEngine {
             let fetcher = try Fetcher(configuration: .fast())
             var consumed = 0
             let response = try await fetcher.fetch(Request(url: "\(server.baseURL)/no-head", method: .probe)) {
-                consumed += $0.count
+                consumed += $0.byteCount
             }
             await fetcher.shutdown()
             #expect(response.status == 206)

@@ -31,6 +31,13 @@ func imageLikeBody(_ count: Int) -> [UInt8] {
         }
 }
 
+extension [UInt8] {
+    /// Appends a body chunk the engine lends to its consumer (valid during the consumer's call only).
+    mutating func append(_ bytes: RawSpan) {
+        bytes.withUnsafeBytes { append(contentsOf: $0) }
+    }
+}
+
 extension Duration {
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
