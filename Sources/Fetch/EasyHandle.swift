@@ -18,6 +18,15 @@ final class EasyHandle {
         curl_slist_free_all(headerList)
     }
 
+    /// Back to curl's defaults for the next transfer, keeping what is expensive to make again: the handle itself,
+    /// its receive buffer and its caches. The header list of the last transfer is freed.
+    /// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_reset.html>
+    func reset() {
+        curl_easy_reset(raw)
+        curl_slist_free_all(headerList)
+        headerList = nil
+    }
+
     /// Extra request headers ("If-Range: \"v1\""). Once per handle.
     /// - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_HTTPHEADER.html>
     func setHeaders(_ lines: [String]) -> CURLcode {

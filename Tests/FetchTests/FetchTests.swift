@@ -131,6 +131,32 @@ extension FetchEngine {
             #expect(size == 12_345)
         }
 
+        /// Easy handles are reset and reused: one slot makes every transfer run on the same handle, and none may
+        /// inherit the range, If-Range or HEAD of the one before.
+        @Test func reusedHandleCarriesNothingOver() async throws {
+            let server = try FaultServer(body: imageLikeBody(20_000))
+            defer { server.stop() }
+            var configuration = FetchConfiguration.fast()
+            configuration.maxInFlight = 1
+            let fetcher = try Fetcher(configuration: configuration)
+            let url = "\(server.baseURL)/ok"
+            var partial: [UInt8] = []
+            _ = try await fetcher.fetch(
+                Request(url: url, resume: Request.Resume(offset: 10, validator: "\"v1\"")),
+                onRestart: { partial.removeAll() }) { partial.append($0) }
+            _ = try await fetcher.size(of: url)
+            let (response, body) = try await fetcher.data(Request(url: url))
+            await fetcher.shutdown()
+            #expect(server.methods("/ok") == ["GET", "HEAD", "GET"])
+            let first = try #require(server.headers("/ok").first)
+            #expect(first["range"] == "bytes=10-")
+            let last = try #require(server.headers("/ok").last)
+            #expect(last["range"] == nil)
+            #expect(last["if-range"] == nil)
+            #expect(response.status == 200)
+            #expect(body == server.body)
+        }
+
         @Test func nonHTTPSchemesAreRefused() async throws {
             let fetcher = try Fetcher()
             let error = await #expect(throws: FetchError.self) {
