@@ -40,12 +40,17 @@ public struct Request: Sendable, Hashable {
     }
 
     /// `host:port` as written in the URL, lower-cased: the key for per-host limits and protocol learning.
+    ///
+    /// Read from the UTF-8 bytes: every delimiter is ASCII, and walking Characters cost the loop thread more than
+    /// curl's own parsing of the URL.
     var hostKey: String {
-        guard let colon = url.firstIndex(of: ":") else { return "" }
-        let rest = url[url.index(after: colon)...].drop { $0 == "/" }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        return hostPort.lowercased()
+        let bytes = url.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return "" }
+        let rest = bytes[bytes.index(after: colon)...].drop { $0 == UInt8(ascii: "/") }
+        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        // After the last user-info `@` that has something after it.
+        let hostPort = authority.split(separator: UInt8(ascii: "@")).last ?? authority[authority.endIndex...]
+        return String(decoding: hostPort, as: UTF8.self).lowercased()
     }
 
     /// The host name alone (no port, no brackets), lower-cased: the key for host profiles and `hostLimits`.
@@ -57,7 +62,10 @@ public struct Request: Sendable, Hashable {
         return String(key.prefix { $0 != ":" })
     }
 
-    var isHTTPS: Bool { url.lowercased().hasPrefix("https://") }
+    var isHTTPS: Bool {
+        let lowered = url.utf8.prefix(8).lazy.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        return lowered.elementsEqual("https://".utf8)
+    }
 }
 
 /// The outcome of a finished transfer.
