@@ -155,11 +155,13 @@ final class Transfer {
     func header(_ line: UnsafeRawBufferPointer) {
         let text = line.trimmingHTTPWhitespace()
         if text.starts(with: "HTTP/".utf8) {
-            let statusLine = String(decoding: text, as: UTF8.self)
-            let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-            guard parts.count >= 2, let code = Int(parts[1]) else { return }
+            // "HTTP/1.1 404 Not Found": the code after the version, the reason phrase (maybe empty) after the code.
+            let space = UInt8(ascii: " ")
+            let afterVersion = text.drop { $0 != space }.drop { $0 == space }
+            let codeText = afterVersion.prefix { $0 != space }
+            guard let code = Int(String(decoding: codeText, as: UTF8.self)) else { return }
             status = code
-            statusText = parts.count == 3 ? String(parts[2]) : ""
+            statusText = String(decoding: afterVersion[codeText.endIndex...].drop { $0 == space }, as: UTF8.self)
             headers = ResponseHeaders()
             state = .receiving
             return
