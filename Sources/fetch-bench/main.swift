@@ -34,14 +34,23 @@ func parseConcurrency(_ arguments: [String]) -> Int? {
     return concurrency
 }
 
+/// Splits on bytes, not Characters: the list is part of the measured run (as curl's `-K` file is of curl's), and
+/// walking 1,000 lines by Character cost a fifth as much as fetching them.
 func readURLs() -> [String] {
-    var urls: [String] = []
-    while let line = readLine(strippingNewline: true) {
-        if let url = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).last {
-            urls.append(String(url))
-        }
+    var input: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { break }
+        input += chunk[..<count]
     }
-    return urls
+    func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+    return input.split(separator: UInt8(ascii: "\n")).compactMap { line in
+        line.split(whereSeparator: isSpace).last.map { String(decoding: $0, as: UTF8.self) }
+    }
 }
 
 func run() async -> Int32 {
