@@ -111,8 +111,13 @@ final class BodyPipe: Sendable {
     func finish(_ error: FetchError) { finish(AttemptOutcome(result: .failure(error))) }
 
     /// Consumer task: the next bytes, or the end.
+    ///
+    /// Takes what is ready without suspending: after the wake that brought a small file's begin, its bytes and end
+    /// are usually there already, and a continuation for each would cost an allocation and a trip through the
+    /// runtime for nothing.
     func next() async -> Event {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Event, Never>) in
+        if let ready = state.withLock({ Self.take(&$0) }) { return ready }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Event, Never>) in
             let ready: Event? = state.withLock { s in
                 if let event = Self.take(&s) { return event }
                 s.waiter = continuation
