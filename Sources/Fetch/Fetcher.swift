@@ -73,49 +73,30 @@ public final class Fetcher: Sendable {
     ) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
         defer { board.setRetrying(id, nil) }
-        let policy = RetryPolicy(
-            retries: configuration.retries, initialBackoff: configuration.retryBackoff,
-            maxBackoff: configuration.maxRetryBackoff, maxRetryAfter: configuration.maxRetryAfter)
-        let resume = request.method == .get ? request.resume.flatMap { $0.offset > 0 ? $0 : nil } : nil
-        var delivered: Int64 = resume?.offset ?? 0
-        var plan = resume.map { AttemptPlan(offset: $0.offset, validator: $0.validator) } ?? .fresh
-        // The validator of the body delivered so far: a retry may resume under it when the attempt that failed
-        // learnt none (it failed before its headers, or its 206 did not repeat Accept-Ranges).
-        var known = resume.map { ResumePoint(validator: $0.validator) }
-        var retry = 0
+        var attempts = Attempts(request: request, policy: retryPolicy)
         while true {
             let outcome = try await attempt(
-                id, request, plan, delivered: &delivered, known: &known, onRestart: onRestart,
-                onValidator: onValidator, consume: consume)
-            let error: FetchError
-            switch outcome.result {
-            case .success(var response):
-                response.retries = retry
-                return response
-            case .failure(let failure): error = failure
+                id, request, attempts.plan, delivered: &attempts.delivered, known: &attempts.known,
+                onRestart: onRestart, onValidator: onValidator, consume: consume)
+            let delay: Duration
+            switch try attempts.next(after: outcome, canRestart: onRestart != nil) {
+            case .finished(let response): return response
+            case .retry(let wait): delay = wait
             }
-            guard error.reason.isTransient, retry < policy.retries else {
-                guard retry > 0, error.reason.isTransient else { throw error }
-                throw FetchError(url: error.url, reason: .gaveUp(retries: retry, last: error.reason))
-            }
-            if let resume = outcome.resume ?? known, delivered > 0 {
-                plan = AttemptPlan(offset: delivered, validator: resume.validator)
-            } else {
-                // Starting over after bytes were consumed needs a consumer that can start over.
-                if delivered > 0 && onRestart == nil { throw error }
-                plan = .fresh
-            }
-            retry += 1
-            let delay = policy.delay(
-                beforeRetry: retry, retryAfter: outcome.retryAfter, jitter: Double.random(in: 0...1))
             board.setRetrying(
                 id,
                 TransferProgress(
-                    id: id, url: request.url, state: .retrying, received: delivered, expected: nil,
+                    id: id, url: request.url, state: .retrying, received: attempts.delivered, expected: nil,
                     bytesPerSecond: 0))
             // Task.sleep suspends without holding a thread, and throws CancellationError when the task is cancelled.
             try await Task.sleep(for: delay)
         }
+    }
+
+    private var retryPolicy: RetryPolicy {
+        RetryPolicy(
+            retries: configuration.retries, initialBackoff: configuration.retryBackoff,
+            maxBackoff: configuration.maxRetryBackoff, maxRetryAfter: configuration.maxRetryAfter)
     }
 
     /// One attempt: queue it on the loop, feed its body to `consume`, and return how it ended.
@@ -206,6 +187,62 @@ public final class Fetcher: Sendable {
     public func shutdown() async {
         inbox.send(.shutdown)
         await exit.wait()
+    }
+}
+
+/// One `fetch`'s attempts so far and what the next one asks for: the retry decisions, made without suspending.
+///
+/// Apart from `fetch`'s body because that body is an async frame, allocated for every transfer and held while it
+/// waits in the engine's queue (a thousand queued images are a thousand frames), and the decisions' temporaries made
+/// each frame larger.
+private struct Attempts {
+    let policy: RetryPolicy
+    /// Body bytes the consumer holds: from `request.resume`, then from the attempts.
+    var delivered: Int64
+    var plan: AttemptPlan
+    /// The validator of the body delivered so far: a retry may resume under it when the attempt that failed
+    /// learnt none (it failed before its headers, or its 206 did not repeat Accept-Ranges).
+    var known: ResumePoint?
+    var retries = 0
+
+    enum Next {
+        case finished(Response)
+        case retry(after: Duration)
+    }
+
+    init(request: Request, policy: RetryPolicy) {
+        self.policy = policy
+        let resume = request.method == .get ? request.resume.flatMap { $0.offset > 0 ? $0 : nil } : nil
+        delivered = resume?.offset ?? 0
+        plan = resume.map { AttemptPlan(offset: $0.offset, validator: $0.validator) } ?? .fresh
+        known = resume.map { ResumePoint(validator: $0.validator) }
+    }
+
+    /// The response, or how long to wait before the next attempt (already planned); throws when there is none.
+    /// Never inlined, so its temporaries stay on the thread's stack rather than in `fetch`'s frame.
+    @inline(never)
+    mutating func next(after outcome: AttemptOutcome, canRestart: Bool) throws(FetchError) -> Next {
+        let error: FetchError
+        switch outcome.result {
+        case .success(var response):
+            response.retries = retries
+            return .finished(response)
+        case .failure(let failure): error = failure
+        }
+        guard error.reason.isTransient, retries < policy.retries else {
+            guard retries > 0, error.reason.isTransient else { throw error }
+            throw FetchError(url: error.url, reason: .gaveUp(retries: retries, last: error.reason))
+        }
+        if let resume = outcome.resume ?? known, delivered > 0 {
+            plan = AttemptPlan(offset: delivered, validator: resume.validator)
+        } else {
+            // Starting over after bytes were consumed needs a consumer that can start over.
+            if delivered > 0 && !canRestart { throw error }
+            plan = .fresh
+        }
+        retries += 1
+        return .retry(
+            after: policy.delay(beforeRetry: retries, retryAfter: outcome.retryAfter, jitter: Double.random(in: 0...1)))
     }
 }
 
