@@ -78,19 +78,22 @@ public final class Fetcher: Sendable {
             let outcome = try await attempt(
                 id, request, attempts.plan, delivered: &attempts.delivered, known: &attempts.known,
                 onRestart: onRestart, onValidator: onValidator, consume: consume)
-            let delay: Duration
             switch try attempts.next(after: outcome, canRestart: onRestart != nil) {
             case .finished(let response): return response
-            case .retry(let wait): delay = wait
+            case .retry(let delay): try await backOff(id, request.url, delivered: attempts.delivered, for: delay)
             }
-            board.setRetrying(
-                id,
-                TransferProgress(
-                    id: id, url: request.url, state: .retrying, received: attempts.delivered, expected: nil,
-                    bytesPerSecond: 0))
-            // Task.sleep suspends without holding a thread, and throws CancellationError when the task is cancelled.
-            try await Task.sleep(for: delay)
         }
+    }
+
+    /// Waits before a retry, shown as `.retrying` meanwhile. Not inlined into `fetch`, whose frame every waiting
+    /// transfer holds, for the few that retry.
+    @inline(never)
+    private func backOff(_ id: TransferID, _ url: String, delivered: Int64, for delay: Duration) async throws {
+        board.setRetrying(
+            id,
+            TransferProgress(id: id, url: url, state: .retrying, received: delivered, expected: nil, bytesPerSecond: 0))
+        // Task.sleep suspends without holding a thread, and throws CancellationError when the task is cancelled.
+        try await Task.sleep(for: delay)
     }
 
     private var retryPolicy: RetryPolicy {
