@@ -72,8 +72,9 @@ public final class Fetcher: Sendable {
         onValidator: ((String?) async throws -> Void)? = nil, consume: (RawSpan) async throws -> Void
     ) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
-        defer { board.setRetrying(id, nil) }
         var attempts = Attempts(request: request, policy: retryPolicy)
+        // Only a transfer that waited for a retry was posted as `.retrying`.
+        defer { if attempts.retries > 0 { board.setRetrying(id, nil) } }
         while true {
             let outcome = try await attempt(
                 id, request, attempts.plan, delivered: &attempts.delivered, known: &attempts.known,
