@@ -18,8 +18,8 @@ final class EasyHandle {
         curl_slist_free_all(headerList)
     }
 
-    /// Back to curl's defaults for the next transfer, keeping what is expensive to make again: the handle itself,
-    /// its receive buffer and its caches. The header list of the last transfer is freed.
+    /// Back to curl's defaults for the next transfer, keeping the handle itself (and its caches) rather than making
+    /// a new one. The header list of the last transfer is freed.
     /// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_reset.html>
     func reset() {
         curl_easy_reset(raw)
