@@ -25,7 +25,9 @@ final class BodyPipe: Sendable {
         case begin(offset: Int64, validator: String?)
         /// Bytes to consume, then `BodyPipe.recycle`.
         case bytes(BodyBuffer, resumeProducer: Bool)
-        case end(AttemptOutcome)
+        /// The attempt is over. `freesSlot`: the loop still counts this transfer against its limit, because the
+        /// consumer was behind when curl finished; the consumer tells it (`Command.consumed`) now that it is not.
+        case end(AttemptOutcome, freesSlot: Bool)
     }
 
     private struct State {
@@ -34,6 +36,8 @@ final class BodyPipe: Sendable {
         var filling: BodyBuffer? = nil
         var waiter: CheckedContinuation<Event, Never>? = nil
         var end: AttemptOutcome? = nil
+        /// `finish` found the consumer behind: its `.end` must free the loop's slot.
+        var slotHeld = false
         var producerPaused = false
         var consumerGone = false
     }
@@ -97,18 +101,28 @@ final class BodyPipe: Sendable {
     }
 
     /// Loop thread: the attempt is over. Bytes still buffered (and the begin) are delivered first.
-    func finish(_ outcome: AttemptOutcome) {
-        let wake: (CheckedContinuation<Event, Never>, Event)? = state.withLock { s in
-            guard s.end == nil else { return nil }
+    ///
+    /// Returns true when the consumer has not caught up: it is still working through earlier bytes, or bytes
+    /// wait for it here. The loop then keeps counting the transfer against its limit until the consumer takes
+    /// the end (`Event.end(_:freesSlot:)`), so a slow consumer (a decoder) holds back new transfers instead of
+    /// letting finished bodies, and the decoders fed from them, pile up in memory.
+    @discardableResult
+    func finish(_ outcome: AttemptOutcome) -> Bool {
+        let (wake, behind): ((CheckedContinuation<Event, Never>, Event)?, Bool) = state.withLock { s in
+            guard s.end == nil else { return (nil, false) }
             s.end = outcome
-            guard let waiter = s.waiter, let event = Self.take(&s) else { return nil }
+            let waiting = s.waiter != nil && s.begin == nil && s.filling == nil
+            s.slotHeld = !waiting && !s.consumerGone
+            guard let waiter = s.waiter, let event = Self.take(&s) else { return (nil, s.slotHeld) }
             s.waiter = nil
-            return (waiter, event)
+            return ((waiter, event), s.slotHeld)
         }
         if let (waiter, event) = wake { waiter.resume(returning: event) }
+        return behind
     }
 
-    func finish(_ error: FetchError) { finish(AttemptOutcome(result: .failure(error))) }
+    @discardableResult
+    func finish(_ error: FetchError) -> Bool { finish(AttemptOutcome(result: .failure(error))) }
 
     /// Consumer task: the next bytes, or the end.
     ///
@@ -150,7 +164,7 @@ final class BodyPipe: Sendable {
             s.producerPaused = false
             return .bytes(filling, resumeProducer: resume)
         }
-        return s.end.map { .end($0) }
+        return s.end.map { .end($0, freesSlot: s.slotHeld) }
     }
 
     /// Consumer task: bytes from `.bytes` are consumed; their buffer may be filled again, for any transfer.

@@ -25,6 +25,10 @@ final class FetchLoop {
     /// `--count 1000` must not hold 1,000 curl handles while 50 run.
     private var waiting = WaitQueue()
     private var inFlightPerHost: [String: Int] = [:]
+    /// Finished in curl while their consumers were behind (`BodyPipe.finish`): they keep their slot under
+    /// `maxInFlight` until the consumer catches up, so at most that many bodies, and the decoders they feed, are
+    /// in memory however fast the network is. (`--count 1000` once held a decoder for every image at once.)
+    private var draining: Set<TransferID> = []
     /// Set when a transfer starts or ends: the rate shares must be recomputed.
     private var ratesChanged = false
     /// https hosts that answered with HTTP/1.x: no PIPEWAIT for them, open connections at once.
@@ -80,6 +84,8 @@ final class FetchLoop {
                 enqueue(id: id, request: request, plan: plan, pipe: pipe)
             case .cancel(let id):
                 end(id, reason: .cancelled)
+            case .consumed(let id):
+                draining.remove(id)
             case .resume(let id):
                 guard let transfer = active[id], transfer.isPaused else { continue }
                 transfer.isPaused = false
@@ -119,8 +125,8 @@ final class FetchLoop {
     /// Moves waiting transfers into curl while the global and per-host limits allow, in arrival order.
     /// Runs on every loop turn, so it returns at once when no slot is free.
     private func startWaiting() {
-        guard !waiting.isEmpty, active.count < configuration.maxInFlight else { return }
-        waiting.startEach(while: { active.count < configuration.maxInFlight }) { pending in
+        guard !waiting.isEmpty, hasFreeSlot else { return }
+        waiting.startEach(while: { hasFreeSlot }) { pending in
             let host = pending.hostKey
             let hostCount = inFlightPerHost[host, default: 0]
             let hostMax =
@@ -149,6 +155,9 @@ final class FetchLoop {
         }
     }
 
+    /// Transfers in curl and those whose consumers are still behind count alike against `maxInFlight`.
+    private var hasFreeSlot: Bool { active.count + draining.count < configuration.maxInFlight }
+
     // MARK: Completion
 
     private func collectFinished() {
@@ -168,6 +177,8 @@ final class FetchLoop {
     /// Ends a transfer for a reason of the engine's own (cancelled, shut down), naming its URL. Idempotent: a
     /// transfer that already ended is not found.
     private func end(_ id: TransferID, reason: FetchError.Reason) {
+        // A consumer that gives up after curl finished frees the slot it held.
+        if draining.remove(id) != nil { return }
         guard let request = active[id]?.request ?? waiting.pending.first(where: { $0.id == id })?.request else { return }
         end(id, with: .failure(FetchError(url: request.url, reason: reason)))
     }
@@ -188,7 +199,7 @@ final class FetchLoop {
         inFlightPerHost[host] = max(0, inFlightPerHost[host, default: 1] - 1)
         ratesChanged = true
         board.remove(id)
-        transfer.pipe.finish(outcome)
+        if transfer.pipe.finish(outcome) { draining.insert(id) }
     }
 
     private func end(_ id: TransferID, with result: Result<Response, FetchError>) {

@@ -139,7 +139,8 @@ public final class Fetcher: Sendable {
                         try await buffer.withBytes(consume)
                         delivered += Int64(buffer.count)
                         pipe.recycle(buffer)
-                    case .end(let outcome):
+                    case .end(let outcome, let freesSlot):
+                        if freesSlot { inbox.send(.consumed(id)) }
                         if case .failure(let error) = outcome.result, error.reason == .cancelled {
                             throw CancellationError()
                         }

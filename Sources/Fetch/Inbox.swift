@@ -7,6 +7,8 @@ enum Command: Sendable {
     case cancel(TransferID)
     /// The consumer drained a paused transfer's pipe: un-pause it.
     case resume(TransferID)
+    /// The consumer took the end of a transfer curl had finished while it was behind: its slot is free.
+    case consumed(TransferID)
     case shutdown
 }
 

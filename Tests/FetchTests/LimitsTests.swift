@@ -41,6 +41,48 @@ extension FetchEngine {
             await fetcher.shutdown()
         }
 
+        /// Bodies that arrive faster than they are consumed do not let new transfers start: a transfer curl has
+        /// finished keeps its slot until its consumer has taken the end, so at most `maxInFlight` bodies (and the
+        /// decoders gallery feeds from them) are held at once, however fast the network.
+        @Test func consumersThatFallBehindHoldTheirSlots() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            for i in 0..<6 { try folder.write("c\(i).bin", size: 10_000) }
+            let nginx = try Nginx(root: folder.url)
+            defer { nginx.stop() }
+            var configuration = FetchConfiguration.fast()
+            configuration.maxInFlight = 2
+            let fetcher = try Fetcher(configuration: configuration)
+            let gate = Gate()
+            let all = Task {
+                try await withThrowingTaskGroup(of: Int64.self) { group in
+                    for i in 0..<6 {
+                        group.addTask {
+                            var received: Int64 = 0
+                            _ = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/c\(i).bin")) { bytes in
+                                await gate.wait()
+                                received += Int64(bytes.byteCount)
+                            }
+                            return received
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+            }
+            func requests() -> Int { nginx.accessLog().split(separator: "\n").count }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while requests() < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            // Both bodies (10 KB each) are in the engine's buffers long before this: only their consumers wait.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(requests() == 2, "no third transfer while two finished bodies wait for their consumers")
+            await gate.open()
+            #expect(try await all.value == 6 * 10_000)
+            // nginx logs a request after sending it, so its last lines may come just after our last body.
+            while requests() < 6, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(requests() == 6)
+            await fetcher.shutdown()
+        }
+
         /// 900 KB at 600 KB/s in total takes 1.5 s however the transfers share it (the first 100 ms of each may
         /// burst), against a few milliseconds unlimited on loopback.
         @Test func totalRateIsCapped() async throws {
@@ -127,5 +169,22 @@ extension FetchEngine {
             #expect(RetryPolicy.parseRetryAfter("soon", now: then) == nil)
             #expect(RetryPolicy.parseRetryAfter("-5", now: then) == nil)
         }
+    }
+}
+
+/// Holds every waiter until `open()`.
+private actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        guard !isOpen else { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
     }
 }
