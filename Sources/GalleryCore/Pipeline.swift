@@ -8,6 +8,9 @@ import Selection
 public struct Pipeline: Sendable {
     public let options: GalleryOptions
     let report: Reporter
+    /// Where the run itself executes (selection, the as-completed loop, the live view): a queue of its own, not
+    /// the cooperative pool, which is left to the downloads and their decoders (see `SerialQueueExecutor`).
+    private let executor = SerialQueueExecutor(label: "gallery.pipeline")
 
     public init(options: GalleryOptions) {
         self.options = options
@@ -24,7 +27,16 @@ public struct Pipeline: Sendable {
 
     /// Runs the whole gallery over the URL lists. Cancelling the calling task (Ctrl-C) stops every download,
     /// restores the terminal and still prints the lines of the images shown so far.
+    ///
+    /// Each image is shown as soon as its job returns: the loop that shows it runs on the pipeline's own queue, so
+    /// it never waits for a pool thread behind the decoders of the other images.
     public func run(lists: ParsedLists, fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
+        await withTaskExecutorPreference(executor) {
+            await runOnOwnQueue(lists: lists, fetcher: fetcher, view: liveView)
+        }
+    }
+
+    private func runOnOwnQueue(lists: ParsedLists, fetcher: Fetcher, view liveView: LiveView?) async -> ExitStatus {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { report.drain() }
@@ -44,7 +56,7 @@ public struct Pipeline: Sendable {
 
         for candidate in selection.chosen { report.event(.selected(candidate, replacement: false)) }
         await liveView?.begin()
-        let ticker = Task { [liveView] in
+        let ticker = Task(executorPreference: executor) { [liveView] in
             guard let liveView else { return }
             while !Task.isCancelled {
                 await liveView.progress(fetcher.progress)

@@ -1,0 +1,68 @@
+import Synchronization
+import Testing
+
+@testable import GalleryCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct AsCompletedTests {
+    @Test func outcomesArriveInCompletionOrder() async {
+        // Each operation finishes only after the one started after it: 3, then 2, then 1.
+        let finished = Mutex<Set<Int>>([])
+        var order: [Int] = []
+        await asCompleted([1, 2, 3]) { n in
+            while n < 3 && !finished.withLock({ $0.contains(n + 1) }) { await Task.yield() }
+            finished.withLock { _ = $0.insert(n) }
+            return n
+        } body: { n in
+            order.append(n)
+            return nil
+        }
+        #expect(order == [3, 2, 1])
+    }
+
+    @Test func replacementsStartAndArrive() async {
+        var seen: [Int] = []
+        await asCompleted([1]) {
+            $0
+        } body: { n in
+            seen.append(n)
+            return n < 3 ? n + 1 : nil
+        }
+        #expect(seen == [1, 2, 3])
+    }
+
+    /// What a spinning operation reports: whether it saw the body handle the first outcome before giving up.
+    struct Spun: Sendable {
+        var index: Int
+        var sawBody: Bool
+    }
+
+    /// The pipeline's loop (on its own queue) hears of the first outcome while the other operations keep every
+    /// thread of the cooperative pool busy without ever suspending, as decoders with bytes in hand do. On the pool,
+    /// or with the operations on the loop's queue, the spinners below would give up after their deadline.
+    @Test(.timeLimit(.minutes(1)))
+    func bodyRunsWhileOperationsHoldEveryPoolThread() async {
+        let poolThreads = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let firstSeen = Atomic<Bool>(false)
+        var outcomes: [Spun] = []
+        await withTaskExecutorPreference(SerialQueueExecutor(label: "test.loop")) {
+            await asCompleted(Array(0...poolThreads)) { (index: Int) -> Spun in
+                if index == 0 { return Spun(index: 0, sawBody: true) }
+                let giveUp = ContinuousClock.now + .seconds(20)  // a hang catcher: expected in microseconds
+                while !firstSeen.load(ordering: .acquiring) && ContinuousClock.now < giveUp {}
+                return Spun(index: index, sawBody: firstSeen.load(ordering: .acquiring))
+            } body: { (outcome: Spun) -> Int? in
+                if outcome.index == 0 { firstSeen.store(true, ordering: .releasing) }
+                outcomes.append(outcome)
+                return nil
+            }
+        }
+        let gaveUp = outcomes.filter { !$0.sawBody }.map(\.index)
+        #expect(outcomes.first?.index == 0)
+        #expect(outcomes.count == poolThreads + 1)
+        #expect(gaveUp.isEmpty, "operations that gave up before the body ran: \(gaveUp)")
+    }
+}
