@@ -9,15 +9,16 @@ import Testing
 
 struct AsCompletedTests {
     @Test func outcomesArriveInCompletionOrder() async {
-        // Each operation finishes only after the one started after it: 3, then 2, then 1.
-        let finished = Mutex<Set<Int>>([])
+        // Each operation finishes only after the outcome of the one started after it was handed over: 3, then 2,
+        // then 1. (Waiting for the next one merely to have returned would race with the group's delivery of it.)
+        let delivered = Mutex<Set<Int>>([])
         var order: [Int] = []
         await asCompleted([1, 2, 3]) { n in
-            while n < 3 && !finished.withLock({ $0.contains(n + 1) }) { await Task.yield() }
-            finished.withLock { _ = $0.insert(n) }
+            while n < 3 && !delivered.withLock({ $0.contains(n + 1) }) { await Task.yield() }
             return n
         } body: { n in
             order.append(n)
+            delivered.withLock { _ = $0.insert(n) }
             return nil
         }
         #expect(order == [3, 2, 1])
