@@ -51,7 +51,7 @@ public final class ChildProcess: @unchecked Sendable {
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        let spawned = withCleanSignals { posix_spawn(&pid, arguments[0], &actions, $0, argv, envp) }
         close(outPipe[1])
         close(errPipe[1])
         guard spawned == 0 else { throw SupportError("posix_spawn \(arguments[0]): \(spawned)") }

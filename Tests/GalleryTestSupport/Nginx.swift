@@ -125,7 +125,7 @@ public final class Nginx: @unchecked Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
-        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = withCleanSignals { posix_spawn(&pid, arguments[0], &actions, $0, argv, environ) }
         guard spawned == 0 else { throw SupportError("posix_spawn \(arguments[0]): \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -8,12 +8,14 @@ public final class Tmux: Sendable {
     /// Starts `command` (run by `sh -c`) in a `columns × rows` pane.
     public init(columns: Int, rows: Int, command: String) throws {
         socket = "gallery-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // The pane outlives its command, as a terminal with a shell waiting at its prompt would, so the test can
+        // read the screen and the cursor state the command left (a dead pane reports its cursor hidden).
+        // `kill()` ends the wait.
         let status = try Nginx.run([
             Self.executable, "-L", socket, "new-session", "-d", "-s", session, "-x", "\(columns)", "-y", "\(rows)",
-            "sh", "-c", command,
+            "sh", "-c", command + "\nexec sleep 86400",
         ])
         guard status == 0 else { throw SupportError("tmux new-session failed with status \(status)") }
-        _ = try? Nginx.run([Self.executable, "-L", socket, "set-option", "-t", session, "remain-on-exit", "on"])
     }
 
     deinit { kill() }

@@ -215,8 +215,7 @@ public final class XTerminalSession: @unchecked Sendable {
 
     // MARK: - Processes
 
-    /// posix_spawn with no signals blocked or ignored (test threads block SIGTERM and SIGHUP, and children
-    /// inherit that, so xterm and its shell would otherwise outlive `stop()`), output to /dev/null.
+    /// posix_spawn with no signals blocked or ignored (`withCleanSignals`), output to /dev/null.
     static func spawn(
         _ path: String, _ arguments: [String], environment: [String: String], displayFD: Int32? = nil
     ) throws -> pid_t {
@@ -235,23 +234,11 @@ public final class XTerminalSession: @unchecked Sendable {
         if let displayFD {
             posix_spawn_file_actions_adddup2(&actions, displayFD, 3)
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        let result = withCleanSignals { posix_spawn(&pid, path, &actions, $0, argv, envp) }
         guard result == 0 else { throw SupportError("posix_spawn \(path): \(result)") }
         return pid
     }
