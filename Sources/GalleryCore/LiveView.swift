@@ -64,6 +64,7 @@ public actor LiveView {
     }
 
     func begin() {
+        QuietInput.begin(terminal.fileDescriptor)
         terminal.enter()
         terminal.draw(screen.begin())
     }
@@ -118,11 +119,12 @@ public actor LiveView {
     public func suspend() {
         terminal.write(Escape.resetAttributes.bytes + Escape.showCursor.bytes)
         terminal.drain()
-        LateReplyGuard.settle()
+        QuietInput.settle()
     }
 
     /// SIGCONT after a stop: hide the cursor again and redraw everything (the screen may have been used meanwhile).
     public func resume() {
+        QuietInput.begin(terminal.fileDescriptor)
         terminal.draw(Escape.hideCursor.bytes)
         relayout()
     }

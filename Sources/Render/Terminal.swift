@@ -127,7 +127,7 @@ public final class Terminal: Sendable {
     }
 
     /// Puts the terminal back: `leaving` (typically `GalleryScreen.exitSequence`, which moves the cursor
-    /// below the grid), then `restoreBytes`, then echo if detection held it off (`LateReplyGuard`).
+    /// below the grid), then `restoreBytes`, then echo if detection held it off (`QuietInput`).
     /// Idempotent: only the first call writes. Waits until everything queued before it, and the restore
     /// itself, has been written.
     public func restore(leaving: [UInt8] = []) {
@@ -142,7 +142,7 @@ public final class Terminal: Sendable {
             enqueue(bytes)
         }
         drain()
-        LateReplyGuard.settle()
+        QuietInput.settle()
     }
 
     /// Blocks until every frame queued so far has been written (or dropped after an error).

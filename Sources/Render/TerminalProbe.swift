@@ -12,7 +12,7 @@
 /// (`/dev/tty`). For the length of the exchange the terminal is in raw mode (no echo, no line editing, no
 /// signal keys), and the saved settings are put back on every path out. A Ctrl-C typed meanwhile arrives as
 /// a 0x03 byte; it ends the wait, and `SIGINT` is raised once the terminal is restored. When the budget ends
-/// before DA1's answer, echo stays off until the run ends (`LateReplyGuard`), so a late answer is discarded
+/// before DA1's answer, echo stays off until the run ends (`QuietInput`), so a late answer is discarded
 /// instead of printed.
 public enum TerminalProbe {
     /// The default wait for answers: long enough for a local terminal (a few ms) or a nearby ssh host,
@@ -74,7 +74,7 @@ public enum TerminalProbe {
         let (replies, interrupted, sent) = exchange(fd, queries: queries, budget: budget)
         if sent, !interrupted, replies.deviceAttributes == nil {
             // Answers may still come: no echo until the run ends, then they are discarded.
-            LateReplyGuard.hold(fd, saved: saved)
+            QuietInput.hold(fd, saved: saved)
         } else {
             // Put the terminal back before anything else can happen; TCSANOW keeps keys typed since then.
             _ = tcsetattr(fd, TCSANOW, &saved)

@@ -29,6 +29,11 @@ public final class Tmux: Sendable {
         _ = try output(["send-keys", "-t", session, keys])
     }
 
+    /// The pane's terminal device (`/dev/pts/N`), to look at its settings.
+    public func paneTerminal() throws -> String {
+        try output(["display-message", "-p", "-t", session, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// True while the pane's cursor is visible (tmux's `cursor_flag`).
     public func cursorVisible() throws -> Bool {
         try output(["display-message", "-p", "-t", session, "#{cursor_flag}"]).hasPrefix("1")

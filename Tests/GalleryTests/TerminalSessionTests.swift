@@ -17,9 +17,11 @@ struct TerminalSessionTests {
         return (folder, nginx, list.path)
     }
 
-    /// The shell ignores SIGINT itself (gallery installs its own handler), so it lives to print gallery's status.
+    /// The shell ignores SIGINT itself (gallery installs its own handler), so it lives to print gallery's status,
+    /// then the line typed during the run that is still waiting to be read, if any (`LEFT=[…]`).
     private func command(list: String) -> String {
-        "trap '' INT; '\(ChildProcess.galleryExecutable)' --count 4 < '\(list)'; echo EXIT=$?"
+        "trap '' INT; '\(ChildProcess.galleryExecutable)' --count 4 < '\(list)'; echo EXIT=$?;"
+            + " echo \"LEFT=[$(timeout 1 head -n 1)]\""
     }
 
     @Test func slotsFillAndTheTerminalIsRestoredAtTheEnd() throws {
@@ -32,9 +34,15 @@ struct TerminalSessionTests {
         let running = try tmux.waitFor(timeout: .seconds(10)) { $0.contains("receiving") || $0.contains("paused") }
         #expect(running.contains("0 of 4 shown"), "progress area while downloading:\n\(running)")
         #expect(!(try tmux.cursorVisible()), "cursor hidden while drawing")
+        // Keys typed meanwhile are neither echoed over the grid nor left for the shell afterwards.
+        #expect(try Self.echoes(tmux.paneTerminal()) == false, "no echo while the grid is drawn")
+        try tmux.sendKeys("typed-during-the-run")
+        try tmux.sendKeys("Enter")
 
-        let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXIT=") }
+        let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("LEFT=") }
         #expect(done.contains("EXIT=0"), "\(done)")
+        #expect(done.contains("LEFT=[]"), "typed keys are discarded with the run:\n\(done)")
+        #expect(try Self.echoes(tmux.paneTerminal()) == true, "echo is back afterwards")
         let tally = done.split(separator: "\n").first { $0.hasPrefix("4 of 4 shown") }
         #expect(tally?.contains("337.2 kB · ") == true, "the final tally counts every byte: \(tally ?? "")")
         #expect(tally?.contains(" 0 B/s") == false, "and gives the run's average rate: \(tally ?? "")")
@@ -43,6 +51,16 @@ struct TerminalSessionTests {
         #expect(done.contains("TOTAL BYTES: 337_204"))
         #expect(try tmux.cursorVisible())
         for line in done.split(separator: "\n") { #expect(line.count <= 100) }
+    }
+
+    /// Whether the terminal device at `path` echoes input (its `ECHO` local flag).
+    private static func echoes(_ path: String) throws -> Bool {
+        let fd = open(path, O_RDONLY | O_NOCTTY)
+        guard fd >= 0 else { throw SupportError("open \(path): \(errno)") }
+        defer { close(fd) }
+        var settings = termios()
+        guard tcgetattr(fd, &settings) == 0 else { throw SupportError("tcgetattr \(path): \(errno)") }
+        return settings.c_lflag & tcflag_t(ECHO) != 0
     }
 
     @Test func ctrlCStopsEverythingRestoresTheTerminalAndPrintsTheTotal() throws {

@@ -106,8 +106,8 @@ struct TerminalProbeTests {
         // It waits out the budget, and gives up then: the upper bound is 10× the budget, to catch a hang
         // without timing a loaded machine.
         #expect(elapsed >= .milliseconds(190) && elapsed < TerminalProbe.defaultBudget * 10, "took \(elapsed)")
-        #expect(LateReplyGuard.isHolding, "echo stays off in case the answers are only late")
-        LateReplyGuard.settle()
+        #expect(QuietInput.isHolding, "echo stays off in case the answers are only late")
+        QuietInput.settle()
         #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
     }
 
@@ -193,7 +193,7 @@ struct TerminalProbeTests {
     }
 
     /// The bug: a reply later than the budget used to be echoed onto the screen. Now echo stays off until the
-    /// run ends (`LateReplyGuard.settle()`, called by `Terminal.restore`), which discards it.
+    /// run ends (`QuietInput.settle()`, called by `Terminal.restore`), which discards it.
     @Test func aReplyAfterTheBudgetIsDiscardedNotEchoed() throws {
         let reply = Array("\u{1b}[?62;4c".utf8)
         let fake = try FakeTerminal(reply: reply, delay: .milliseconds(300))
@@ -201,7 +201,7 @@ struct TerminalProbeTests {
         let support = TerminalProbe.detect(
             environment: Self.environment, fileDescriptor: fake.slave, budget: .milliseconds(100))
         #expect(support.graphics == .blocks)
-        #expect(LateReplyGuard.isHolding)
+        #expect(QuietInput.isHolding)
         #expect(Self.localFlags(fake.slave) & tcflag_t(ECHO) == 0, "no echo while the answer may still come")
         #expect(Self.localFlags(fake.slave) & tcflag_t(ISIG) != 0, "Ctrl-C still signals")
 
@@ -210,8 +210,8 @@ struct TerminalProbeTests {
         while Self.pendingInput(fake.slave) < reply.count, ContinuousClock.now < arrived { usleep(10_000) }
         #expect(Self.pendingInput(fake.slave) == reply.count, "the late answer waits in the input queue")
 
-        LateReplyGuard.settle()
-        #expect(!LateReplyGuard.isHolding)
+        QuietInput.settle()
+        #expect(!QuietInput.isHolding)
         #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
         #expect(Self.pendingInput(fake.slave) == 0, "the late answer was discarded")
         // Everything the screen got up to a marker written after the restore: no echo of the answer.

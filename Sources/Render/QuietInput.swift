@@ -8,14 +8,16 @@ import Synchronization
     import Darwin
 #endif
 
-/// Keeps a detection reply that comes after the budget from being echoed onto the screen.
+/// Keeps what reaches the terminal's input while the gallery is drawn from being echoed over it.
 ///
-/// When DA1's answer (asked last, answered by every terminal) has not arrived within the budget, the
-/// answers may still be on their way (a slow ssh link), and with echo back on the terminal would print them
-/// as text over the gallery. So the terminal stays without echo and line editing (signal keys work) for the
-/// run, and `settle()` discards whatever arrived meanwhile (`tcflush(TCIFLUSH)`) before putting the saved
-/// settings back. `Terminal.restore(leaving:)` settles, so does an ordinary `exit`.
-public enum LateReplyGuard {
+/// Two things would otherwise print as text over the grid: keys typed during the run (an Enter would even
+/// scroll it), and detection answers that come after the budget, when DA1's answer (asked last, answered by
+/// every terminal) has not arrived in time but the answers may still be on their way (a slow ssh link). So
+/// while the live view is up (`begin`), and from a detection that timed out, the terminal stays without echo
+/// and line editing (signal keys still work), and `settle()` discards whatever arrived meanwhile
+/// (`tcflush(TCIFLUSH)`) before putting the saved settings back. `Terminal.restore(leaving:)` settles, so do
+/// Ctrl-Z and an ordinary `exit`.
+public enum QuietInput {
     /// The terminal whose settings wait to be put back: our own duplicate of its descriptor, so the number
     /// cannot be reused by another file before `settle()`.
     private struct Held: Sendable {
@@ -25,6 +27,14 @@ public enum LateReplyGuard {
 
     private static let held = Mutex<Held?>(nil)
     private static let exitHook = Mutex(false)
+
+    /// The live view starts (or comes back after Ctrl-Z): echo and line editing off on `fd`'s terminal until
+    /// `settle()`. Nothing when `fd` is not a terminal, or is held already (by a detection that timed out).
+    public static func begin(_ fd: Int32) {
+        var saved = termios()
+        guard !isHolding, tcgetattr(fd, &saved) == 0 else { return }
+        hold(fd, saved: saved)
+    }
 
     /// Turns echo and line editing off on `fd` (the rest of `saved` goes back now) until `settle()`.
     static func hold(_ fd: Int32, saved: termios) {
@@ -45,7 +55,7 @@ public enum LateReplyGuard {
         exitHook.withLock { installed in
             guard !installed else { return }
             installed = true
-            atexit { LateReplyGuard.settle() }
+            atexit { QuietInput.settle() }
         }
     }
 
