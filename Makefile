@@ -42,7 +42,8 @@ FUZZ_BUILD = mkdir -p .build/fuzz/corpus .build/fuzz/artifacts && $(FUZZ_CC) -g 
 # Suites run one after another (--no-parallel, about 70 s here): several assert orderings and hang deadlines
 # against real servers, and two cores shared by every suite at once made one of them flaky.
 # The fuzz corpus replays first (fixed seed and run count, a few seconds) so the test runner's summary ends the log.
-test: setup
+# `make lint` (swift format, .swift-format) goes first: code that does not lint does not land.
+test: setup lint
 	$(FUZZ_BUILD) && rm -rf .build/fuzz/replay && mkdir .build/fuzz/replay && $(FUZZ_BIN) -seed=1 -runs=3000 \
 		-max_len=65536 -artifact_prefix=.build/fuzz/artifacts/ .build/fuzz/replay Fuzz/corpus
 	$(SWIFT) build --build-tests

@@ -1,7 +1,7 @@
 import CCurl
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Turns curl's result code, the OS errno behind it and curl's error buffer into a human reason, once.

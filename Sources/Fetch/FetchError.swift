@@ -69,7 +69,8 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .shutdown: "fetch engine shut down"
         case .setup(let why): why
         case .badResponse(let why): why
-        case .gaveUp(let retries, let last): "gave up after \(retries) \(retries == 1 ? "retry" : "retries") (\(last.shortText))"
+        case .gaveUp(let retries, let last):
+            "gave up after \(retries) \(retries == 1 ? "retry" : "retries") (\(last.shortText))"
         }
     }
 

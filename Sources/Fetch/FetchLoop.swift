@@ -2,7 +2,7 @@ import CCurl
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one thread that drives every transfer, and the state only it touches.
@@ -179,7 +179,9 @@ final class FetchLoop {
     private func end(_ id: TransferID, reason: FetchError.Reason) {
         // A consumer that gives up after curl finished frees the slot it held.
         if draining.remove(id) != nil { return }
-        guard let request = active[id]?.request ?? waiting.pending.first(where: { $0.id == id })?.request else { return }
+        guard let request = active[id]?.request ?? waiting.pending.first(where: { $0.id == id })?.request else {
+            return
+        }
         end(id, with: .failure(FetchError(url: request.url, reason: reason)))
     }
 
@@ -223,9 +225,11 @@ final class FetchLoop {
         let handle = transfer.handle
         learnProtocol(of: transfer)
         guard code == CURLE_OK || (code == CURLE_WRITE_ERROR && transfer.cutAfterHeaders) else {
-            var reason = transfer.abortReason ?? CurlFailure.reason(
-                code: code, osErrno: handle.long(CURLINFO_OS_ERRNO) ?? 0, detail: transfer.errorText,
-                configuration: configuration)
+            var reason =
+                transfer.abortReason
+                ?? CurlFailure.reason(
+                    code: code, osErrno: handle.long(CURLINFO_OS_ERRNO) ?? 0, detail: transfer.errorText,
+                    configuration: configuration)
             // "transfer closed with N bytes remaining" says less than the two numbers.
             if code == CURLE_PARTIAL_FILE, transfer.abortReason == nil, let total = transfer.expectedTotal {
                 reason = .shortBody(received: transfer.bodyOffset + transfer.received, announced: total)
@@ -368,7 +372,10 @@ final class FetchLoop {
         var codes: [(String, CURLcode)] = [
             ("CURLOPT_URL", h.set(CURLOPT_URL, transfer.request.url)),
             // The id, not a pointer, so finished handles are found by a dictionary lookup.
-            ("CURLOPT_PRIVATE", h.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: UInt(transfer.id.value)))),
+            (
+                "CURLOPT_PRIVATE",
+                h.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: UInt(transfer.id.value)))
+            ),
             ("CURLOPT_NOSIGNAL", h.set(CURLOPT_NOSIGNAL, 1)),
             ("CURLOPT_PROTOCOLS_STR", h.set(CURLOPT_PROTOCOLS_STR, "http,https")),
             ("CURLOPT_REDIR_PROTOCOLS_STR", h.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")),
@@ -380,7 +387,10 @@ final class FetchLoop {
             ("CURLOPT_ERRORBUFFER", h.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))),
             ("CURLOPT_WRITEFUNCTION", gallery_easy_setopt_write_callback(h.raw, CURLOPT_WRITEFUNCTION, writeCallback)),
             ("CURLOPT_WRITEDATA", h.set(CURLOPT_WRITEDATA, pointer: context)),
-            ("CURLOPT_HEADERFUNCTION", gallery_easy_setopt_write_callback(h.raw, CURLOPT_HEADERFUNCTION, headerCallback)),
+            (
+                "CURLOPT_HEADERFUNCTION",
+                gallery_easy_setopt_write_callback(h.raw, CURLOPT_HEADERFUNCTION, headerCallback)
+            ),
             ("CURLOPT_HEADERDATA", h.set(CURLOPT_HEADERDATA, pointer: context)),
         ]
         switch transfer.request.method {
@@ -396,7 +406,9 @@ final class FetchLoop {
                 codes.append(("CURLOPT_HTTPHEADER", h.setHeaders(["If-Range: \(validator)"])))
             }
         }
-        if let total = c.totalTimeout { codes.append(("CURLOPT_TIMEOUT_MS", h.set(CURLOPT_TIMEOUT_MS, total.milliseconds))) }
+        if let total = c.totalTimeout {
+            codes.append(("CURLOPT_TIMEOUT_MS", h.set(CURLOPT_TIMEOUT_MS, total.milliseconds)))
+        }
         if let ca = c.caCertificates { codes.append(("CURLOPT_CAINFO", h.set(CURLOPT_CAINFO, ca))) }
         if c.insecure {
             codes.append(("CURLOPT_SSL_VERIFYPEER", h.set(CURLOPT_SSL_VERIFYPEER, 0)))

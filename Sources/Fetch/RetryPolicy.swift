@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// When to try a failed transfer again: exponential backoff with jitter, stretched to honour `Retry-After`.

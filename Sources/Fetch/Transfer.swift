@@ -129,7 +129,8 @@ final class Transfer {
         guard !began else { return nil }
         if plan.offset > 0, status == 206 {
             guard let range = headers.contentRange, range.start == plan.offset else {
-                return .badResponse("asked for bytes from \(plan.offset), got \(headers.contentRangeText ?? "no Content-Range")")
+                return .badResponse(
+                    "asked for bytes from \(plan.offset), got \(headers.contentRangeText ?? "no Content-Range")")
             }
             bodyOffset = plan.offset
         }
@@ -313,7 +314,9 @@ struct StallMeter {
 
     init(since start: ContinuousClock.Instant) { lastCheck = start }
 
-    mutating func isStalled(received: Int64, paused: Bool, now: ContinuousClock.Instant, bytes: Int64, timeout: Duration)
+    mutating func isStalled(
+        received: Int64, paused: Bool, now: ContinuousClock.Instant, bytes: Int64, timeout: Duration
+    )
         -> Bool
     {
         let elapsed = now - lastCheck

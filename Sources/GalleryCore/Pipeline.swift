@@ -164,7 +164,8 @@ public struct Pipeline: Sendable {
                 "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
                 + "in \(Seconds.text(response.seconds)) s, decoded after \(Seconds.text(image.seconds)) s"
                 + (image.resumedFrom.map { ", resumed from \(ByteCount.grouped($0)) bytes" } ?? "")
-                + (response.retries > 0 ? ", after \(response.retries) \(response.retries == 1 ? "retry" : "retries")" : "")
+                + (response.retries > 0
+                    ? ", after \(response.retries) \(response.retries == 1 ? "retry" : "retries")" : "")
         } else {
             detail = "\(url): read from disk, decoded after \(Seconds.text(image.seconds)) s"
         }

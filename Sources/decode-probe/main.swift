@@ -47,7 +47,8 @@ func status(_ key: String) -> Int? {
     var bytes = [UInt8](repeating: 0, count: 8192)
     let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
     guard count > 0 else { return nil }
-    for line in String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n") where line.hasPrefix(key + ":") {
+    for line in String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n") where line.hasPrefix(key + ":")
+    {
         return Int(line.dropFirst(key.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
     return nil
@@ -114,9 +115,9 @@ func parse(_ arguments: [String]) -> Options? {
 }
 
 /// Reads the file in `chunk`-byte pieces into one reused buffer, feeding each piece as it is read.
-func decodeStreaming(_ path: String, chunk: Int, box: PixelSize, buffer: UnsafeMutableRawBufferPointer) async throws(
-    DecodeError
-) -> Thumbnail {
+func decodeStreaming(_ path: String, chunk: Int, box: PixelSize, buffer: UnsafeMutableRawBufferPointer)
+    async throws(DecodeError) -> Thumbnail
+{
     let fd = open(path, O_RDONLY)
     if fd < 0 { fail("cannot open \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }

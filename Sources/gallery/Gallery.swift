@@ -236,7 +236,8 @@ struct Gallery: AsyncParsableCommand {
         }
         let view = await Pipeline.view(for: options)
         if verbose, let graphics = view?.graphics {
-            Terminal.standardError.write(Array("gallery: drawing with \(graphics.graphics.rawValue): \(graphics.reason)\n".utf8))
+            Terminal.standardError.write(
+                Array("gallery: drawing with \(graphics.graphics.rawValue): \(graphics.reason)\n".utf8))
         }
         let pipeline = Pipeline(options: options)
         let run = Task { await pipeline.run(lists: parsed, fetcher: fetcher, view: view) }

@@ -82,7 +82,7 @@ enum DemoImages {
     }
 
     private static func encode(_ scene: Scene, rows: [Int], grain: Double, to path: String) throws -> Int {
-        var options = gallery_jpeg_encode_options_demo(width: scene.width, height: rows.count)
+        var options = gallery_jpeg_encode_options.rgb(width: scene.width, height: rows.count)
         options.quality = 92
         let writer = try JPEGWriter(path: path, options: options)
         let batch = 16
@@ -103,10 +103,6 @@ enum DemoImages {
         guard stat(path, &info) == 0 else { throw WriteFailure(description: "cannot stat \(path)") }
         return Int(info.st_size)
     }
-}
-
-private func gallery_jpeg_encode_options_demo(width: Int, height: Int) -> gallery_jpeg_encode_options {
-    gallery_jpeg_encode_options.rgb(width: width, height: height)
 }
 
 /// One seeded landscape. Everything per-pixel is a table lookup or a few integer operations.

@@ -7,7 +7,8 @@ import Testing
 @Suite struct MemoryTests {
     /// An executable built next to the test bundle (.build/<config>/).
     static func sibling(_ name: String) -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
@@ -15,7 +16,9 @@ import Testing
     /// (make-demo-jpegs writes it in about 11 s in a debug build) in `folder`.
     static func largeBaselineJPEG(in folder: TempFolder) throws -> String {
         let demo = Fixtures.url("demo")
-        let existing = (try? FileManager.default.contentsOfDirectory(atPath: demo.path))?.filter { $0.hasSuffix(".jpg") }
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: demo.path))?.filter {
+            $0.hasSuffix(".jpg")
+        }
         if let name = existing?.sorted().first {
             let path = demo.appendingPathComponent(name).path
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

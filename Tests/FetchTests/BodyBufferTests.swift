@@ -1,6 +1,7 @@
-@testable import Fetch
 import GalleryTestSupport
 import Testing
+
+@testable import Fetch
 
 extension FetchEngine {
     /// Body bytes travel in pooled buffers that the consumer borrows: reuse must never show through.

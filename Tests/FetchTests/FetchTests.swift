@@ -51,7 +51,10 @@ extension FetchEngine {
             var body: [UInt8] = []
             let restarted = try await fetcher.fetch(
                 Request(url: url, resume: Request.Resume(offset: 100_000, validator: "\"not-the-etag\"")),
-                onRestart: { restarts += 1; body.removeAll() }, onValidator: { validators.append($0) }
+                onRestart: {
+                    restarts += 1
+                    body.removeAll()
+                }, onValidator: { validators.append($0) }
             ) { body.append($0) }
             await fetcher.shutdown()
             #expect(restarted.status == 200)
@@ -89,9 +92,15 @@ extension FetchEngine {
             defer { nginx.stop() }
             let fetcher = try Fetcher()
             let order = try await withThrowingTaskGroup(of: String.self) { group in
-                group.addTask { _ = try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/a.bin")); return "slow" }
+                group.addTask {
+                    _ = try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/a.bin"))
+                    return "slow"
+                }
                 try await Task.sleep(for: .milliseconds(20))
-                group.addTask { _ = try await fetcher.data(Request(url: "\(nginx.baseURL)/a.bin")); return "fast" }
+                group.addTask {
+                    _ = try await fetcher.data(Request(url: "\(nginx.baseURL)/a.bin"))
+                    return "fast"
+                }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             await fetcher.shutdown()
@@ -143,7 +152,8 @@ extension FetchEngine {
             var partial: [UInt8] = []
             _ = try await fetcher.fetch(
                 Request(url: url, resume: Request.Resume(offset: 10, validator: "\"v1\"")),
-                onRestart: { partial.removeAll() }) { partial.append($0) }
+                onRestart: { partial.removeAll() }
+            ) { partial.append($0) }
             _ = try await fetcher.size(of: url)
             let (response, body) = try await fetcher.data(Request(url: url))
             await fetcher.shutdown()

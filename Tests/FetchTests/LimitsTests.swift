@@ -20,7 +20,9 @@ extension FetchEngine {
             let all = Task {
                 try await withThrowingTaskGroup(of: Int64.self) { group in
                     for i in 0..<6 {
-                        group.addTask { try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/h\(i).bin")).0.bytes }
+                        group.addTask {
+                            try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/h\(i).bin")).0.bytes
+                        }
                     }
                     return try await group.reduce(0, +)
                 }
@@ -122,7 +124,8 @@ extension FetchEngine {
         @Test func explicitOptionsOverrideTheProfile() {
             let partly = HostProfiles.effectiveLimits(
                 hosts: ["upload.wikimedia.org"], explicitMaxPerHost: 8, explicitMaxBytesPerSecond: nil)
-            #expect(partly.limits == ["upload.wikimedia.org": HostLimit(maxInFlight: nil, maxBytesPerSecond: 3_125_000)])
+            #expect(
+                partly.limits == ["upload.wikimedia.org": HostLimit(maxInFlight: nil, maxBytesPerSecond: 3_125_000)])
             #expect(
                 partly.notice
                     == "gallery: upload.wikimedia.org: 25 Mbit/s in total, as Wikimedia's robot policy asks"

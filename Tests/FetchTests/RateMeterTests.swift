@@ -1,5 +1,6 @@
-@testable import Fetch
 import Testing
+
+@testable import Fetch
 
 struct RateMeterTests {
     /// A server that sends a second's worth at once and then pauses reads as its real rate, not as a spike.

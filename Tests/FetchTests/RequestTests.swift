@@ -1,5 +1,6 @@
-@testable import Fetch
 import Testing
+
+@testable import Fetch
 
 /// The host keys the scheduler counts per-host limits by, read from the URL as written.
 struct RequestTests {

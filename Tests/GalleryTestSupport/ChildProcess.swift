@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program with stdin from a file and stdout/stderr to pipes, timestamping each stdout line as it arrives.
@@ -27,12 +27,15 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The built `gallery` executable, next to the test bundle in the build folder.
     public static var galleryExecutable: String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("gallery").path
     }
 
     public init(_ arguments: [String], stdin input: String, environment: [String: String] = [:]) throws {
-        let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent("gallery-stdin-\(UInt32.random(in: 0...UInt32.max))").path
+        let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gallery-stdin-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
         defer { unlink(inputPath) }
         var outPipe: [Int32] = [0, 0]
@@ -49,7 +52,7 @@ public final class ChildProcess: @unchecked Sendable {
         for (key, value) in environment { env[key] = value }
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let spawned = withCleanSignals { posix_spawn(&pid, arguments[0], &actions, $0, argv, envp) }
         close(outPipe[1])

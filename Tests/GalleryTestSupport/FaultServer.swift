@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An HTTP/1.1 server of our own on a free loopback port that misbehaves on purpose: one path per fault.
@@ -384,7 +384,9 @@ public final class FaultServer: @unchecked Sendable {
                 if server.isStopped { return true }
                 var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 let left = deadline - ContinuousClock.now
-                let slice = min(50, max(1, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+                let slice = min(
+                    50,
+                    max(1, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
                 let ready = poll(&entry, 1, Int32(slice))
                 if ready > 0 {
                     let count = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Debian's nginx on a free loopback port, with a private prefix and config from `Fixtures/nginx/nginx.conf.in`.
@@ -53,7 +53,8 @@ public final class Nginx: @unchecked Sendable {
         }.joined(separator: "\n")
         let templateName = tls == nil ? "nginx/nginx.conf.in" : "nginx/nginx-tls.conf.in"
         let template = try String(contentsOf: Fixtures.url(templateName), encoding: .utf8)
-        let config = template
+        let config =
+            template
             .replacingOccurrences(of: "@USER@", with: getuid() == 0 ? "user root;" : "")
             .replacingOccurrences(of: "@PREFIX@", with: prefix.path)
             .replacingOccurrences(of: "@PORT@", with: String(port))
@@ -67,7 +68,10 @@ public final class Nginx: @unchecked Sendable {
 
         // posix_spawn and waitpid, not Foundation's Process: nginx daemonises, and Process's exit monitoring was
         // seen to hang on that here.
-        let arguments = [Self.executable, "-p", prefix.path, "-c", configFile.path, "-e", prefix.appendingPathComponent("error.log").path]
+        let arguments = [
+            Self.executable, "-p", prefix.path, "-c", configFile.path, "-e",
+            prefix.appendingPathComponent("error.log").path,
+        ]
         let status = try Self.run(arguments)
         guard status == 0 else {
             let log = (try? String(contentsOf: prefix.appendingPathComponent("error.log"), encoding: .utf8)) ?? ""
@@ -76,7 +80,9 @@ public final class Nginx: @unchecked Sendable {
         let pidFile = prefix.appendingPathComponent("nginx.pid")
         var pid: pid_t = 0
         for _ in 0..<200 {
-            if let text = try? String(contentsOf: pidFile, encoding: .utf8), let value = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let text = try? String(contentsOf: pidFile, encoding: .utf8),
+                let value = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 pid = value
                 if Self.canConnect(port: port) { break }
             }
@@ -117,7 +123,7 @@ public final class Nginx: @unchecked Sendable {
     static func run(_ arguments: [String], quiet: Bool = false) throws -> Int32 {
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

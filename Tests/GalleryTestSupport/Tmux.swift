@@ -31,7 +31,8 @@ public final class Tmux: Sendable {
 
     /// The pane's terminal device (`/dev/pts/N`), to look at its settings.
     public func paneTerminal() throws -> String {
-        try output(["display-message", "-p", "-t", session, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try output(["display-message", "-p", "-t", session, "#{pane_tty}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// True while the pane's cursor is visible (tmux's `cursor_flag`).
@@ -60,9 +61,12 @@ public final class Tmux: Sendable {
     }
 
     private func output(_ arguments: [String]) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-out-\(UInt32.random(in: 0...UInt32.max))")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(socket)-out-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: file) }
-        let quoted = ([Self.executable, "-L", socket] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let quoted = ([Self.executable, "-L", socket] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
         let status = try Nginx.run(["/bin/sh", "-c", quoted.joined(separator: " ") + " > '\(file.path)'"])
         guard status == 0 else { throw SupportError("tmux \(arguments.first ?? "") failed with status \(status)") }
         return (try? String(contentsOf: file, encoding: .utf8)) ?? ""

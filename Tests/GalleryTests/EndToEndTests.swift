@@ -35,9 +35,10 @@ struct EndToEndTests {
         let status = child.wait(timeout: .seconds(40))
 
         #expect(status == 0, "stderr: \(child.errorText)")
-        let expected = Self.images.reversed().enumerated().map { i, image in
-            "(\(padded(i + 1, 2)))\(padded(grouped(jpeg.count), 12)) bytes | \(image.1)"
-        } + ["TOTAL BYTES: \(grouped(jpeg.count * 4))"]
+        let expected =
+            Self.images.reversed().enumerated().map { i, image in
+                "(\(padded(i + 1, 2)))\(padded(grouped(jpeg.count), 12)) bytes | \(image.1)"
+            } + ["TOTAL BYTES: \(grouped(jpeg.count * 4))"]
         #expect(child.lines.map(\.text) == expected)
         #expect(!child.lines.contains { $0.text.contains("\u{1B}") }, "no escape sequences into a pipe")
         // Streamed: the first line arrives as its image finishes (~0.4 s), long before the last one (~3.2 s).
@@ -60,10 +61,11 @@ struct EndToEndTests {
         let status = child.wait(timeout: .seconds(30))
 
         #expect(status == 1)
-        #expect(child.lines.map(\.text) == [
-            "( 1)\(padded(grouped(jpeg.count), 12)) bytes | good.jpg",
-            "TOTAL BYTES: \(grouped(jpeg.count))",
-        ])
+        #expect(
+            child.lines.map(\.text) == [
+                "( 1)\(padded(grouped(jpeg.count), 12)) bytes | good.jpg",
+                "TOTAL BYTES: \(grouped(jpeg.count))",
+            ])
         #expect(child.errorText.contains("\(nginx.baseURL)/missing.jpg: HTTP 404 Not Found"))
         #expect(child.errorText.contains("\(nginx.baseURL)/page.jpg: not a JPEG (looks like an HTML page)"))
     }

@@ -13,7 +13,8 @@ struct TerminalSessionTests {
         for name in names { try folder.write(name.removingPercentEncoding!, bytes: jpeg) }
         let nginx = try Nginx(root: folder.url, locations: [Nginx.Location(prefix: "/paced/", bytesPerSecond: rate)])
         let list = folder.url.appendingPathComponent("list.txt")
-        try names.map { "\(nginx.baseURL)/paced/\($0)" }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+        try names.map { "\(nginx.baseURL)/paced/\($0)" }.joined(separator: "\n").write(
+            to: list, atomically: true, encoding: .utf8)
         return (folder, nginx, list.path)
     }
 
@@ -27,7 +28,10 @@ struct TerminalSessionTests {
     @Test func slotsFillAndTheTerminalIsRestoredAtTheEnd() throws {
         // 84 KB at 28 KB/s: the first second's worth at once, then about two more seconds.
         let (folder, nginx, list) = try serve(rate: 28_000)
-        defer { nginx.stop(); folder.remove() }
+        defer {
+            nginx.stop()
+            folder.remove()
+        }
         let tmux = try Tmux(columns: 100, rows: 40, command: command(list: list))
         defer { tmux.kill() }
 
@@ -65,7 +69,10 @@ struct TerminalSessionTests {
 
     @Test func ctrlCStopsEverythingRestoresTheTerminalAndPrintsTheTotal() throws {
         let (folder, nginx, list) = try serve(rate: 4_000)
-        defer { nginx.stop(); folder.remove() }
+        defer {
+            nginx.stop()
+            folder.remove()
+        }
         let tmux = try Tmux(columns: 100, rows: 40, command: command(list: list))
         defer { tmux.kill() }
 
