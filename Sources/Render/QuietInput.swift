@@ -29,10 +29,11 @@ public enum QuietInput {
     private static let exitHook = Mutex(false)
 
     /// The live view starts (or comes back after Ctrl-Z): echo and line editing off on `fd`'s terminal until
-    /// `settle()`. Nothing when `fd` is not a terminal, or is held already (by a detection that timed out).
+    /// `settle()`. Nothing when `fd` is not a terminal, is held already (by a detection that timed out), or
+    /// belongs to a foreground job other than ours (`Terminal.isForeground`).
     public static func begin(_ fd: Int32) {
         var saved = termios()
-        guard !isHolding, tcgetattr(fd, &saved) == 0 else { return }
+        guard !isHolding, Terminal.isForeground(fd), tcgetattr(fd, &saved) == 0 else { return }
         hold(fd, saved: saved)
     }
 

@@ -63,6 +63,16 @@ public final class Terminal: Sendable {
         Self.resolveSize(kernel: Self.windowSize(of: fileDescriptor), environment: environment)
     }
 
+    /// False when `fd` is the controlling terminal and another process group has it in the foreground: gallery
+    /// was started in the background (`gallery … &`). It may still draw there, but its input belongs to the
+    /// foreground job (a shell, most likely): queries would have their answers read by that job, and echo turned
+    /// off or input discarded would be taken from it. (Our threads block SIGTTOU, so the kernel would not stop
+    /// us from doing that.) True for a terminal that is not our controlling one, such as a test's pty.
+    public static func isForeground(_ fd: Int32) -> Bool {
+        let group = tcgetpgrp(fd)
+        return group == -1 || group == getpgrp()
+    }
+
     /// The kernel's idea of the window size, or nil when `fd` is not a terminal or reports 0×0 (some
     /// serial consoles and CI pseudo-terminals do). The corresponding C call is `ioctl(fd, TIOCGWINSZ, &ws)`.
     public static func windowSize(of fd: Int32) -> CellSize? {

@@ -37,14 +37,15 @@ public enum TerminalProbe {
     }
 
     /// Detection against an already open terminal descriptor (a pseudo-terminal in tests). GNU screen and
-    /// consoles (`EnvironmentHint.blocks`) are never queried, only measured through the kernel; inside tmux
+    /// consoles (`EnvironmentHint.blocks`) are never queried, nor a terminal another job holds in the foreground
+    /// (`Terminal.isForeground`): they are only measured through the kernel. Inside tmux
     /// only tmux itself is asked (`GraphicsDetection.tmuxQueries`).
     public static func detect(
         environment: [String: String], forcing: GraphicsProtocol? = nil, fileDescriptor fd: Int32,
         budget: Duration
     ) -> GraphicsSupport {
         let hint = GraphicsDetection.environmentHint(environment)
-        var ask = isatty(fd) == 1
+        var ask = isatty(fd) == 1 && Terminal.isForeground(fd)
         if case .blocks = hint {
             ask = false
         }

@@ -57,6 +57,28 @@ struct TerminalSessionTests {
         for line in done.split(separator: "\n") { #expect(line.count <= 100) }
     }
 
+    /// Started in the background under job control (`gallery … &`), gallery still draws, but the terminal's input
+    /// stays the foreground job's: no detection queries whose answers that job would read, echo left on, and
+    /// nothing it was typed discarded at the end.
+    @Test func inTheBackgroundTheInputStaysTheForegroundJobs() throws {
+        let (folder, nginx, list) = try serve(rate: 28_000)
+        defer {
+            nginx.stop()
+            folder.remove()
+        }
+        let command =
+            "set -m; '\(ChildProcess.galleryExecutable)' --count 4 --render auto < '\(list)' & wait $!; echo EXIT=$?"
+        let tmux = try Tmux(columns: 100, rows: 40, command: command)
+        defer { tmux.kill() }
+
+        let running = try tmux.waitFor(timeout: .seconds(10)) { $0.contains("receiving") || $0.contains("paused") }
+        #expect(running.contains("0 of 4 shown"), "it draws in the background too:\n\(running)")
+        #expect(try Self.echoes(tmux.paneTerminal()) == true, "the foreground job's terminal keeps its echo")
+        let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXIT=") }
+        #expect(done.contains("EXIT=0"), "\(done)")
+        #expect(done.contains("TOTAL BYTES: 337_204"))
+    }
+
     /// Whether the terminal device at `path` echoes input (its `ECHO` local flag).
     private static func echoes(_ path: String) throws -> Bool {
         let fd = open(path, O_RDONLY | O_NOCTTY)
