@@ -60,7 +60,7 @@ final class FetchLoop {
             resumePaced()
             publishProgressIfDue()
             wakeConsumers()
-            curl_multi_poll(multi, nil, 0, pollMilliseconds, nil)
+            curl_multi_poll(multi, nil, 0, inbox.park() ? pollMilliseconds : 0, nil)
         }
         shutDown()
     }

@@ -36,6 +36,7 @@ public final class Fetcher: Sendable {
         let loop = FetchLoopBox(
             FetchLoop(multi: multi, inbox: inbox, configuration: configuration, board: board))
         let started = LoopThread.start { [exit] in
+            LoopThread.name("gallery-fetch")
             loop.take().run()
             exit.signal()
         }
@@ -293,6 +294,15 @@ enum LoopThread {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    /// Names the calling thread for top, perf and gdb (otherwise it keeps the name of whichever pool thread started
+    /// it), through /proc: Glibc's module does not export pthread_setname_np. Best effort.
+    static func name(_ name: String) {
+        let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = name.utf8CString.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count - 1) }
+        close(descriptor)
     }
 
     static func start(_ body: @escaping @Sendable () -> Void) -> Bool {

@@ -27,6 +27,8 @@ final class Inbox: Sendable {
     private struct State {
         var commands: [Command] = []
         var isOpen = true
+        /// The loop is in (or about to enter) `curl_multi_poll` with nothing queued: the next command must wake it.
+        var loopParked = false
     }
 
     private let state = Mutex(State())
@@ -41,9 +43,12 @@ final class Inbox: Sendable {
     func send(_ command: Command) -> Bool {
         state.withLock { s in
             guard s.isOpen else { return false }
-            // Commands already queued means a wakeup is already on its way and the loop has not drained yet (it
-            // drains after every wakeup): one is enough. A burst of 1,000 starts costs one write, not 1,000.
-            if s.commands.isEmpty { curl_multi_wakeup(wake.multi) }
+            // Only a parked loop needs waking, once: a loop at work drains the inbox before it polls again. A burst
+            // of 1,000 starts costs one wakeup, not 1,000, and consumers finishing while the loop is busy cost none.
+            if s.loopParked {
+                s.loopParked = false
+                curl_multi_wakeup(wake.multi)
+            }
             s.commands.append(command)
             return true
         }
@@ -52,8 +57,18 @@ final class Inbox: Sendable {
     /// Loop thread: everything queued so far.
     func drain() -> [Command] {
         state.withLock { s in
+            s.loopParked = false
             defer { s.commands = [] }
             return s.commands
+        }
+    }
+
+    /// Loop thread, before it polls: true when nothing is queued, and from now on `send` wakes the loop. False
+    /// means commands wait: poll without sleeping and drain them.
+    func park() -> Bool {
+        state.withLock { s in
+            s.loopParked = s.commands.isEmpty
+            return s.loopParked
         }
     }
 

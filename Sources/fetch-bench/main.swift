@@ -1,4 +1,5 @@
 import Fetch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -70,31 +71,29 @@ func run() async -> Int32 {
     }
     let clock = ContinuousClock()
     let start = clock.now
-    var transfers = 0
-    var bytes: Int64 = 0
-    var errors: [String] = []
-    await withTaskGroup(of: Result<Int64, any Error>.self) { group in
-        for url in urls {
+    // Twice as many workers as transfers in flight, each fetching the next URL when its last one ends, like curl's
+    // --parallel adding a transfer as another ends: the engine always has a slot's worth waiting, while a thousand
+    // tasks started at once would each hold a frame and a parent woken per transfer, costs curl does not pay.
+    let tally = Tally()
+    let queue = URLQueue(urls)
+    await withDiscardingTaskGroup { group in
+        for _ in 0..<min(urls.count, 2 * concurrency) {
             group.addTask {
-                var received: Int64 = 0
-                do {
-                    _ = try await fetcher.fetch(Request(url: url)) { body in received += Int64(body.byteCount) }
-                    return .success(received)
-                } catch {
-                    return .failure(error)
+                while let url = queue.next() {
+                    var received: Int64 = 0
+                    do {
+                        _ = try await fetcher.fetch(Request(url: url)) { body in
+                            received += Int64(body.byteCount)
+                        }
+                        tally.add(bytes: received)
+                    } catch {
+                        tally.add(error: error)
+                    }
                 }
             }
         }
-        for await result in group {
-            switch result {
-            case .success(let count):
-                transfers += 1
-                bytes += count
-            case .failure(let error):
-                errors.append("\(error)")
-            }
-        }
     }
+    let (transfers, bytes, errors) = tally.totals
     let seconds = (clock.now - start).seconds
     await fetcher.shutdown()
     print("transfers=\(transfers) bytes=\(bytes) seconds=\((seconds * 1e4).rounded() / 1e4)")
@@ -107,3 +106,25 @@ func run() async -> Int32 {
 }
 
 exit(await run())
+
+/// What the transfers add up to, from whichever task each ends on.
+final class Tally: Sendable {
+    private let state = Mutex<(transfers: Int, bytes: Int64, errors: [String])>((0, 0, []))
+
+    func add(bytes: Int64) { state.withLock { $0.transfers += 1; $0.bytes += bytes } }
+    func add(error: any Error) { state.withLock { $0.errors.append("\(error)") } }
+    var totals: (transfers: Int, bytes: Int64, errors: [String]) { state.withLock { $0 } }
+}
+
+/// The URLs still to fetch, taken by the workers in order.
+final class URLQueue: Sendable {
+    private let urls: [String]
+    private let taken = Atomic<Int>(0)
+
+    init(_ urls: [String]) { self.urls = urls }
+
+    func next() -> String? {
+        let index = taken.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < urls.count ? urls[index] : nil
+    }
+}
