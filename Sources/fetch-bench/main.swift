@@ -111,7 +111,12 @@ exit(await run())
 final class Tally: Sendable {
     private let state = Mutex<(transfers: Int, bytes: Int64, errors: [String])>((0, 0, []))
 
-    func add(bytes: Int64) { state.withLock { $0.transfers += 1; $0.bytes += bytes } }
+    func add(bytes: Int64) {
+        state.withLock {
+            $0.transfers += 1
+            $0.bytes += bytes
+        }
+    }
     func add(error: any Error) { state.withLock { $0.errors.append("\(error)") } }
     var totals: (transfers: Int, bytes: Int64, errors: [String]) { state.withLock { $0 } }
 }
