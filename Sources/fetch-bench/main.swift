@@ -8,8 +8,8 @@ import Synchronization
 /// fetch-bench [--concurrency N] < URLS
 ///     Downloads every URL read from stdin (one per line; blank lines are skipped, and on a line holding more than
 ///     one word the last word is the URL, so `SIZE URL` listings work too) with one `Fetcher`
-///     (`configuration.maxInFlight` = N, default 50), from as many concurrent tasks as there are URLs, discarding
-///     each body as it arrives (its bytes are only counted). Then prints one line:
+///     (`configuration.maxInFlight` = N, default 50), from 2×N worker tasks that each fetch the next URL when their
+///     last one ends, discarding each body as it arrives (its bytes are only counted). Then prints one line:
 ///     `transfers=N bytes=B seconds=S`, S from the first request to the last body (stdin and set-up excluded).
 ///     The fetch engine alone, with no decoding: make bench sets it beside `curl --parallel` in the scale case.
 ///     Exits 1 if any transfer failed (the first few errors go to stderr), 2 on bad usage.
