@@ -16,9 +16,6 @@ let package = Package(
     products: [
         .executable(name: "gallery", targets: ["gallery"])
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
-    ],
     targets: [
         // C shims.
         .systemLibrary(
@@ -44,11 +41,8 @@ let package = Package(
             dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging"],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "gallery",
-            dependencies: ["GalleryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict
-        ),
+        // The command line is our own (CommandLineSpec): no package dependency, no Foundation in the binary.
+        .executableTarget(name: "gallery", dependencies: ["GalleryCore"], swiftSettings: strict),
         // Writes the demo's large JPEGs (deterministic, photo-like) through libjpeg's compressor.
         .executableTarget(name: "make-demo-jpegs", dependencies: ["JPEGShim"], swiftSettings: strict),
         // Decodes one file through JPEGDecoder: peak-RSS increase (DecodeTests' memory test) or time (bench).

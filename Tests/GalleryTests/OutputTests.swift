@@ -87,8 +87,8 @@ struct OutputTests {
         (["--quiet", "--verbose"], "gallery: '--quiet' and '--verbose' cannot be used together"),
         (
             ["--render", "sideways"],
-            "gallery: The value 'sideways' is invalid for '--render <mode>'. Please provide one of the following: "
-                + "- auto - blocks - kitty - sixel - iterm - none"
+            "gallery: The value 'sideways' is invalid for '--render <mode>'; use one of: auto, blocks, kitty, sixel, "
+                + "iterm, none"
         ),
         (["--frobnicate"], "gallery: Unknown option '--frobnicate'"),
         (["--base-url", "file:///etc/"], "gallery: '--base-url' must be an http:// or https:// URL"),
