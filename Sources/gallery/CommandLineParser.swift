@@ -3,6 +3,7 @@ enum CommandLineRequest<Command> {
     case run(Command)
     case help
     case version
+    case completionScript(CompletionShell)
 }
 
 /// The command being filled in, next to the built-in options every command has.
@@ -10,12 +11,17 @@ struct ParsedArguments<Command> {
     var command: Command
     var wantsHelp = false
     var wantsVersion = false
+    var completionShell: CompletionShell?
 
     /// Listed after the table's options, in this order.
     static var builtins: [CommandLineOption<Self>] {
         [
             .flag("version", \.wantsVersion, help: "Show the version."),
             .flag("help", short: "h", \.wantsHelp, help: "Show help information."),
+            .option(
+                "generate-completion-script", \.completionShell, value: "shell",
+                help: "Print a completion script for bash, zsh or fish."
+            ).hidden(),
         ]
     }
 }
@@ -25,8 +31,8 @@ extension CommandLineSpec {
     /// value wins.
     ///
     /// An argument that does not start with `-`, a lone `-` (standard input), and everything after `--` are
-    /// positionals, wherever they stand. `--help` and `--version` win over any error elsewhere on the line, so the
-    /// help is always one flag away; otherwise the first error is thrown.
+    /// positionals, wherever they stand. `--help`, `--version` and `--generate-completion-script` win over any
+    /// error elsewhere on the line, so the help is always one flag away; otherwise the first error is thrown.
     func parse(_ arguments: [String]) throws(UsageError) -> CommandLineRequest<Command> {
         let options = allOptions
         var parsed = ParsedArguments(command: defaults)
@@ -48,6 +54,7 @@ extension CommandLineSpec {
         }
         if parsed.wantsHelp { return .help }
         if parsed.wantsVersion { return .version }
+        if let shell = parsed.completionShell { return .completionScript(shell) }
         if let firstError { throw firstError }
         return .run(parsed.command)
     }

@@ -66,7 +66,7 @@ struct Gallery {
     }
 
     /// A usage error is one line on stderr and exit status 2 (the contract, and what most Unix tools do);
-    /// `--help` and `--version` go to stdout with status 0.
+    /// `--help`, `--version` and the completion scripts go to stdout with status 0.
     static func main() async {
         let spec = commandLine
         let gallery: Gallery
@@ -78,6 +78,9 @@ struct Gallery {
                 return
             case .version:
                 print(spec.version)
+                return
+            case .completionScript(let shell):
+                print(spec.completionScript(for: shell), terminator: "")
                 return
             }
             try gallery.validate()

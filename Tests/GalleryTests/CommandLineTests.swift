@@ -2,7 +2,8 @@ import Foundation
 import GalleryTestSupport
 import Testing
 
-/// How the command line is read (`--name=value`, grouped short flags, `--`, repeats), through the built binary.
+/// How the command line is read (`--name=value`, grouped short flags, `--`, repeats) and the completion scripts,
+/// through the built binary.
 @Suite(.serialized)
 struct CommandLineTests {
     static func run(_ arguments: [String], stdin: String = "") throws -> ChildProcess {
@@ -55,5 +56,89 @@ struct CommandLineTests {
         #expect(child.status == 0)
         #expect(child.errorText.isEmpty)
         #expect(child.lines.first?.text.hasPrefix("OVERVIEW: ") == true)
+    }
+
+    @Test func anUnknownShellIsAUsageError() async throws {
+        let child = try Self.run(["--generate-completion-script", "tcsh"])
+        #expect(child.status == 2)
+        #expect(
+            child.errorText
+                == "gallery: The value 'tcsh' is invalid for '--generate-completion-script <shell>'; "
+                + "use one of: bash, zsh, fish\n")
+    }
+
+    /// Sources the bash script and calls its completion function the way bash does, with `COMP_WORDS` and
+    /// `COMP_CWORD` set; one line of candidates per completed command line, sorted.
+    @Test func bashCompletesOptionsValuesAndFiles() async throws {
+        let bash = try #require(Self.executable("bash"), "bash is not on PATH")
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let scriptPath = try Self.writeScript(for: "bash", into: folder)
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("shots"), withIntermediateDirectories: false)
+        try folder.write("shots.txt", bytes: [])
+        let driver = """
+            source "$1" || exit 3
+            spec=$(complete -p gallery) || exit 4
+            function=${spec#*-F }
+            function=${function%% *}
+            candidates() {
+                COMP_WORDS=("$@")
+                COMP_CWORD=$(($# - 1))
+                "$function"
+                echo $(printf '%s\\n' "${COMPREPLY[@]}" | LC_ALL=C sort)
+            }
+            cd "$2" || exit 5
+            candidates gallery --ren
+            candidates gallery --render ''
+            candidates gallery --colors ''
+            candidates gallery --count ''
+            candidates gallery --save sh
+            candidates gallery sh
+            """
+        let child = try ChildProcess([bash, "-c", driver, "bash", scriptPath, folder.url.path], stdin: "")
+        #expect(child.wait() == 0, "\(child.errorText)")
+        #expect(
+            child.lines.map(\.text) == [
+                "--render",
+                "auto blocks iterm kitty none sixel",
+                "16 256 truecolor",
+                "",
+                "shots",
+                "shots shots.txt",
+            ])
+    }
+
+    @Test(.enabled(if: CommandLineTests.executable("zsh") != nil, "zsh is not on PATH"))
+    func zshScriptParses() async throws { try Self.checkSyntax(shell: "zsh", option: "-n") }
+
+    @Test(.enabled(if: CommandLineTests.executable("fish") != nil, "fish is not on PATH"))
+    func fishScriptParses() async throws { try Self.checkSyntax(shell: "fish", option: "--no-execute") }
+
+    /// Has `shell` read its script without running it (`option` is the shell's flag for that).
+    static func checkSyntax(shell: String, option: String) throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let program = try #require(executable(shell))
+        let child = try ChildProcess([program, option, try writeScript(for: shell, into: folder)], stdin: "")
+        #expect(child.wait() == 0, "\(child.errorText)")
+    }
+
+    /// `gallery --generate-completion-script shell`, saved in `folder`; returns its path.
+    static func writeScript(for shell: String, into folder: TempFolder) throws -> String {
+        let child = try run(["--generate-completion-script", shell])
+        #expect(child.status == 0, "\(child.errorText)")
+        let script = child.lines.map(\.text).joined(separator: "\n") + "\n"
+        #expect(script.contains("auto blocks kitty sixel iterm none"), "the render modes are offered")
+        try folder.write("gallery.\(shell)", bytes: Array(script.utf8))
+        return folder.url.appendingPathComponent("gallery.\(shell)").path
+    }
+
+    /// The program's path, from PATH (ChildProcess spawns a path, not a name).
+    static func executable(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 }
