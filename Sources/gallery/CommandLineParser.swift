@@ -16,11 +16,12 @@ struct ParsedArguments<Command> {
     /// Listed after the table's options, in this order.
     static var builtins: [CommandLineOption<Self>] {
         [
-            .flag("version", help: "Show the version.") { $1(&$0.wantsVersion) },
-            .flag("help", short: "h", help: "Show help information.") { $1(&$0.wantsHelp) },
+            .flag("version", \.wantsVersion, help: "Show the version."),
+            .flag("help", short: "h", \.wantsHelp, help: "Show help information."),
             .option(
-                "generate-completion-script", value: "shell", help: "Print a completion script for bash, zsh or fish."
-            ) { $1(&$0.completionShell) }.hidden(),
+                "generate-completion-script", \.completionShell, value: "shell",
+                help: "Print a completion script for bash, zsh or fish."
+            ).hidden(),
         ]
     }
 }

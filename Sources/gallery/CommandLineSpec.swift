@@ -1,9 +1,9 @@
 /// A program's command line as one declarative value. The parser, `--help` and the shell completion scripts are all
 /// read from it, so the help always describes what the parser accepts.
 ///
-/// Plain generics and closures over the command's type: no reflection, no `Mirror`, no existential casts, no key
-/// paths. Reflection is what made swift-argument-parser cost about 2 ms at every start, and its Foundation
-/// dependency made the binary slower to load; time to the first image is gallery's headline figure.
+/// Plain generics over the command's type: no reflection, no `Mirror`, no existential casts. Those scans are what
+/// made swift-argument-parser cost about 2 ms at every start, and its Foundation dependency made the binary slower
+/// to load; time to the first image is gallery's headline figure.
 struct CommandLineSpec<Command> {
     /// The program's name, as in `USAGE:` and in the completion scripts.
     var name: String
@@ -23,7 +23,7 @@ struct CommandLineSpec<Command> {
 
     /// The table's options, then the built-in ones.
     var allOptions: [ParsedOption] {
-        options.map { option in option.acting { $1(&$0.command) } } + ParsedArguments.builtins
+        options.map { $0.acting(on: \.command) } + ParsedArguments.builtins
     }
 }
 
@@ -36,13 +36,13 @@ struct CommandLinePositionals<Command> {
     var append: (inout Command, String) -> Void
 
     init(
-        _ valueName: String, help: String, completion: CommandLineCompletion = .file,
-        append: @escaping (inout Command, String) -> Void
+        _ valueName: String, _ field: WritableKeyPath<Command, [String]>, help: String,
+        completion: CommandLineCompletion = .file
     ) {
         self.valueName = valueName
         self.help = help
         self.completion = completion
-        self.append = append
+        self.append = { $0[keyPath: field].append($1) }
     }
 }
 
@@ -78,30 +78,30 @@ struct CommandLineOption<Command> {
 
     /// A flag: present sets the field to true.
     static func flag(
-        _ long: String, short: Character? = nil, help: String, _ field: @escaping FieldAccess<Command, Bool>
+        _ long: String, short: Character? = nil, _ field: WritableKeyPath<Command, Bool>, help: String
     ) -> Self {
         Self(
             long: long, short: short, help: help, allowedValues: [], completion: .nothing, defaultText: { _ in nil },
-            action: .flag { command in field(&command) { $0 = true } })
+            action: .flag { $0[keyPath: field] = true })
     }
 
     /// An option with a value; the help shows the field's initial value as the default.
     static func option<Value: CommandLineValue>(
-        _ long: String, value valueName: String, help: String, completion: CommandLineCompletion = .nothing,
-        _ field: @escaping FieldAccess<Command, Value>
+        _ long: String, _ field: WritableKeyPath<Command, Value>, value valueName: String, help: String,
+        completion: CommandLineCompletion = .nothing
     ) -> Self {
-        valued(long, valueName, help, completion, shown: { read(field, of: $0)?.commandLineText }) { command, value in
-            field(&command) { $0 = value }
+        valued(long, valueName, help, completion, shown: { $0[keyPath: field].commandLineText }) {
+            (command: inout Command, value: Value) in command[keyPath: field] = value
         }
     }
 
     /// An option whose field stays nil unless given; the help shows a default only when the field has one.
     static func option<Value: CommandLineValue>(
-        _ long: String, value valueName: String, help: String, completion: CommandLineCompletion = .nothing,
-        _ field: @escaping FieldAccess<Command, Value?>
+        _ long: String, _ field: WritableKeyPath<Command, Value?>, value valueName: String, help: String,
+        completion: CommandLineCompletion = .nothing
     ) -> Self {
-        valued(long, valueName, help, completion, shown: { read(field, of: $0)??.commandLineText }) { command, value in
-            field(&command) { $0 = value }
+        valued(long, valueName, help, completion, shown: { $0[keyPath: field]?.commandLineText }) {
+            (command: inout Command, value: Value) in command[keyPath: field] = value
         }
     }
 
@@ -128,36 +128,17 @@ struct CommandLineOption<Command> {
 
     /// The same option acting on the `Command` inside an `Outer` value (the table's options inside
     /// `ParsedArguments`, next to the built-in ones).
-    func acting<Outer>(on command: @escaping FieldAccess<Outer, Command>) -> CommandLineOption<Outer> {
+    func acting<Outer>(on path: WritableKeyPath<Outer, Command>) -> CommandLineOption<Outer> {
         let outerAction: CommandLineOption<Outer>.Action
         switch action {
-        case .flag(let set):
-            outerAction = .flag { outer in command(&outer) { set(&$0) } }
-        case .value(let valueName, let set):
-            outerAction = .value(valueName: valueName) { outer, text in
-                var accepted = false
-                command(&outer) { accepted = set(&$0, text) }
-                return accepted
-            }
+        case .flag(let set): outerAction = .flag { set(&$0[keyPath: path]) }
+        case .value(let valueName, let set): outerAction = .value(valueName: valueName) { set(&$0[keyPath: path], $1) }
         }
         let shown = defaultText
         return CommandLineOption<Outer>(
             long: long, short: short, help: help, allowedValues: allowedValues, completion: completion,
-            defaultText: { read(command, of: $0).flatMap(shown) }, action: outerAction, isHidden: isHidden)
+            defaultText: { shown($0[keyPath: path]) }, action: outerAction, isHidden: isHidden)
     }
-}
-
-/// In-out access to one field of a `Root`, written `{ $1(&$0.count) }`: it hands the field to the function it is
-/// given. The table uses these rather than key paths: a key path literal is instantiated at run time, its types
-/// built from mangled names, which cost this table about 0.2 ms at every start.
-typealias FieldAccess<Root, Value> = (inout Root, (inout Value) -> Void) -> Void
-
-/// The field's value in `root`, read through its access on a copy; nil only if the access never hands it over.
-private func read<Root, Value>(_ field: FieldAccess<Root, Value>, of root: Root) -> Value? {
-    var copy = root
-    var value: Value?
-    field(&copy) { value = $0 }
-    return value
 }
 
 /// What a shell offers for a value, besides an option's `allowedValues`.
@@ -207,7 +188,7 @@ protocol CommandLineEnum: CommandLineValue, CaseIterable, RawRepresentable<Strin
 extension CommandLineEnum {
     init?(commandLine text: String) { self.init(rawValue: text) }
     var commandLineText: String { rawValue }
-    static var allowedValues: [String] { allCases.map { $0.rawValue } }
+    static var allowedValues: [String] { allCases.map(\.rawValue) }
 }
 
 /// A command line that cannot run: printed as the one line `gallery: <message>`, with exit status 2.

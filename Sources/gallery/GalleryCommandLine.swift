@@ -21,118 +21,96 @@ extension Gallery {
                 """,
             defaults: Gallery(),
             positionals: .init(
-                "list", help: "Read URL lists from these files; '-' or nothing reads standard input."
-            ) { $0.lists.append($1) },
+                "list", \.lists, help: "Read URL lists from these files; '-' or nothing reads standard input."),
             options: [
-                .option("count", value: "n", help: "Show this many images.") { $1(&$0.count) },
+                .option("count", \.count, value: "n", help: "Show this many images."),
                 .option(
-                    "min-bytes", value: "bytes",
-                    help: "Skip images smaller than this many bytes (as given in the list, or learned with HEAD)."
-                ) { $1(&$0.minBytes) },
+                    "min-bytes", \.minBytes, value: "bytes",
+                    help: "Skip images smaller than this many bytes (as given in the list, or learned with HEAD)."),
                 .flag(
-                    "shuffle",
-                    help: "Pick at random among all eligible images instead of the first ones in the list."
-                ) { $1(&$0.shuffle) },
+                    "shuffle", \.shuffle,
+                    help: "Pick at random among all eligible images instead of the first ones in the list."),
                 .flag(
-                    "near",
+                    "near", \.near,
                     help: """
                         Pick at random among the 4×count eligible images whose sizes are closest to --min-bytes, \
                         like the talk's sample.
-                        """
-                ) { $1(&$0.near) },
+                        """),
                 .option(
-                    "seed", value: "n",
-                    help: "Seed the random choice of --shuffle or --near, so the same list gives the same images."
-                ) { $1(&$0.seed) },
+                    "seed", \.seed, value: "n",
+                    help: "Seed the random choice of --shuffle or --near, so the same list gives the same images."),
                 .flag(
-                    "strict",
+                    "strict", \.strict,
                     help:
                         "Treat a malformed list line as an error (exit status 2) instead of skipping it with a warning."
-                ) { $1(&$0.strict) },
+                ),
                 .option(
-                    "base-url", value: "url",
-                    help: "Resolve relative paths in the list (like the talk's size index) against this URL."
-                ) { $1(&$0.baseURL) },
-                .flag("no-replace", help: "Do not fetch a spare image from the list when one fails.") {
-                    $1(&$0.noReplace)
-                },
+                    "base-url", \.baseURL, value: "url",
+                    help: "Resolve relative paths in the list (like the talk's size index) against this URL."),
+                .flag("no-replace", \.noReplace, help: "Do not fetch a spare image from the list when one fails."),
                 .option(
-                    "save", value: "dir",
+                    "save", \.save, value: "dir",
                     help: """
                         Save each image into this folder (created if missing) under its name from the URL; an image \
                         already saved there completely is not downloaded again.
                         """,
-                    completion: .directory
-                ) { $1(&$0.save) },
+                    completion: .directory),
                 .option(
-                    "render", value: "mode",
+                    "render", \.render, value: "mode",
                     help: """
                         Draw the gallery: 'auto' picks the best the terminal answers to when one is attached; 'blocks' \
                         (half-block cells), 'kitty', 'sixel' or 'iterm' force one; 'none' draws nothing.
-                        """
-                ) { $1(&$0.render) },
+                        """),
                 .flag(
-                    "keep-images",
-                    help: "Leave the thumbnails' pixel images on screen even when the run is interrupted."
-                ) { $1(&$0.keepImages) },
+                    "keep-images", \.keepImages,
+                    help: "Leave the thumbnails' pixel images on screen even when the run is interrupted."),
                 .option(
-                    "colors", value: "colors",
+                    "colors", \.colors, value: "colors",
                     help:
                         "Colour the thumbnails with 'truecolor', '256' or '16' colours; by default from COLORTERM and TERM."
-                ) { $1(&$0.colors) },
+                ),
                 .flag(
-                    "json",
+                    "json", \.json,
                     help:
                         "Print newline-delimited JSON events on standard output instead of the report lines and the gallery."
-                ) { $1(&$0.json) },
-                .flag("quiet", short: "q", help: "Print nothing on standard error but errors.") { $1(&$0.quiet) },
+                ),
+                .flag("quiet", short: "q", \.quiet, help: "Print nothing on standard error but errors."),
                 .flag(
-                    "verbose", short: "v",
-                    help: "Print each transfer's HTTP version, connection reuse and timings on standard error."
-                ) { $1(&$0.verbose) },
+                    "verbose", short: "v", \.verbose,
+                    help: "Print each transfer's HTTP version, connection reuse and timings on standard error."),
                 .option(
-                    "concurrency", value: "n",
-                    help: "Download at most this many images at once (at most 64)."
-                ) { $1(&$0.concurrency) },
+                    "concurrency", \.concurrency, value: "n",
+                    help: "Download at most this many images at once (at most 64)."),
                 .option(
-                    "max-per-host", value: "n",
-                    help: "Download at most this many images at once from one host."
-                ) { $1(&$0.maxPerHost) },
+                    "max-per-host", \.maxPerHost, value: "n",
+                    help: "Download at most this many images at once from one host."),
                 .option(
-                    "max-rate", value: "bytes",
+                    "max-rate", \.maxRate, value: "bytes",
                     help: """
                         Limit the total download rate to this many bytes per second (upload.wikimedia.org gets \
                         25 Mbit/s unless this is given).
-                        """
-                ) { $1(&$0.maxRate) },
+                        """),
                 .option(
-                    "retries", value: "n",
+                    "retries", \.retries, value: "n",
                     help: """
                         Retry a download this many times after a transient failure (connection refused or reset, \
                         timeout, HTTP 408, 429, 500, 502, 503, 504), waiting longer each time.
-                        """
-                ) { $1(&$0.retries) },
+                        """),
                 .option(
-                    "connect-timeout", value: "seconds",
-                    help: "Give up connecting to a server after this many seconds."
-                ) { $1(&$0.connectTimeout) },
+                    "connect-timeout", \.connectTimeout, value: "seconds",
+                    help: "Give up connecting to a server after this many seconds."),
                 .option(
-                    "stall-timeout", value: "seconds",
-                    help: "Abort a download that receives less than 1 KiB/s for this many seconds."
-                ) { $1(&$0.stallTimeout) },
+                    "stall-timeout", \.stallTimeout, value: "seconds",
+                    help: "Abort a download that receives less than 1 KiB/s for this many seconds."),
                 .option(
-                    "timeout", value: "seconds",
-                    help: "Abort a download that takes longer than this many seconds in total."
-                ) { $1(&$0.timeout) },
-                .option("max-bytes", value: "bytes", help: "Fail an image larger than this many bytes.") {
-                    $1(&$0.maxBytes)
-                },
-                .option("user-agent", value: "text", help: "Send this User-Agent header.") { $1(&$0.userAgent) },
+                    "timeout", \.timeout, value: "seconds",
+                    help: "Abort a download that takes longer than this many seconds in total."),
+                .option("max-bytes", \.maxBytes, value: "bytes", help: "Fail an image larger than this many bytes."),
+                .option("user-agent", \.userAgent, value: "text", help: "Send this User-Agent header."),
                 .option(
-                    "cacert", value: "file", help: "Trust the CA certificates in this PEM file.",
-                    completion: .file
-                ) { $1(&$0.cacert) },
-                .flag("insecure", help: "Do not verify TLS certificates (prints a warning).") { $1(&$0.insecure) },
+                    "cacert", \.cacert, value: "file", help: "Trust the CA certificates in this PEM file.",
+                    completion: .file),
+                .flag("insecure", \.insecure, help: "Do not verify TLS certificates (prints a warning)."),
             ])
     }
 }
