@@ -5,7 +5,8 @@ import CCurl
 /// Owned by the fetch loop thread; never shared.
 final class EasyHandle {
     let raw: UnsafeMutableRawPointer
-    /// CURLOPT_HTTPHEADER's list: curl does not copy it, so it lives as long as the handle and is freed after it.
+    /// CURLOPT_HTTPHEADER's list: curl does not copy it, so it lives until the handle's next list replaces it, or
+    /// until the handle is freed.
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
     init?() {
@@ -18,23 +19,23 @@ final class EasyHandle {
         curl_slist_free_all(headerList)
     }
 
-    /// Back to curl's defaults for the next transfer, keeping the handle itself (and its caches) rather than making
-    /// a new one. The header list of the last transfer is freed.
-    /// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_reset.html>
-    func reset() {
-        curl_easy_reset(raw)
-        curl_slist_free_all(headerList)
-        headerList = nil
-    }
-
-    /// Extra request headers ("If-Range: \"v1\""). Once per handle.
+    /// Extra request headers ("If-Range: \"v1\"") for the next transfer, replacing the last transfer's; none
+    /// clears them. Costs nothing when there were none and are none.
     /// - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_HTTPHEADER.html>
     func setHeaders(_ lines: [String]) -> CURLcode {
+        if lines.isEmpty && headerList == nil { return CURLE_OK }
+        var list: UnsafeMutablePointer<curl_slist>?
         for line in lines {
-            guard let longer = curl_slist_append(headerList, line) else { return CURLE_OUT_OF_MEMORY }
-            headerList = longer
+            guard let longer = curl_slist_append(list, line) else {
+                curl_slist_free_all(list)
+                return CURLE_OUT_OF_MEMORY
+            }
+            list = longer
         }
-        return gallery_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList)
+        let code = gallery_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, list)
+        curl_slist_free_all(headerList)
+        headerList = list
+        return code
     }
 
     /// Each setter returns curl's complaint, if any, so a bad option is an error naming it, never a crash.
@@ -48,10 +49,12 @@ final class EasyHandle {
         gallery_easy_setopt_off(raw, option, curl_off_t(value))
     }
 
-    /// curl copies strings passed to `curl_easy_setopt` (since 7.17), so the Swift string may go away after.
+    /// curl copies strings passed to `curl_easy_setopt` (since 7.17), so the Swift string may go away after. nil
+    /// puts the option back to its default.
     @discardableResult
-    func set(_ option: CURLoption, _ value: String) -> CURLcode {
-        value.withCString { gallery_easy_setopt_string(raw, option, $0) }
+    func set(_ option: CURLoption, _ value: String?) -> CURLcode {
+        guard let value else { return gallery_easy_setopt_string(raw, option, nil) }
+        return value.withCString { gallery_easy_setopt_string(raw, option, $0) }
     }
 
     @discardableResult

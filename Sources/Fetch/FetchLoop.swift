@@ -34,8 +34,10 @@ final class FetchLoop {
     /// https hosts that answered with HTTP/1.x: no PIPEWAIT for them, open connections at once.
     private var http1Hosts: Set<String> = []
     private var lastPublish = ContinuousClock.now
-    /// Easy handles of ended transfers, reset for the next ones: `curl_easy_init` and `curl_easy_cleanup` for every
-    /// transfer cost about 5 % of the engine's instructions over 1,000 small files. At most `maxInFlight` are kept.
+    /// Easy handles of ended transfers, kept with their options for the next ones: `curl_easy_init` and
+    /// `curl_easy_cleanup` for every transfer cost about 5 % of the engine's instructions over 1,000 small files, and
+    /// `curl_easy_reset` plus setting every option again cost the scale case another 3–6 % of its wall time (curl frees
+    /// and reallocates its receive buffer, and parses the protocol lists each time). At most `maxInFlight` are kept.
     private var idleHandles: [EasyHandle] = []
 
     init(multi: UnsafeMutableRawPointer, inbox: Inbox, configuration: FetchConfiguration, board: ProgressBoard) {
@@ -108,9 +110,19 @@ final class FetchLoop {
     /// The easy handle for a transfer about to start, configured; nil (and the pipe finished) when curl refuses.
     private func makeTransfer(_ pending: Pending) -> Transfer? {
         let url = pending.request.url
-        guard let handle = idleHandles.popLast() ?? EasyHandle() else {
-            pending.pipe.finish(FetchError(url: url, reason: .setup("curl_easy_init failed")))
-            return nil
+        let handle: EasyHandle
+        if let idle = idleHandles.popLast() {
+            handle = idle
+        } else {
+            guard let fresh = EasyHandle() else {
+                pending.pipe.finish(FetchError(url: url, reason: .setup("curl_easy_init failed")))
+                return nil
+            }
+            if let problem = configureOnce(fresh) {
+                pending.pipe.finish(FetchError(url: url, reason: .setup(problem)))
+                return nil
+            }
+            handle = fresh
         }
         let transfer = Transfer(
             id: pending.id, request: pending.request, hostKey: pending.hostKey, plan: pending.plan, pipe: pending.pipe,
@@ -194,7 +206,8 @@ final class FetchLoop {
         }
         curl_multi_remove_handle(multi, transfer.handle.raw)
         if idleHandles.count < configuration.maxInFlight {
-            transfer.handle.reset()
+            // The error buffer is the transfer's, freed with it: curl must not keep a pointer to it.
+            transfer.handle.set(CURLOPT_ERRORBUFFER, pointer: nil)
             idleHandles.append(transfer.handle)
         }
         let host = transfer.hostKey
@@ -364,18 +377,11 @@ final class FetchLoop {
 
     // MARK: Setup and teardown
 
-    /// Sets every option of a transfer. Returns curl's complaint about the first option it refused.
-    private func configure(_ transfer: Transfer) -> String? {
-        let h = transfer.handle
+    /// Sets the options every transfer of this engine shares, once per easy handle: they stay set while the handle
+    /// is reused. Returns curl's complaint about the first option it refused.
+    private func configureOnce(_ h: EasyHandle) -> String? {
         let c = configuration
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
         var codes: [(String, CURLcode)] = [
-            ("CURLOPT_URL", h.set(CURLOPT_URL, transfer.request.url)),
-            // The id, not a pointer, so finished handles are found by a dictionary lookup.
-            (
-                "CURLOPT_PRIVATE",
-                h.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: UInt(transfer.id.value)))
-            ),
             ("CURLOPT_NOSIGNAL", h.set(CURLOPT_NOSIGNAL, 1)),
             ("CURLOPT_PROTOCOLS_STR", h.set(CURLOPT_PROTOCOLS_STR, "http,https")),
             ("CURLOPT_REDIR_PROTOCOLS_STR", h.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")),
@@ -384,28 +390,12 @@ final class FetchLoop {
             ("CURLOPT_CONNECTTIMEOUT_MS", h.set(CURLOPT_CONNECTTIMEOUT_MS, c.connectTimeout.milliseconds)),
             ("CURLOPT_USERAGENT", h.set(CURLOPT_USERAGENT, c.userAgent)),
             ("CURLOPT_BUFFERSIZE", h.set(CURLOPT_BUFFERSIZE, 64 * 1024)),
-            ("CURLOPT_ERRORBUFFER", h.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))),
             ("CURLOPT_WRITEFUNCTION", gallery_easy_setopt_write_callback(h.raw, CURLOPT_WRITEFUNCTION, writeCallback)),
-            ("CURLOPT_WRITEDATA", h.set(CURLOPT_WRITEDATA, pointer: context)),
             (
                 "CURLOPT_HEADERFUNCTION",
                 gallery_easy_setopt_write_callback(h.raw, CURLOPT_HEADERFUNCTION, headerCallback)
             ),
-            ("CURLOPT_HEADERDATA", h.set(CURLOPT_HEADERDATA, pointer: context)),
         ]
-        switch transfer.request.method {
-        case .get: break
-        case .head: codes.append(("CURLOPT_NOBODY", h.set(CURLOPT_NOBODY, 1)))
-        case .probe: codes.append(("CURLOPT_RANGE", h.set(CURLOPT_RANGE, "0-0")))
-        }
-        if transfer.plan.offset > 0 {
-            // Range + If-Range: the rest of the body if it is still the same file, the whole new file otherwise.
-            // - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_RANGE.html>
-            codes.append(("CURLOPT_RANGE", h.set(CURLOPT_RANGE, "\(transfer.plan.offset)-")))
-            if let validator = transfer.plan.validator {
-                codes.append(("CURLOPT_HTTPHEADER", h.setHeaders(["If-Range: \(validator)"])))
-            }
-        }
         if let total = c.totalTimeout {
             codes.append(("CURLOPT_TIMEOUT_MS", h.set(CURLOPT_TIMEOUT_MS, total.milliseconds)))
         }
@@ -414,6 +404,46 @@ final class FetchLoop {
             codes.append(("CURLOPT_SSL_VERIFYPEER", h.set(CURLOPT_SSL_VERIFYPEER, 0)))
             codes.append(("CURLOPT_SSL_VERIFYHOST", h.set(CURLOPT_SSL_VERIFYHOST, 0)))
         }
+        return Self.firstRefusal(codes)
+    }
+
+    /// Sets what differs from one transfer to the next, including back to curl's default what the handle's last
+    /// transfer may have changed (a HEAD, a range, an If-Range header). Returns curl's complaint, if any.
+    private func configure(_ transfer: Transfer) -> String? {
+        let h = transfer.handle
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        var range: String?
+        var headers: [String] = []
+        switch transfer.request.method {
+        case .get, .head: break
+        case .probe: range = "0-0"
+        }
+        if transfer.plan.offset > 0 {
+            // Range + If-Range: the rest of the body if it is still the same file, the whole new file otherwise.
+            // - SeeAlso: <https://curl.se/libcurl/c/CURLOPT_RANGE.html>
+            range = "\(transfer.plan.offset)-"
+            if let validator = transfer.plan.validator { headers.append("If-Range: \(validator)") }
+        }
+        let codes: [(String, CURLcode)] = [
+            ("CURLOPT_URL", h.set(CURLOPT_URL, transfer.request.url)),
+            // The id, not a pointer, so finished handles are found by a dictionary lookup.
+            (
+                "CURLOPT_PRIVATE",
+                h.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: UInt(transfer.id.value)))
+            ),
+            ("CURLOPT_ERRORBUFFER", h.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(transfer.errorBuffer))),
+            ("CURLOPT_WRITEDATA", h.set(CURLOPT_WRITEDATA, pointer: context)),
+            ("CURLOPT_HEADERDATA", h.set(CURLOPT_HEADERDATA, pointer: context)),
+            // 0 also turns a handle that last sent a HEAD back to GET.
+            ("CURLOPT_NOBODY", h.set(CURLOPT_NOBODY, transfer.request.method == .head ? 1 : 0)),
+            ("CURLOPT_RANGE", h.set(CURLOPT_RANGE, range)),
+            ("CURLOPT_HTTPHEADER", h.setHeaders(headers)),
+        ]
+        return Self.firstRefusal(codes)
+    }
+
+    /// "CURLOPT_CAINFO: Problem with the SSL CA cert" for the first option curl refused, or nil.
+    private static func firstRefusal(_ codes: [(String, CURLcode)]) -> String? {
         guard let (name, code) = codes.first(where: { $0.1 != CURLE_OK }) else { return nil }
         return "\(name): \(String(cString: curl_easy_strerror(code)))"
     }

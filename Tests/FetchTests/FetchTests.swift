@@ -140,8 +140,8 @@ extension FetchEngine {
             #expect(size == 12_345)
         }
 
-        /// Easy handles are reset and reused: one slot makes every transfer run on the same handle, and none may
-        /// inherit the range, If-Range or HEAD of the one before.
+        /// Easy handles are reused, keeping their options: one slot makes every transfer run on the same handle, and
+        /// none may inherit the range, If-Range or HEAD of the one before.
         @Test func reusedHandleCarriesNothingOver() async throws {
             let server = try FaultServer(body: imageLikeBody(20_000))
             defer { server.stop() }
