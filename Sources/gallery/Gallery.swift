@@ -40,6 +40,8 @@ struct Gallery {
     var cacert: String?
     var insecure = false
 
+    static let longestTimeout: Double = 365 * 24 * 3600
+
     /// The rules between options, and the ranges of numbers; each message becomes the line `gallery: <message>`.
     func validate() throws(UsageError) {
         guard count >= 1 else { throw UsageError("'--count' must be at least 1") }
@@ -58,6 +60,10 @@ struct Gallery {
         guard retries >= 0 else { throw UsageError("'--retries' must not be negative") }
         guard connectTimeout > 0, stallTimeout > 0 else { throw UsageError("timeouts must be positive") }
         if let timeout, timeout <= 0 { throw UsageError("'--timeout' must be positive") }
+        // Milliseconds must fit an Int; a year is longer than any download needs.
+        guard [connectTimeout, stallTimeout, timeout ?? 0].allSatisfy({ $0 <= Self.longestTimeout }) else {
+            throw UsageError("timeouts must be at most \(Int(Self.longestTimeout)) seconds (a year)")
+        }
         guard maxBytes > 0 else { throw UsageError("'--max-bytes' must be positive") }
         if save?.isEmpty == true { throw UsageError("'--save' needs a folder") }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {

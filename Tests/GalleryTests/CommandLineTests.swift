@@ -36,6 +36,8 @@ struct CommandLineTests {
         (["--count", "2", "--count", "0"], "gallery: '--count' must be at least 1"),
         (["--min-bytes", "-5"], "gallery: '--min-bytes' must not be negative"),
         (["--timeout", "inf"], "gallery: The value 'inf' is invalid for '--timeout <seconds>'"),
+        (["--timeout", "1e300"], "gallery: timeouts must be at most 31536000 seconds (a year)"),
+        (["--stall-timeout=31536001"], "gallery: timeouts must be at most 31536000 seconds (a year)"),
         (
             ["--colors", "8"],
             "gallery: The value '8' is invalid for '--colors <colors>'; use one of: truecolor, 256, 16"
