@@ -139,9 +139,7 @@ public final class Nginx: @unchecked Sendable {
     }
 
     static var executable: String {
-        ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        } ?? "/usr/sbin/nginx"
+        installedProgram("nginx") ?? "/usr/sbin/nginx"
     }
 
     /// A port that was free a moment ago (bind to 0, read it back, close).

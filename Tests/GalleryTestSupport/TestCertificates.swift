@@ -40,7 +40,6 @@ public struct TestCertificates: Sendable {
     }
 
     static var openssl: String {
-        ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            ?? "/usr/bin/openssl"
+        installedProgram("openssl") ?? "/usr/bin/openssl"
     }
 }

@@ -73,6 +73,6 @@ public final class Tmux: Sendable {
     }
 
     public static var executable: String {
-        ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "tmux"
+        installedProgram("tmux") ?? "tmux"
     }
 }

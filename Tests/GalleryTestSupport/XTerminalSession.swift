@@ -32,10 +32,7 @@ public final class XTerminalSession: @unchecked Sendable {
     static let toolPaths: [String: String] = {
         var found: [String: String] = [:]
         for name in ["Xvfb", "xwd"] + Program.allCases.map(\.rawValue) {
-            let path = ["/usr/bin/", "/usr/local/bin/"].map { $0 + name }.first {
-                FileManager.default.isExecutableFile(atPath: $0)
-            }
-            if let path { found[name] = path }
+            if let path = installedProgram(name) { found[name] = path }
         }
         return found
     }()

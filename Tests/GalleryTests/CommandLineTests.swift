@@ -72,7 +72,7 @@ struct CommandLineTests {
     /// Sources the bash script and calls its completion function the way bash does, with `COMP_WORDS` and
     /// `COMP_CWORD` set; one line of candidates per completed command line, sorted.
     @Test func bashCompletesOptionsValuesAndFiles() async throws {
-        let bash = try #require(Self.executable("bash"), "bash is not on PATH")
+        let bash = try #require(installedProgram("bash"), "bash is not on PATH")
         let folder = try TempFolder()
         defer { folder.remove() }
         let scriptPath = try Self.writeScript(for: "bash", into: folder)
@@ -111,17 +111,17 @@ struct CommandLineTests {
             ])
     }
 
-    @Test(.enabled(if: CommandLineTests.executable("zsh") != nil, "zsh is not on PATH"))
+    @Test(.enabled(if: installedProgram("zsh") != nil, "zsh is not on PATH"))
     func zshScriptParses() async throws { try Self.checkSyntax(shell: "zsh", option: "-n") }
 
-    @Test(.enabled(if: CommandLineTests.executable("fish") != nil, "fish is not on PATH"))
+    @Test(.enabled(if: installedProgram("fish") != nil, "fish is not on PATH"))
     func fishScriptParses() async throws { try Self.checkSyntax(shell: "fish", option: "--no-execute") }
 
     /// Has `shell` read its script without running it (`option` is the shell's flag for that).
     static func checkSyntax(shell: String, option: String) throws {
         let folder = try TempFolder()
         defer { folder.remove() }
-        let program = try #require(executable(shell))
+        let program = try #require(installedProgram(shell))
         let child = try ChildProcess([program, option, try writeScript(for: shell, into: folder)], stdin: "")
         #expect(child.wait() == 0, "\(child.errorText)")
     }
@@ -134,13 +134,5 @@ struct CommandLineTests {
         #expect(script.contains("auto blocks kitty sixel iterm none"), "the render modes are offered")
         try folder.write("gallery.\(shell)", bytes: Array(script.utf8))
         return folder.url.appendingPathComponent("gallery.\(shell)").path
-    }
-
-    /// The program's path, from PATH (ChildProcess spawns a path, not a name).
-    static func executable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GalleryTestSupport
 import Imaging
 import Render
 import Testing
@@ -47,9 +48,7 @@ struct ITermEncoderTests {
     /// An independent reader: Python's zlib and struct, when python3 is installed.
     @Test func pythonZlibReadsOurPNG() throws {
         guard
-            let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: {
-                FileManager.default.isExecutableFile(atPath: $0)
-            })
+            let python = installedProgram("python3")
         else {
             print("skipped: no python3 to cross-check the PNG")
             return
