@@ -269,6 +269,7 @@ final class FetchLoop {
             announcedLength: announced,
             httpVersion: httpVersionText(handle.long(CURLINFO_HTTP_VERSION) ?? 0),
             seconds: Double(handle.offset(CURLINFO_TOTAL_TIME_T) ?? 0) / 1e6,
+            completedAt: .now,
             newConnections: handle.long(CURLINFO_NUM_CONNECTS) ?? 0,
             validator: transfer.request.method == .get ? transfer.validator : nil)
         return AttemptOutcome(result: .success(response))

@@ -82,6 +82,9 @@ public struct Response: Sendable {
     public var httpVersion: String
     /// Seconds from the start of the transfer to its last byte.
     public var seconds: Double
+    /// When curl reported the transfer done: its last byte had arrived. The consumer may see the end later, when it
+    /// has worked through the bytes still buffered for it (a decoder behind on a last burst).
+    public var completedAt: ContinuousClock.Instant
     /// New connections this transfer opened (0 when it reused one).
     public var newConnections: Int
     /// What a later `Request.resume` may name to continue this body: a strong ETag, else Last-Modified, when the

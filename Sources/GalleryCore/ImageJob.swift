@@ -10,7 +10,8 @@ struct ShownImage: Sendable {
     var thumbnail: Thumbnail
     /// From the start of the job to the decoded thumbnail.
     var seconds: Double
-    /// When the last byte arrived (the download ended, or the saved copy was read); nil before that is known.
+    /// When the last byte arrived: curl reported the download done (the decoder may still have been working through
+    /// a last burst), or the saved copy had been read. Nil before that is known.
     var lastByte: ContinuousClock.Instant?
     /// The transfer, for `--verbose`; nil when the image was read from disk.
     var response: Response?
@@ -110,7 +111,6 @@ struct ImageJob: Sendable {
                 try await started().feed(chunk)
                 try part?.write(chunk)
             }
-            let lastByte = ContinuousClock.now
             let finishing = started()
             finishing.expectedBytes = Int(response.bytes)
             let thumbnail = try finishing.finish()
@@ -118,7 +118,7 @@ struct ImageJob: Sendable {
             return .shown(
                 ShownImage(
                     candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
-                    lastByte: lastByte, response: response, savedAs: part?.name, cached: false,
+                    lastByte: response.completedAt, response: response, savedAs: part?.name, cached: false,
                     resumedFrom: resumedFrom))
         } catch {
             // 416: the part already held the whole file, so there was nothing to continue.

@@ -32,6 +32,30 @@ extension FetchEngine {
             #expect(largestChunk <= 2 * 64 * 1024)
         }
 
+        /// `completedAt` is when the last byte arrived, not when a slow consumer got to the end: the bench's "shown
+        /// after its last byte" is measured from it, and it must include the decoding of a last burst.
+        @Test func completedAtIsTheLastBytesArrivalNotTheConsumersCatchingUp() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            try folder.write("small.bin", size: 100_000)  // fits the pipe: curl finishes while the consumer sleeps
+            let nginx = try Nginx(root: folder.url)
+            defer { nginx.stop() }
+            let fetcher = try Fetcher()
+            var slept = false
+            let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/small.bin")) { _ in
+                if !slept {
+                    slept = true
+                    try await Task.sleep(for: .milliseconds(600))
+                }
+            }
+            let returned = ContinuousClock.now
+            await fetcher.shutdown()
+            #expect(response.bytes == 100_000)
+            #expect(response.completedAt <= returned)
+            // Half the consumer's sleep: an ordering with a wide margin, not a timing.
+            #expect(returned - response.completedAt >= .milliseconds(300))
+        }
+
         /// Cancelling the awaiting task ends the transfer at once, with CancellationError, while the others go on.
         @Test func cancellingOneTransferIsPromptAndLeavesOthersRunning() async throws {
             let folder = try TempFolder()
