@@ -4,7 +4,8 @@ import Synchronization
 ///
 /// The loop thread `offer`s bytes from curl's write callback; they are copied into a pooled `BodyBuffer`. When the
 /// consumer has fallen more than `capacity` bytes behind, `offer` refuses and the loop pauses the transfer
-/// (`CURL_WRITEFUNC_PAUSE`). A waiting consumer is woken by the loop's `wake()` once per turn, or by `finish`.
+/// (`CURL_WRITEFUNC_PAUSE`). A waiting consumer is woken by the loop's `wake()` once per turn, by `finish`, or
+/// by `offer` itself once `eagerWakeBytes` wait for it.
 /// The consumer's `next()` takes the whole buffer at once (the next bytes go into another one meanwhile) and gives
 /// it back to the pool when it has consumed it; if it drained a paused pipe it tells the caller, who asks the loop
 /// to un-pause. The consumer's continuation has one owner, this pipe, and is resumed once, after the lock is
@@ -43,13 +44,19 @@ final class BodyPipe: Sendable {
     }
 
     let capacity: Int
+    /// A waiting consumer is woken from `offer` as soon as this many bytes wait for it, not at the end of the
+    /// loop's turn. When a burst lands on many sockets at once, one turn reads them all (ten images' last bursts
+    /// took the loop 2–3 ms), and the first image's decoder sat idle behind the other nine while a core was free.
+    /// Small bodies stay under it and keep their single wake per turn.
+    let eagerWakeBytes: Int
     private let pool: BodyBufferPool
     private let state = Mutex(State())
 
     /// `capacity`: the most bytes held for the consumer; `pool.bufferSize` is at least that in practice (both are
     /// `FetchConfiguration.maxBufferedBytes`).
-    init(capacity: Int, pool: BodyBufferPool) {
+    init(capacity: Int, eagerWakeBytes: Int = 64 * 1024, pool: BodyBufferPool) {
         self.capacity = capacity
+        self.eagerWakeBytes = eagerWakeBytes
         self.pool = pool
     }
 
@@ -59,25 +66,31 @@ final class BodyPipe: Sendable {
     }
 
     /// Loop thread: hand over bytes from the write callback. They are copied into the buffer being filled; a
-    /// waiting consumer is woken by `wake()` (the loop calls it once per turn for each pipe that was offered bytes)
-    /// or by `finish`.
+    /// waiting consumer is woken here once `eagerWakeBytes` wait, else by `wake()` (the loop calls it once per turn
+    /// for each pipe that was offered bytes) or by `finish`.
     func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
-        state.withLock { s in
-            if s.consumerGone { return .closed }
-            guard let filling = s.filling else {
+        let (offer, wake): (Offer, (CheckedContinuation<Event, Never>, Event)?) = state.withLock { s in
+            if s.consumerGone { return (.closed, nil) }
+            if let filling = s.filling {
+                guard filling.count + bytes.count <= capacity, bytes.count <= filling.space else {
+                    s.producerPaused = true
+                    return (.full, nil)
+                }
+                filling.append(bytes)
+            } else {
                 // Always accept into an empty pipe, so one oversized write still makes progress.
                 let fresh = pool.take(minimum: bytes.count)
                 fresh.append(bytes)
                 s.filling = fresh
-                return .accepted
             }
-            guard filling.count + bytes.count <= capacity, bytes.count <= filling.space else {
-                s.producerPaused = true
-                return .full
+            guard let waiter = s.waiter, (s.filling?.count ?? 0) >= eagerWakeBytes, let event = Self.take(&s) else {
+                return (.accepted, nil)
             }
-            filling.append(bytes)
-            return .accepted
+            s.waiter = nil
+            return (.accepted, (waiter, event))
         }
+        if let (waiter, event) = wake { waiter.resume(returning: event) }
+        return offer
     }
 
     /// Loop thread: the body starts now, at `offset`. Called once per attempt, before the first `offer`; the
@@ -182,4 +195,7 @@ final class BodyPipe: Sendable {
 
     /// Bytes waiting for the consumer, for tests of the bound.
     var bufferedCount: Int { state.withLock { $0.filling?.count ?? 0 } }
+
+    /// A consumer is suspended in `next()`, for tests of when it is woken.
+    var consumerWaits: Bool { state.withLock { $0.waiter != nil } }
 }

@@ -90,6 +90,7 @@ struct Gallery {
                 return
             }
             try gallery.validate()
+            Fetcher.prepareInBackground()
         } catch {
             Terminal.standardError.write(Array("gallery: \(error.message)\n".utf8))
             Terminal.standardError.drain()
@@ -98,6 +99,8 @@ struct Gallery {
         do {
             try await gallery.run()
         } catch {
+            // A bad list or save folder ends the run before any Fetcher waited for libcurl's set-up.
+            Fetcher.waitUntilPrepared()
             Glibc.exit(error.rawValue)
         }
     }
