@@ -49,14 +49,20 @@ final class BodyPipe: Sendable {
     /// took the loop 2–3 ms), and the first image's decoder sat idle behind the other nine while a core was free.
     /// Small bodies stay under it and keep their single wake per turn.
     let eagerWakeBytes: Int
+    /// Told on the loop thread when curl reports the body complete, before the consumer hears of it.
+    private let onComplete: (@Sendable () -> Void)?
     private let pool: BodyBufferPool
     private let state = Mutex(State())
 
     /// `capacity`: the most bytes held for the consumer; `pool.bufferSize` is at least that in practice (both are
     /// `FetchConfiguration.maxBufferedBytes`).
-    init(capacity: Int, eagerWakeBytes: Int = 64 * 1024, pool: BodyBufferPool) {
+    init(
+        capacity: Int, eagerWakeBytes: Int = 64 * 1024, pool: BodyBufferPool,
+        onComplete: (@Sendable () -> Void)? = nil
+    ) {
         self.capacity = capacity
         self.eagerWakeBytes = eagerWakeBytes
+        self.onComplete = onComplete
         self.pool = pool
     }
 
@@ -121,6 +127,9 @@ final class BodyPipe: Sendable {
     /// letting finished bodies, and the decoders fed from them, pile up in memory.
     @discardableResult
     func finish(_ outcome: AttemptOutcome) -> Bool {
+        let first = state.withLock { $0.end == nil }
+        // Before the consumer hears of the end, and once: the loop finishes each pipe once.
+        if first, case .success = outcome.result { onComplete?() }
         let (wake, behind): ((CheckedContinuation<Event, Never>, Event)?, Bool) = state.withLock { s in
             guard s.end == nil else { return (nil, false) }
             s.end = outcome

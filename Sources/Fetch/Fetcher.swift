@@ -78,13 +78,17 @@ public final class Fetcher: Sendable {
     /// `onValidator` is called whenever a body starts from byte 0, before its first `consume`, with what a later
     /// `Request.resume` may name to continue it (see `Response.validator`), or nil when it cannot be resumed.
     ///
+    /// `onComplete` is called when the whole body has arrived (`consume` may still be working through the last
+    /// bytes), on the fetch loop's thread: it must return at once. Not for a body that fails.
+    ///
     /// If `consume`, `onRestart` or `onValidator` throws, the transfer is aborted at once and its error is rethrown
     /// (never retried). Cancelling the calling task removes the transfer from the loop promptly, or ends a backoff,
     /// and throws `CancellationError`.
     /// - Throws: `FetchError` (after retries: `.gaveUp`), `CancellationError`, or whatever the closures throw.
     public func fetch(
         _ request: Request, onRestart: (() async throws -> Void)? = nil,
-        onValidator: ((String?) async throws -> Void)? = nil, consume: (RawSpan) async throws -> Void
+        onValidator: ((String?) async throws -> Void)? = nil, onComplete: (@Sendable () -> Void)? = nil,
+        consume: (RawSpan) async throws -> Void
     ) async throws -> Response {
         let id = TransferID(value: nextID.wrappingAdd(1, ordering: .relaxed).oldValue)
         var attempts = Attempts(request: request, policy: retryPolicy)
@@ -93,7 +97,7 @@ public final class Fetcher: Sendable {
         while true {
             let outcome = try await attempt(
                 id, request, attempts.plan, delivered: &attempts.delivered, known: &attempts.known,
-                onRestart: onRestart, onValidator: onValidator, consume: consume)
+                onRestart: onRestart, onValidator: onValidator, onComplete: onComplete, consume: consume)
             switch try attempts.next(after: outcome, canRestart: onRestart != nil) {
             case .finished(let response): return response
             case .retry(let delay): try await backOff(id, request.url, delivered: attempts.delivered, for: delay)
@@ -122,9 +126,9 @@ public final class Fetcher: Sendable {
     private func attempt(
         _ id: TransferID, _ request: Request, _ plan: AttemptPlan, delivered: inout Int64, known: inout ResumePoint?,
         onRestart: (() async throws -> Void)?, onValidator: ((String?) async throws -> Void)?,
-        consume: (RawSpan) async throws -> Void
+        onComplete: (@Sendable () -> Void)?, consume: (RawSpan) async throws -> Void
     ) async throws -> AttemptOutcome {
-        let pipe = BodyPipe(capacity: configuration.maxBufferedBytes, pool: buffers)
+        let pipe = BodyPipe(capacity: configuration.maxBufferedBytes, pool: buffers, onComplete: onComplete)
         guard inbox.send(.start(id, request, plan, pipe)) else {
             throw FetchError(url: request.url, reason: .shutdown)
         }

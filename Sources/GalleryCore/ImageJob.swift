@@ -74,6 +74,9 @@ struct ImageJob: Sendable {
         let expected = candidate.size.map { Int($0) }
         // Made at the first byte, not before: a job may wait in the engine's queue behind many others.
         var decoder: JPEGDecoder?
+        // Once its last byte is in, this image decodes before those still downloading.
+        let turn = DecodeTurns.Image()
+        defer { turn.done() }
         func started() -> JPEGDecoder {
             if let decoder { return decoder }
             let fresh = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
@@ -106,10 +109,12 @@ struct ImageJob: Sendable {
             }
             let request = Request(url: candidate.url, resume: resume)
             let response = try await fetcher.fetch(
-                request, onRestart: restart, onValidator: { try part?.storeValidator($0) }
+                request, onRestart: restart, onValidator: { try part?.storeValidator($0) },
+                onComplete: { turn.arrived() }
             ) { chunk in
-                try await started().feed(chunk)
+                try await turn.decoding { try await started().feed(chunk) }
                 try part?.write(chunk)
+                await turn.giveWay()
             }
             let finishing = started()
             finishing.expectedBytes = Int(response.bytes)

@@ -1,5 +1,6 @@
 import Fetch
 import GalleryTestSupport
+import Synchronization
 import Testing
 
 extension FetchEngine {
@@ -42,7 +43,11 @@ extension FetchEngine {
             defer { nginx.stop() }
             let fetcher = try Fetcher()
             var slept = false
-            let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/small.bin")) { _ in
+            let told = Mutex<[ContinuousClock.Instant]>([])
+            let response = try await fetcher.fetch(
+                Request(url: "\(nginx.baseURL)/small.bin"),
+                onComplete: { told.withLock { $0.append(.now) } }
+            ) { _ in
                 if !slept {
                     slept = true
                     try await Task.sleep(for: .milliseconds(600))
@@ -54,6 +59,27 @@ extension FetchEngine {
             #expect(response.completedAt <= returned)
             // Half the consumer's sleep: an ordering with a wide margin, not a timing.
             #expect(returned - response.completedAt >= .milliseconds(300))
+            // onComplete hears of it then too, once, while the consumer still sleeps.
+            let calls = told.withLock { $0 }
+            #expect(calls.count == 1)
+            #expect(calls.allSatisfy { returned - $0 >= .milliseconds(300) })
+        }
+
+        /// A body that does not arrive whole is never reported complete.
+        @Test func onCompleteIsNotCalledForAFailedTransfer() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            let nginx = try Nginx(root: folder.url)
+            defer { nginx.stop() }
+            let fetcher = try Fetcher(configuration: .fast())
+            let told = Mutex(0)
+            await #expect(throws: FetchError.self) {
+                _ = try await fetcher.fetch(
+                    Request(url: "\(nginx.baseURL)/missing.bin"), onComplete: { told.withLock { $0 += 1 } }
+                ) { _ in }
+            }
+            await fetcher.shutdown()
+            #expect(told.withLock { $0 } == 0)
         }
 
         /// Cancelling the awaiting task ends the transfer at once, with CancellationError, while the others go on.
