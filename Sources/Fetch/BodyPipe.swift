@@ -47,7 +47,7 @@ final class BodyPipe: Sendable {
     /// A waiting consumer is woken from `offer` as soon as this many bytes wait for it, not at the end of the
     /// loop's turn. When a burst lands on many sockets at once, one turn reads them all (ten images' last bursts
     /// took the loop 2–3 ms), and the first image's decoder sat idle behind the other nine while a core was free.
-    /// Small bodies stay under it and keep their single wake per turn.
+    /// Small bodies stay under it and keep their single wake per turn: the scale case's files (25–85 KB) too.
     let eagerWakeBytes: Int
     /// Told on the loop thread when curl reports the body complete, before the consumer hears of it.
     private let onComplete: (@Sendable () -> Void)?
@@ -57,7 +57,7 @@ final class BodyPipe: Sendable {
     /// `capacity`: the most bytes held for the consumer; `pool.bufferSize` is at least that in practice (both are
     /// `FetchConfiguration.maxBufferedBytes`).
     init(
-        capacity: Int, eagerWakeBytes: Int = 64 * 1024, pool: BodyBufferPool,
+        capacity: Int, eagerWakeBytes: Int = 128 * 1024, pool: BodyBufferPool,
         onComplete: (@Sendable () -> Void)? = nil
     ) {
         self.capacity = capacity
