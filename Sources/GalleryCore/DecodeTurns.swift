@@ -5,9 +5,9 @@ import Synchronization
 /// Ten decoders share the cooperative pool's two threads, and a decoder fed without pause (no rate limit) keeps
 /// its thread until its image is done: it never waits for bytes, so it never suspends. One that did suspend for a
 /// moment, waiting for its paused transfer to be refilled, went to the back of the pool's queue and could wait
-/// there for other images' whole decodes, to be shown 29–235 ms after its last byte (3 runs in 14). With these turns, a decoder
-/// still downloading yields its thread after each chunk while an image with all its bytes waits for one, so that
-/// image gets a thread within a chunk's decode (2–3 ms for 256 KiB).
+/// there for other images' whole decodes, to be shown 29–235 ms after its last byte (in 3 runs of 14). With these
+/// turns, a decoder still downloading yields its thread after each chunk while an image with all its bytes waits
+/// for one, so that image gets a thread within a chunk's decode (2–3 ms for 256 KiB).
 final class DecodeTurns: Sendable {
     static let shared = DecodeTurns()
 
