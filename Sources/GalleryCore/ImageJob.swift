@@ -118,7 +118,7 @@ struct ImageJob: Sendable {
             }
             let finishing = started()
             finishing.expectedBytes = Int(response.bytes)
-            let thumbnail = try finishing.finish()
+            let thumbnail = try await turn.decoding { try finishing.finish() }
             try part?.commit()
             return .shown(
                 ShownImage(
