@@ -3,24 +3,29 @@
 /// Sizes use decimal units (kB, MB, GB) because that is how the selection threshold is written
 /// (`--min-bytes 15000000` is 15 MB); exact byte counts with `_` grouping are the report's job.
 public enum ProgressText {
-    /// `name  ███████▌░░░░░  52%  7.8/15.0 MB  4.0 MB/s  ETA 2s`, at most `width` columns.
+    /// `name  ███████▌░░░░░  52%   7.8 MB/15.0 MB    4.0 MB/s  ETA 2.0 s `, exactly `width` columns when it fits.
+    ///
+    /// The fields right of the name have fixed widths (as long as their values fit them), so the bars of the lines
+    /// above and below start in the same column whatever each transfer's sizes, rate or state.
     public static func line(_ progress: ProgressLine, width: Int) -> String {
         var right = ""
         if let total = progress.total, total > 0 {
             let fraction = min(1, max(0, Double(progress.received) / Double(total)))
             right += "  " + bar(fraction: fraction, width: barWidth(for: width))
             right += " " + leftPadded("\(Int(fraction * 100))%", to: 4)
-            right += "  " + bytes(progress.received) + "/" + bytes(total)
+            right += "  " + leftPadded(bytes(progress.received) + "/" + bytes(total), to: 17)
         } else {
-            right += "  " + bytes(progress.received)
+            right += "  " + leftPadded(bytes(progress.received), to: 8)
         }
-        right += "  " + rate(progress.bytesPerSecond)
+        right += "  " + leftPadded(rate(progress.bytesPerSecond), to: 10)
         let state = Sanitizer.clean(progress.state)
+        var last = ""
         if !state.isEmpty && state != "downloading" {
-            right += "  " + state
+            last = state
         } else if let seconds = progress.secondsRemaining {
-            right += "  ETA " + duration(seconds)
+            last = "ETA " + duration(seconds)
         }
+        right += "  " + DisplayWidth.padded(last, toWidth: max(10, DisplayWidth.of(last)))
         let name = Sanitizer.displayName(progress.name)
         let nameWidth = width - DisplayWidth.of(right)
         guard nameWidth >= 8 else {

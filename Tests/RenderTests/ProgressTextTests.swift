@@ -29,15 +29,42 @@ struct ProgressTextTests {
         let line = ProgressLine(
             name: "Meripilus_giganteus_%28Karst_1882%29.jpg", received: 7_800_000, total: 15_600_000,
             bytesPerSecond: 3_900_000)
-        let text = ProgressText.line(line, width: 100)
-        #expect(DisplayWidth.of(text) == 100)
+        let text = ProgressText.line(line, width: 110)
+        #expect(DisplayWidth.of(text) == 110)
         #expect(text.hasPrefix("Meripilus_giganteus_(Karst_1882).jpg "))
-        #expect(text.hasSuffix("  50%  7.8 MB/15.6 MB  3.9 MB/s  ETA 2.0 s"))
+        #expect(text.hasSuffix("  50%     7.8 MB/15.6 MB    3.9 MB/s  ETA 2.0 s "))
     }
 
     @Test func unknownTotalsShowBytesAndStateWithoutABar() {
         let line = ProgressLine(name: "a.jpg", received: 2_000, total: nil, bytesPerSecond: 0, state: "connecting")
-        #expect(ProgressText.line(line, width: 40) == "a.jpg          2.0 kB  0 B/s  connecting")
+        #expect(ProgressText.line(line, width: 46) == "a.jpg           2.0 kB       0 B/s  connecting")
+    }
+
+    /// Lines of one progress area differ in sizes, rates and states; their bars and numbers still line up.
+    @Test func barsAndNumbersStartInTheSameColumnOnEveryLine() {
+        let lines = [
+            ProgressLine(
+                name: "a.jpg", received: 4_200_000, total: 15_100_000, bytesPerSecond: 3_600_000,
+                state: "receiving"),
+            ProgressLine(
+                name: "Meadow_mushrooms.jpg", received: 950_000, total: 15_400_000, bytesPerSecond: 950_000,
+                state: "paused"),
+            ProgressLine(name: "b.jpg", received: 12_000_000, total: 15_000_000, bytesPerSecond: 4_000_000),
+            ProgressLine(name: "c.jpg", received: 512, total: 900_000, bytesPerSecond: 0, state: "connecting"),
+        ]
+        let texts = lines.map { ProgressText.line($0, width: 110) }
+        func column(of marker: String, in text: String) -> Int? {
+            text.firstRange(of: marker).map { DisplayWidth.of(String(text[..<$0.lowerBound])) }
+        }
+        let bars = texts.map { text in
+            text.firstIndex { "█▏▎▍▌▋▊▉░".contains($0) }.map { text[..<$0] }.map { DisplayWidth.of(String($0)) }
+        }
+        #expect(Set(bars).count == 1, "bars start at \(bars)")
+        let percents = texts.map { column(of: "%", in: $0) }
+        #expect(Set(percents).count == 1, "percent signs at \(percents)")
+        let rates = texts.map { column(of: "B/s", in: $0) }
+        #expect(Set(rates).count == 1, "rates end at \(rates)")
+        #expect(texts.allSatisfy { DisplayWidth.of($0) == 110 })
     }
 
     @Test func narrowLinesNeverExceedTheirWidth() {
