@@ -77,19 +77,20 @@ final class BodyPipe: Sendable {
     func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
         let (offer, wake): (Offer, (CheckedContinuation<Event, Never>, Event)?) = state.withLock { s in
             if s.consumerGone { return (.closed, nil) }
-            if let filling = s.filling {
-                guard filling.count + bytes.count <= capacity, bytes.count <= filling.space else {
+            let filling: BodyBuffer
+            if let current = s.filling {
+                guard current.count + bytes.count <= capacity, bytes.count <= current.space else {
                     s.producerPaused = true
                     return (.full, nil)
                 }
-                filling.append(bytes)
+                filling = current
             } else {
                 // Always accept into an empty pipe, so one oversized write still makes progress.
-                let fresh = pool.take(minimum: bytes.count)
-                fresh.append(bytes)
-                s.filling = fresh
+                filling = pool.take(minimum: bytes.count)
+                s.filling = filling
             }
-            guard let waiter = s.waiter, (s.filling?.count ?? 0) >= eagerWakeBytes, let event = Self.take(&s) else {
+            filling.append(bytes)
+            guard filling.count >= eagerWakeBytes, let waiter = s.waiter, let event = Self.take(&s) else {
                 return (.accepted, nil)
             }
             s.waiter = nil

@@ -25,7 +25,8 @@ final class DecodeTurns: Sendable {
             var arrived = false
             var decoding = false
             var done = false
-            var counted = false
+            /// Counted in `DecodeTurns.waiting`.
+            var waits: Bool { arrived && !decoding && !done }
         }
         private let state = Mutex(State())
         private let turns: DecodeTurns
@@ -57,11 +58,9 @@ final class DecodeTurns: Sendable {
 
         private func update(_ change: (inout State) -> Void) {
             let delta: Int = state.withLock { s in
+                let before = s.waits
                 change(&s)
-                let counts = s.arrived && !s.decoding && !s.done
-                guard counts != s.counted else { return 0 }
-                s.counted = counts
-                return counts ? 1 : -1
+                return s.waits == before ? 0 : (s.waits ? 1 : -1)
             }
             if delta != 0 { turns.waiting.add(delta, ordering: .releasing) }
         }
