@@ -1,0 +1,63 @@
+"""Debian's nginx on loopback (scripts/nginx-up), serving a folder at `limit_rate` bytes/s per connection.
+
+Each server lives in its own temporary prefix and is stopped by the pid in its pid file, never by name."""
+
+import os
+import signal
+import tempfile
+import time
+import urllib.parse
+
+from .runs import sh
+from .settings import ROOT
+
+_servers = []  # prefixes of our nginx instances still running
+
+
+class Served:
+    """One running nginx: the files' URLs and a listing of `size url` lines (gallery's input format)."""
+
+    def __init__(self, prefix, urls, listing):
+        self.prefix = prefix
+        self.urls = urls
+        self.listing = listing
+
+    def stop(self):
+        stop(self.prefix)
+
+
+def start(rate, files, workdir, root):
+    """Serves `root` (which holds `files`) at `rate` bytes/s per connection, 0 for unlimited."""
+    prefix = tempfile.mkdtemp(prefix=f"gallery-bench-{rate}.", dir=workdir)
+    _servers.append(prefix)
+    out = sh(os.path.join(ROOT, "scripts", "nginx-up"), root, str(rate), prefix)
+    if out.returncode != 0:
+        raise SystemExit(f"bench: nginx did not start: {out.stderr.strip()}")
+    port = int(out.stdout.strip())
+    urls = [f"http://127.0.0.1:{port}/{urllib.parse.quote(os.path.basename(p))}" for p in files]
+    listing = os.path.join(prefix, "urls.txt")
+    with open(listing, "w") as f:
+        for path, url in zip(files, urls):
+            f.write(f"{os.path.getsize(path)} {url}\n")
+    return Served(prefix, urls, listing)
+
+
+def stop(prefix):
+    pidfile = os.path.join(prefix, "nginx.pid")
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):  # nginx removes its pid file when the master has exited
+            if not os.path.exists(pidfile):
+                break
+            time.sleep(0.02)
+    except (OSError, ValueError):
+        pass
+    if prefix in _servers:
+        _servers.remove(prefix)
+
+
+def stop_all():
+    for prefix in list(_servers):
+        stop(prefix)
