@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// gallery: input → selection → fetch → decode → render, one target per stage.
-/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim); Swift never calls a variadic C function
-/// and never sees a setjmp.
+/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, DemoJPEGEncoder); Swift never calls a variadic C
+/// function and never sees a setjmp.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -29,6 +29,8 @@ let package = Package(
             providers: [.apt(["libjpeg-dev"])]
         ),
         .target(name: "JPEGShim", dependencies: ["CJPEG"]),
+        // libjpeg's compressor for make-demo-jpegs alone, so the gallery binary carries no encoder.
+        .target(name: "DemoJPEGEncoder", dependencies: ["CJPEG"]),
 
         // Stages.
         .target(name: "Imaging", swiftSettings: strict),
@@ -44,7 +46,8 @@ let package = Package(
         // The command line is our own (CommandLineSpec): no package dependency, no Foundation in the binary.
         .executableTarget(name: "gallery", dependencies: ["GalleryCore"], swiftSettings: strict),
         // Writes the demo's large JPEGs (deterministic, photo-like) through libjpeg's compressor.
-        .executableTarget(name: "make-demo-jpegs", dependencies: ["JPEGShim"], swiftSettings: strict),
+        .executableTarget(
+            name: "make-demo-jpegs", dependencies: ["DemoJPEGEncoder", "Selection"], swiftSettings: strict),
         // Decodes one file through JPEGDecoder: peak-RSS increase (DecodeTests' memory test) or time (bench).
         .executableTarget(name: "decode-probe", dependencies: ["Decode", "Imaging"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).

@@ -1,4 +1,5 @@
-import JPEGShim
+import DemoJPEGEncoder
+import Selection
 
 #if canImport(Glibc)
     import Glibc
@@ -82,7 +83,7 @@ enum DemoImages {
     }
 
     private static func encode(_ scene: Scene, rows: [Int], grain: Double, to path: String) throws -> Int {
-        var options = gallery_jpeg_encode_options.rgb(width: scene.width, height: rows.count)
+        var options = demo_jpeg_encode_options.rgb(width: scene.width, height: rows.count)
         options.quality = 92
         let writer = try JPEGWriter(path: path, options: options)
         let batch = 16

@@ -1,4 +1,5 @@
-import JPEGShim
+import DemoJPEGEncoder
+import Selection
 
 #if canImport(Glibc)
     import Glibc
@@ -26,7 +27,7 @@ enum FixtureWriter {
         // spread evenly over rows.
         try quadrantJPEG(good + "/baseline-420.jpg", width: 512, height: 384, noise: 24) { _ in }
         try quadrantJPEG(good + "/baseline-444.jpg", width: 96, height: 64) {
-            $0.subsampling = GALLERY_JPEG_SUBSAMPLING_444
+            $0.subsampling = DEMO_JPEG_SUBSAMPLING_444
         }
         try quadrantJPEG(good + "/progressive.jpg", width: 320, height: 240, noise: 16) { $0.progressive = 1 }
         try quadrantJPEG(good + "/restart-markers.jpg", width: 96, height: 64) { $0.restart_rows = 1 }
@@ -35,7 +36,7 @@ enum FixtureWriter {
         for orientation in 1...8 {
             try quadrantJPEG(good + "/orientation-\(orientation).jpg", width: 48, height: 32, orientation: orientation)
             {
-                $0.subsampling = GALLERY_JPEG_SUBSAMPLING_444
+                $0.subsampling = DEMO_JPEG_SUBSAMPLING_444
             }
         }
         try onePixel(good + "/1x1.jpg")
@@ -60,11 +61,11 @@ enum FixtureWriter {
     /// The quadrant picture, stored so that applying EXIF `orientation` makes it upright at width × height.
     static func quadrantJPEG(
         _ path: String, width: Int, height: Int, noise: Int = 0, orientation: Int = 0,
-        _ configure: (inout gallery_jpeg_encode_options) -> Void
+        _ configure: (inout demo_jpeg_encode_options) -> Void
     ) throws {
         let swaps = orientation >= 5
         let (sw, sh) = swaps ? (height, width) : (width, height)
-        var options = gallery_jpeg_encode_options.rgb(width: sw, height: sh)
+        var options = demo_jpeg_encode_options.rgb(width: sw, height: sh)
         options.exif_orientation = Int32(orientation)
         configure(&options)
         let writer = try JPEGWriter(path: path, options: options)
@@ -107,8 +108,8 @@ enum FixtureWriter {
 
     /// Quadrants of gray 30, 100, 170, 240.
     static func grayscale(_ path: String) throws {
-        var options = gallery_jpeg_encode_options.rgb(width: 64, height: 48)
-        options.input = GALLERY_JPEG_INPUT_GRAY
+        var options = demo_jpeg_encode_options.rgb(width: 64, height: 48)
+        options.input = DEMO_JPEG_INPUT_GRAY
         let writer = try JPEGWriter(path: path, options: options)
         for y in 0..<48 {
             try writer.write((0..<64).map { x in [30, 100, 170, 240][quadrant(x, y, width: 64, height: 48)] })
@@ -119,8 +120,8 @@ enum FixtureWriter {
     /// Quadrants of pure ink: red (M+Y), green (C+Y), blue (C+M), and 50 % black (K 128).
     static func cmyk(_ path: String, adobeInverted: Bool) throws {
         let inks: [[UInt8]] = [[0, 255, 255, 0], [255, 0, 255, 0], [255, 255, 0, 0], [0, 0, 0, 128]]
-        var options = gallery_jpeg_encode_options.rgb(width: 64, height: 48, quality: 95)
-        options.input = adobeInverted ? GALLERY_JPEG_INPUT_ADOBE_INVERTED_CMYK : GALLERY_JPEG_INPUT_CMYK
+        var options = demo_jpeg_encode_options.rgb(width: 64, height: 48, quality: 95)
+        options.input = adobeInverted ? DEMO_JPEG_INPUT_ADOBE_INVERTED_CMYK : DEMO_JPEG_INPUT_CMYK
         let writer = try JPEGWriter(path: path, options: options)
         for y in 0..<48 {
             var row: [UInt8] = []

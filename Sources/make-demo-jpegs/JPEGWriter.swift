@@ -1,4 +1,5 @@
-import JPEGShim
+import DemoJPEGEncoder
+import Selection
 
 /// A failure writing a JPEG, with the shim's reason.
 struct WriteFailure: Error, CustomStringConvertible {
@@ -12,28 +13,28 @@ final class JPEGWriter {
     let width: Int
     let bytesPerPixel: Int
 
-    init(path: String, options: gallery_jpeg_encode_options) throws {
+    init(path: String, options: demo_jpeg_encode_options) throws {
         var options = options
         var error = [CChar](repeating: 0, count: 256)
-        encoder = gallery_jpeg_encoder_begin(path, &options, &error, error.count)
+        encoder = demo_jpeg_encoder_begin(path, &options, &error, error.count)
         guard encoder != nil else {
             throw WriteFailure(
                 description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         width = Int(options.width)
         switch options.input {
-        case GALLERY_JPEG_INPUT_GRAY: bytesPerPixel = 1
-        case GALLERY_JPEG_INPUT_CMYK, GALLERY_JPEG_INPUT_ADOBE_INVERTED_CMYK: bytesPerPixel = 4
+        case DEMO_JPEG_INPUT_GRAY: bytesPerPixel = 1
+        case DEMO_JPEG_INPUT_CMYK, DEMO_JPEG_INPUT_ADOBE_INVERTED_CMYK: bytesPerPixel = 4
         default: bytesPerPixel = 3
         }
     }
 
-    deinit { gallery_jpeg_encoder_destroy(encoder) }
+    deinit { demo_jpeg_encoder_destroy(encoder) }
 
     /// Writes whole rows packed in `rows` (a multiple of width × bytes per pixel).
     func write(_ rows: UnsafeBufferPointer<UInt8>) throws {
         let count = rows.count / (width * bytesPerPixel)
-        guard gallery_jpeg_encoder_write_rows(encoder, rows.baseAddress, UInt32(count)) == 0 else { throw failure() }
+        guard demo_jpeg_encoder_write_rows(encoder, rows.baseAddress, UInt32(count)) == 0 else { throw failure() }
     }
 
     func write(_ rows: [UInt8]) throws {
@@ -41,38 +42,27 @@ final class JPEGWriter {
     }
 
     func finish() throws {
-        guard gallery_jpeg_encoder_end(encoder) == 0 else { throw failure() }
+        guard demo_jpeg_encoder_end(encoder) == 0 else { throw failure() }
     }
 
     private func failure() -> WriteFailure {
-        WriteFailure(description: String(cString: gallery_jpeg_encoder_error_message(encoder)))
+        WriteFailure(description: String(cString: demo_jpeg_encoder_error_message(encoder)))
     }
 }
 
-extension gallery_jpeg_encode_options {
+extension demo_jpeg_encode_options {
     /// Baseline 4:2:0 RGB at quality 90, accurate DCT, no EXIF: the starting point every file varies.
-    static func rgb(width: Int, height: Int, quality: Int = 90) -> gallery_jpeg_encode_options {
-        gallery_jpeg_encode_options(
-            width: UInt32(width), height: UInt32(height), input: GALLERY_JPEG_INPUT_RGB, quality: Int32(quality),
-            subsampling: GALLERY_JPEG_SUBSAMPLING_420, progressive: 0, arithmetic: 0, optimize_coding: 0,
+    static func rgb(width: Int, height: Int, quality: Int = 90) -> demo_jpeg_encode_options {
+        demo_jpeg_encode_options(
+            width: UInt32(width), height: UInt32(height), input: DEMO_JPEG_INPUT_RGB, quality: Int32(quality),
+            subsampling: DEMO_JPEG_SUBSAMPLING_420, progressive: 0, arithmetic: 0, optimize_coding: 0,
             restart_rows: 0, exif_orientation: 0, fast_dct: 0)
     }
 }
 
-/// A small, fast, seedable PRNG (SplitMix64): the same seed gives the same images on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Selection's seeded generator (the one `--seed` and the tests use): the same seed gives the same images on every
+/// machine. Pixels want uniform doubles, which selection does not.
+extension SplitMix64 {
     /// A uniform Double in 0..<1.
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

@@ -1,4 +1,5 @@
-// JPEGShim: the only code that talks to libjpeg. Swift imports this header and nothing from jpeglib.h.
+// JPEGShim: the product's only code that talks to libjpeg (make-demo-jpegs writes through DemoJPEGEncoder). Swift
+// imports this header and nothing from jpeglib.h.
 //
 // Every setjmp lives in JPEGShim.c: libjpeg reports fatal errors by calling error_exit, whose default calls
 // exit(); ours longjmps back into the C function that called libjpeg, which then returns an error status.
@@ -146,64 +147,6 @@ const char *gallery_jpeg_decoder_error_message(const gallery_jpeg_decoder *decod
 
 /// Frees everything. Safe in every state, and with NULL.
 void gallery_jpeg_decoder_destroy(gallery_jpeg_decoder *decoder);
-
-// MARK: - Encoder
-
-typedef enum gallery_jpeg_subsampling {
-    GALLERY_JPEG_SUBSAMPLING_420 = 0,
-    GALLERY_JPEG_SUBSAMPLING_422 = 1,
-    GALLERY_JPEG_SUBSAMPLING_444 = 2,
-} gallery_jpeg_subsampling;
-
-typedef enum gallery_jpeg_input {
-    /// 3 bytes per pixel, R G B; stored as YCbCr.
-    GALLERY_JPEG_INPUT_RGB = 0,
-    /// 1 byte per pixel; stored as grayscale.
-    GALLERY_JPEG_INPUT_GRAY = 1,
-    /// 4 bytes per pixel, C M Y K (0 = no ink); stored as CMYK without an Adobe marker.
-    GALLERY_JPEG_INPUT_CMYK = 2,
-    /// 4 bytes per pixel, already inverted (255 = no ink) as Photoshop writes them; stored as YCCK with an
-    /// Adobe APP14 marker.
-    GALLERY_JPEG_INPUT_ADOBE_INVERTED_CMYK = 3,
-} gallery_jpeg_input;
-
-typedef struct gallery_jpeg_encode_options {
-    uint32_t width;
-    uint32_t height;
-    gallery_jpeg_input input;
-    /// 1–100.
-    int quality;
-    gallery_jpeg_subsampling subsampling;
-    int progressive;
-    int arithmetic;
-    int optimize_coding;
-    /// Restart interval in MCU rows; 0 for none.
-    int restart_rows;
-    /// 1–8 writes an EXIF APP1 segment with this orientation; 0 writes none.
-    int exif_orientation;
-    /// Use the fast integer DCT (what the demo's large images use; fixtures use the accurate one).
-    int fast_dct;
-} gallery_jpeg_encode_options;
-
-/// A JPEG being written to a file row by row, so the whole image never has to be in memory.
-typedef struct gallery_jpeg_encoder gallery_jpeg_encoder;
-
-/// Opens `path` for writing and writes the headers. Returns NULL with a message in `error` (of
-/// `error_len` bytes) on failure.
-gallery_jpeg_encoder *gallery_jpeg_encoder_begin(const char *path, const gallery_jpeg_encode_options *options,
-                                                 char *error, size_t error_len);
-
-/// Writes `count` rows, packed one after another (width × bytes per pixel each). Returns 0 on success.
-int gallery_jpeg_encoder_write_rows(gallery_jpeg_encoder *encoder, const uint8_t *rows, uint32_t count);
-
-/// Finishes the file (every row must have been written) and closes it. Returns 0 on success.
-int gallery_jpeg_encoder_end(gallery_jpeg_encoder *encoder);
-
-/// The reason for the last failure, or "".
-const char *gallery_jpeg_encoder_error_message(const gallery_jpeg_encoder *encoder);
-
-/// Frees the encoder, closing the file if still open (the partial file is left for the caller to remove).
-void gallery_jpeg_encoder_destroy(gallery_jpeg_encoder *encoder);
 
 #ifdef __cplusplus
 }
