@@ -32,6 +32,9 @@ let package = Package(
         // libjpeg's compressor for make-demo-jpegs alone, so the gallery binary carries no encoder.
         .target(name: "DemoJPEGEncoder", dependencies: ["CJPEG"]),
 
+        // The EINTR retry every system call site needs, written once; no C, no dependencies.
+        .target(name: "SystemCalls", swiftSettings: strict),
+
         // Stages.
         .target(name: "Imaging", swiftSettings: strict),
         .target(name: "Selection", swiftSettings: strict),
@@ -49,16 +52,19 @@ let package = Package(
         .executableTarget(
             name: "make-demo-jpegs", dependencies: ["DemoJPEGEncoder", "Selection"], swiftSettings: strict),
         // Decodes one file through JPEGDecoder: peak-RSS increase (DecodeTests' memory test) or time (bench).
-        .executableTarget(name: "decode-probe", dependencies: ["Decode", "Imaging"], swiftSettings: strict),
+        .executableTarget(
+            name: "decode-probe", dependencies: ["Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).
-        .executableTarget(name: "fetch-bench", dependencies: ["Fetch"], swiftSettings: strict),
+        .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "SystemCalls"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
         .target(
-            name: "GalleryTestSupport", dependencies: ["Imaging"], path: "Tests/GalleryTestSupport",
+            name: "GalleryTestSupport", dependencies: ["Imaging", "Selection", "SystemCalls"],
+            path: "Tests/GalleryTestSupport",
             swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: strict),
         .testTarget(name: "SelectionTests", dependencies: ["Selection"], swiftSettings: strict),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"], swiftSettings: strict),
         .testTarget(
             name: "FetchTests", dependencies: ["Fetch", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(

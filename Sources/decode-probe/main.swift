@@ -1,5 +1,6 @@
 import Decode
 import Imaging
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -125,8 +126,7 @@ func decodeStreaming(_ path: String, chunk: Int, box: PixelSize, buffer: UnsafeM
     let size = fstat(fd, &info) == 0 ? Int(info.st_size) : nil
     let decoder = JPEGDecoder(fitting: box, expectedBytes: size)
     while true {
-        let count = read(fd, buffer.baseAddress, chunk)
-        if count < 0 && errno == EINTR { continue }
+        let count = retryingOnInterrupt { read(fd, buffer.baseAddress, chunk) }
         if count < 0 { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
         if count == 0 { break }
         try await decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
@@ -144,8 +144,7 @@ func readWhole(_ path: String) -> UnsafeMutableRawBufferPointer {
     let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, Int(info.st_size)), alignment: 16)
     var filled = 0
     while filled < Int(info.st_size) {
-        let count = read(fd, bytes.baseAddress! + filled, Int(info.st_size) - filled)
-        if count < 0 && errno == EINTR { continue }
+        let count = retryingOnInterrupt { read(fd, bytes.baseAddress! + filled, Int(info.st_size) - filled) }
         if count <= 0 { fail("cannot read \(path)") }
         filled += count
     }

@@ -1,5 +1,6 @@
 import Fetch
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -41,8 +42,7 @@ func readURLs() -> [String] {
     var input: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     while true {
-        let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-        if count < 0 && errno == EINTR { continue }
+        let count = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) } }
         guard count > 0 else { break }
         input += chunk[..<count]
     }

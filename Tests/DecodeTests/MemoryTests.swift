@@ -5,13 +5,6 @@ import Testing
 /// Peak memory of one large decode, measured in a child process (`decode-probe`, built next to the test
 /// bundle) so the figure is that process's own high-water mark, not the test runner's.
 @Suite struct MemoryTests {
-    /// An executable built next to the test bundle (.build/<config>/).
-    static func sibling(_ name: String) -> String {
-        let me =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent(name).path
-    }
-
     /// A demo JPEG (~15 MB, 6000×4000, baseline 4:2:0): one from `make demo` if there, else a fresh one
     /// (make-demo-jpegs writes it in about 11 s in a debug build) in `folder`.
     static func largeBaselineJPEG(in folder: TempFolder) throws -> String {
@@ -24,9 +17,8 @@ import Testing
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             if size >= 15_000_000 { return path }
         }
-        let writer = try ChildProcess([sibling("make-demo-jpegs"), folder.url.path, "1"], stdin: "")
-        let status = writer.wait(timeout: .seconds(120))
-        try #require(status == 0, "make-demo-jpegs failed: \(writer.errorText)")
+        let writer = try run(built: "make-demo-jpegs", [folder.url.path, "1"], timeout: .seconds(120))
+        try #require(writer.status == 0, "make-demo-jpegs failed: \(writer.errorText)")
         let line = try #require(writer.lines.first?.text)  // "<size>\t<name>"
         let name = try #require(line.split(separator: "\t").last)
         return folder.url.appendingPathComponent(String(name)).path
@@ -39,10 +31,8 @@ import Testing
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(size >= 15_000_000)
 
-        let probe = try ChildProcess([Self.sibling("decode-probe"), path, "65536"], stdin: "")
-        let status = probe.wait()
-        let errors = probe.errorText
-        #expect(status == 0, "decode-probe: \(errors)")
+        let probe = try run(built: "decode-probe", [path, "65536"])
+        #expect(probe.status == 0, "decode-probe: \(probe.errorText)")
         // "rss-increase-kib=1800 thumbnail=150x100 image=6000x4000"
         let output = probe.lines.first?.text ?? ""
         let fields = Dictionary(
@@ -60,18 +50,16 @@ import Testing
     /// The benchmark's interface (make bench): `decode-probe --time FILE` prints the best time in seconds.
     @Test func decodeProbeTimesADecode() throws {
         let file = Fixtures.url("jpeg/good/baseline-420.jpg").path
-        let probe = try ChildProcess([Self.sibling("decode-probe"), "--time", "--runs", "2", file], stdin: "")
-        let status = probe.wait()
-        let errors = probe.errorText
-        #expect(status == 0, "decode-probe: \(errors)")
+        let probe = try run(built: "decode-probe", ["--time", "--runs", "2", file])
+        #expect(probe.status == 0, "decode-probe: \(probe.errorText)")
         let seconds = try #require(probe.lines.first.flatMap { Double($0.text) })
         #expect(seconds > 0 && seconds < 10)
     }
 
     @Test func decodeProbeReportsABadFileAsTheDecodeError() throws {
         let file = Fixtures.url("jpeg/bad/truncated-at-half.jpg").path
-        let probe = try ChildProcess([Self.sibling("decode-probe"), file, "4096"], stdin: "")
-        #expect(probe.wait() == 1)
+        let probe = try run(built: "decode-probe", [file, "4096"])
+        #expect(probe.status == 1)
         #expect(probe.errorText.contains("truncated JPEG"), "\(probe.errorText)")
     }
 }

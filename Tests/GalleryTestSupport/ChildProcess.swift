@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -25,17 +26,11 @@ public final class ChildProcess: @unchecked Sendable {
     private let started = ContinuousClock.now
     private let readers = DispatchGroup()
 
-    /// The built `gallery` executable, next to the test bundle in the build folder.
-    public static var galleryExecutable: String {
-        let me =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("gallery").path
-    }
+    /// The built `gallery` executable, for tests that talk to it while it runs; `run(gallery:)` for the rest.
+    public static var galleryExecutable: String { builtProduct("gallery") }
 
     public init(_ arguments: [String], stdin input: String, environment: [String: String] = [:]) throws {
-        let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "gallery-stdin-\(UInt32.random(in: 0...UInt32.max))"
-        ).path
+        let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("gallery-stdin")).path
         try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
         defer { unlink(inputPath) }
         var outPipe: [Int32] = [0, 0]
@@ -71,8 +66,9 @@ public final class ChildProcess: @unchecked Sendable {
             var pending: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
-                let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
+                let count = retryingOnInterrupt {
+                    buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                }
                 if count <= 0 { break }
                 pending += buffer[..<count]
                 while let newline = pending.firstIndex(of: 10) {

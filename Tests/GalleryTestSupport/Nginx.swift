@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -40,7 +41,7 @@ public final class Nginx: @unchecked Sendable {
         self.root = root
         isTLS = tls != nil
         prefix = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gallery-nginx-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .appendingPathComponent(uniqueName("gallery-nginx"))
         try FileManager.default.createDirectory(at: prefix, withIntermediateDirectories: true)
         port = try Self.freePort()
         let locationBlocks = locations.map { location in
@@ -134,7 +135,7 @@ public final class Nginx: @unchecked Sendable {
         let spawned = withCleanSignals { posix_spawn(&pid, arguments[0], &actions, $0, argv, environ) }
         guard spawned == 0 else { throw SupportError("posix_spawn \(arguments[0]): \(spawned)") }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = retryingOnInterrupt { waitpid(pid, &status, 0) }
         return (status >> 8) & 0xff
     }
 

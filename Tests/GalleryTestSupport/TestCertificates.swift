@@ -11,7 +11,7 @@ public struct TestCertificates: Sendable {
 
     public init() throws {
         let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gallery-certs-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            .appendingPathComponent(uniqueName("gallery-certs"))
         self.folder = folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = { (name: String) in folder.appendingPathComponent(name).path }

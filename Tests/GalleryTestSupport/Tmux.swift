@@ -7,7 +7,7 @@ public final class Tmux: Sendable {
 
     /// Starts `command` (run by `sh -c`) in a `columns × rows` pane.
     public init(columns: Int, rows: Int, command: String) throws {
-        socket = "gallery-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        socket = uniqueName("gallery-test")
         // The pane outlives its command, as a terminal with a shell waiting at its prompt would, so the test can
         // read the screen and the cursor state the command left (a dead pane reports its cursor hidden).
         // `kill()` ends the wait.

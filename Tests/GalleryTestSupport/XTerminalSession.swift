@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -76,7 +77,7 @@ public final class XTerminalSession: @unchecked Sendable {
         self.columns = columns
         self.rows = rows
         self.directory = directory
-        title = "gallery-test-\(program.rawValue)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        title = uniqueName("gallery-test-\(program.rawValue)")
 
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw SupportError("pipe: \(errno)") }
@@ -245,9 +246,9 @@ public final class XTerminalSession: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         var status: Int32 = 0
         while true {
-            let result = waitpid(pid, &status, WNOHANG)
+            let result = retryingOnInterrupt { waitpid(pid, &status, WNOHANG) }
             if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
-            if result < 0 && errno != EINTR { return -1 }
+            if result < 0 { return -1 }
             if Date() > deadline { return nil }
             usleep(20_000)
         }
@@ -277,11 +278,9 @@ public final class XTerminalSession: @unchecked Sendable {
         var byte: UInt8 = 0
         while Date() < deadline {
             var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&waiter, 1, 100)
-            if ready < 0 && errno == EINTR { continue }
+            let ready = retryingOnInterrupt { poll(&waiter, 1, 100) }
             guard ready > 0 else { continue }
-            let count = read(fd, &byte, 1)
-            if count < 0 && errno == EINTR { continue }
+            let count = retryingOnInterrupt { read(fd, &byte, 1) }
             guard count == 1 else { return nil }
             if byte == UInt8(ascii: "\n") { return String(decoding: text, as: UTF8.self) }
             text.append(byte)

@@ -9,9 +9,9 @@ struct InputTests {
         let server = try JPEGServer(names: ["a.jpg"])
         defer { server.stop() }
         let list = "# list\nftp://h/x.jpg\n\(server.url("a.jpg"))\n-3 \(server.url("b.jpg"))\n"
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "1"], stdin: list)
-        #expect(child.wait() == 0, "stderr: \(child.errorText)")
-        let warnings = child.errorText.split(separator: "\n")
+        let gallery = try run(gallery: ["--count", "1"], stdin: list)
+        #expect(gallery.status == 0, "stderr: \(gallery.errorText)")
+        let warnings = gallery.errorText.split(separator: "\n")
         #expect(
             warnings == [
                 "gallery: line 2: scheme 'ftp:' is not allowed (only http and https) (skipped)",
@@ -23,10 +23,10 @@ struct InputTests {
         let server = try JPEGServer(names: ["a.jpg"])
         defer { server.stop() }
         let list = "\(server.url("a.jpg"))\nnonsense here too\n"
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--strict"], stdin: list)
-        #expect(child.wait() == 2)
-        #expect(child.errorText == "gallery: line 2: expected `URL`, `BYTES URL` or `URL BYTES`, got 3 fields\n")
-        #expect(child.lines.isEmpty)
+        let gallery = try run(gallery: ["--strict"], stdin: list)
+        #expect(gallery.status == 2)
+        #expect(gallery.errorText == "gallery: line 2: expected `URL`, `BYTES URL` or `URL BYTES`, got 3 fields\n")
+        #expect(gallery.lines.isEmpty)
         #expect(!server.nginx.accessLog().contains("GET"), "nothing is fetched")
     }
 
@@ -37,19 +37,18 @@ struct InputTests {
         defer { folder.remove() }
         try folder.write("list.txt", bytes: Array("\(server.url("a.jpg"))\nftp://h/x.jpg\n".utf8))
         let listPath = folder.url.appendingPathComponent("list.txt").path
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "2", listPath, "-"], stdin: server.url("b.jpg") + "\n")
-        #expect(child.wait() == 0, "stderr: \(child.errorText)")
-        #expect(child.lines.count == 3)
+        let gallery = try run(gallery: ["--count", "2", listPath, "-"], stdin: server.url("b.jpg") + "\n")
+        #expect(gallery.status == 0, "stderr: \(gallery.errorText)")
+        #expect(gallery.lines.count == 3)
         #expect(
-            child.errorText
+            gallery.errorText
                 == "gallery: \(listPath): line 2: scheme 'ftp:' is not allowed (only http and https) (skipped)\n")
     }
 
     @Test func anUnreadableListIsAnErrorWithStatus2() async throws {
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "/nonexistent/list.txt"], stdin: "")
-        #expect(child.wait() == 2)
-        #expect(child.errorText == "gallery: /nonexistent/list.txt: No such file or directory\n")
+        let gallery = try run(gallery: ["/nonexistent/list.txt"])
+        #expect(gallery.status == 2)
+        #expect(gallery.errorText == "gallery: /nonexistent/list.txt: No such file or directory\n")
     }
 
     @Test func bytesThatAreNotUTF8AreSkippedNotFatal() async throws {
@@ -61,9 +60,9 @@ struct InputTests {
         try folder.write(
             "list.txt", bytes: [0xFF, 0xFE, 0x0A, 0xC3, 0x28, 0x0A] + Array((server.url("a.jpg") + "\n").utf8))
         let listPath = folder.url.appendingPathComponent("list.txt").path
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "1", listPath], stdin: "")
-        #expect(child.wait() == 0, "stderr: \(child.errorText)")
-        #expect(child.errorText.contains("gallery: \(listPath): line 1: not valid UTF-8 (skipped)"))
-        #expect(child.errorText.contains("gallery: \(listPath): line 2: not valid UTF-8 (skipped)"))
+        let gallery = try run(gallery: ["--count", "1", listPath])
+        #expect(gallery.status == 0, "stderr: \(gallery.errorText)")
+        #expect(gallery.errorText.contains("gallery: \(listPath): line 1: not valid UTF-8 (skipped)"))
+        #expect(gallery.errorText.contains("gallery: \(listPath): line 2: not valid UTF-8 (skipped)"))
     }
 }

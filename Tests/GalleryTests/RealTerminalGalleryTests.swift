@@ -136,7 +136,7 @@ struct RealTerminalGalleryTests {
             + "2> '\(errors.path)'; echo EXIT=$? > '\(status.path)'; sleep 30"
         // A tmux server of its own, with passthrough allowed and no status line (the screen under the report
         // must stay dark), running the command in its only pane.
-        let socket = "gallery-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let socket = uniqueName("gallery-test")
         defer { if insideTmux { Tmux.killServer(socket: socket) } }
         if insideTmux {
             let config = folder.url.appendingPathComponent("tmux.conf")
@@ -195,15 +195,15 @@ struct RealTerminalGalleryTests {
                 screen, x: box.x + box.width / 4, y: box.y + box.height * 3 / 10, width: box.width / 2,
                 height: box.height / 2)
             #expect(
-                distance(middle, colour) <= 10,
+                middle.distance(to: colour) <= 10,
                 "slot \(slot + 1) should show \(completionOrder[slot]) \(colour), its middle is \(middle)")
-            let covered = count(screen, in: box) { distance($0, colour) <= 24 }
+            let covered = count(screen, in: box) { $0.distance(to: colour) <= 24 }
             #expect(
                 covered * 10 >= box.width * box.height * 7,
                 "slot \(slot + 1): \(covered) of \(box.width * box.height) pixels are \(completionOrder[slot])'s colour"
             )
             // The picture stays inside its thumbnail: not over a neighbour, its caption, or the report.
-            let everywhere = count(screen, in: (0, 0, screen.width, screen.height)) { distance($0, colour) <= 24 }
+            let everywhere = count(screen, in: (0, 0, screen.width, screen.height)) { $0.distance(to: colour) <= 24 }
             #expect(
                 everywhere == covered,
                 "\(everywhere - covered) pixels of \(completionOrder[slot])'s colour outside its slot")
@@ -229,7 +229,7 @@ struct RealTerminalGalleryTests {
             #expect(text >= 20, "row \(row) under the grid should hold report text (\(text) text pixels)")
         }
         let below = pixels(of: CellRect(row: top + 7, column: 0, columns: columns, rows: rows - top - 7), cell: cell)
-        let lit = count(screen, in: below) { distance($0, RGB(0, 0, 0)) > 8 }
+        let lit = count(screen, in: below) { $0.distance(to: RGB(0, 0, 0)) > 8 }
         #expect(lit == 0, "\(lit) pixels lit below the report, rows \(top + 7)…\(rows - 1)")
 
         // The text, from the bytes gallery wrote: the report in completion order and the total.
@@ -258,11 +258,6 @@ struct RealTerminalGalleryTests {
     /// Text is drawn in white (bold) or grey (dim); pictures here are saturated colours and the background black.
     static func isText(_ p: RGB) -> Bool {
         min(p.r, p.g, p.b) >= 100
-    }
-
-    /// The largest channel difference.
-    static func distance(_ a: RGB, _ b: RGB) -> Int {
-        max(abs(Int(a.r) - Int(b.r)), abs(Int(a.g) - Int(b.g)), abs(Int(a.b) - Int(b.b)))
     }
 
     static func count(

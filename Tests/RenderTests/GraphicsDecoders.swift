@@ -1,3 +1,4 @@
+import GalleryTestSupport
 import Imaging
 import Render
 
@@ -319,8 +320,6 @@ enum TestImages {
         return image
     }
 
-    /// The largest channel difference between two colours.
-    static func distance(_ a: RGB, _ b: RGB) -> Int {
-        max(abs(Int(a.r) - Int(b.r)), abs(Int(a.g) - Int(b.g)), abs(Int(a.b) - Int(b.b)))
-    }
+    /// The largest channel difference between two colours (`RGB.distance(to:)` from GalleryTestSupport).
+    static func distance(_ a: RGB, _ b: RGB) -> Int { a.distance(to: b) }
 }

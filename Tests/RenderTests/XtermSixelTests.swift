@@ -44,17 +44,17 @@ struct XtermSixelTests {
             let x = x0 + (index % 2) * 60 + 5
             let y = y0 + (index / 2) * 50 + 5
             let mean = meanColour(shot, x: x, y: y, width: 50, height: 40)
-            #expect(TestImages.distance(mean, colour) <= 6, "quadrant \(index): \(mean) vs \(colour)")
+            #expect(mean.distance(to: colour) <= 6, "quadrant \(index): \(mean) vs \(colour)")
         }
         // The gradient half, quantized to 256 colours, averages like the source in each of four bands.
         for band in 0..<4 {
             let mean = meanColour(shot, x: x0 + 120 + band * 30, y: y0, width: 30, height: 100)
             let source = meanColour(Self.image, x: 120 + band * 30, y: 0, width: 30, height: 100)
-            #expect(TestImages.distance(mean, source) <= 8, "gradient band \(band): \(mean) vs \(source)")
+            #expect(mean.distance(to: source) <= 8, "gradient band \(band): \(mean) vs \(source)")
         }
         // Under the image (the last band's two padding rows and below): still the black background.
         let below = meanColour(shot, x: x0, y: y0 + 100, width: 240, height: 2)
-        #expect(TestImages.distance(below, RGB(0, 0, 0)) <= 2, "rows under the image: \(below)")
+        #expect(below.distance(to: RGB(0, 0, 0)) <= 2, "rows under the image: \(below)")
         #expect(x0 == 2 * 6 && y0 == 1 * 13, "the image starts at cell (1, 2) of a 6×13 font: \(x0), \(y0)")
     }
 
@@ -84,19 +84,19 @@ struct XtermSixelTests {
             y: (lastRect.origin.row + lastRect.size.rows / 2) * cell.height
         )
         let shot = try Self.screenshot(of: bytes, name: "xterm-contact-sheet") { pixels in
-            TestImages.distance(pixels[lastCentre.x, lastCentre.y], colours[3]) <= 6
+            pixels[lastCentre.x, lastCentre.y].distance(to: colours[3]) <= 6
         }
         for (slot, colour) in colours.enumerated() {
             let rect = try #require(layout.thumbnailRect(slot))
             let mean = meanColour(
                 shot, x: rect.origin.column * cell.width + 2, y: rect.origin.row * cell.height + 2,
                 width: rect.size.columns * cell.width - 4, height: rect.size.rows * cell.height - 4)
-            #expect(TestImages.distance(mean, colour) <= 6, "slot \(slot): \(mean) vs \(colour)")
+            #expect(mean.distance(to: colour) <= 6, "slot \(slot): \(mean) vs \(colour)")
             // The caption row right under the thumbnail is text, not image.
             let caption = meanColour(
                 shot, x: rect.origin.column * cell.width, y: rect.endRow * cell.height,
                 width: rect.size.columns * cell.width, height: cell.height)
-            #expect(TestImages.distance(caption, colour) > 60, "slot \(slot) caption looks like image: \(caption)")
+            #expect(caption.distance(to: colour) > 60, "slot \(slot) caption looks like image: \(caption)")
         }
     }
 
@@ -119,8 +119,8 @@ struct XtermSixelTests {
     /// The first pixel (row-major) of a 20×20 block of `colour`.
     static func topLeft(of colour: RGB, in pixels: Pixels) -> (x: Int, y: Int)? {
         for y in 0..<(pixels.height - 20) {
-            for x in 0..<(pixels.width - 20) where TestImages.distance(pixels[x, y], colour) <= 6 {
-                if TestImages.distance(pixels[x + 19, y + 19], colour) <= 6 {
+            for x in 0..<(pixels.width - 20) where pixels[x, y].distance(to: colour) <= 6 {
+                if pixels[x + 19, y + 19].distance(to: colour) <= 6 {
                     return (x, y)
                 }
             }
