@@ -30,17 +30,13 @@ enum ImageOutcome: Sendable {
 }
 
 /// Downloads one image and decodes it while its bytes arrive: the decoder is fed on the calling task, chunk by
-/// chunk, so decoding overlaps the download and never runs on the fetch loop's thread.
-///
-/// With `--save`, each chunk is also appended to `DIR/.NAME.part`, which becomes `DIR/NAME` only after the whole
-/// body arrived and decoded; on any failure or cancellation the part file is removed. When the body starts, its
-/// validator (ETag or Last-Modified) is stored as `DIR/.NAME.part.validator`, so a part left by a killed run is
-/// continued: its bytes are fed to the decoder from disk, then the rest is fetched with `Range` + `If-Range`. A
-/// changed file comes back whole (200), and the part and decoder start over as for any restart.
+/// chunk, so decoding overlaps the download and never runs on the fetch loop's thread. With `--save`, the bytes
+/// also go to disk under the rules of `SavedDownload`.
 struct ImageJob: Sendable {
     let fetcher: Fetcher
-    /// The pixel size the thumbnail must fit (the slot's, or a default when nothing is drawn).
-    let box: PixelSize
+    /// The pixel size the thumbnail must fit (the slot's, or a default when nothing is drawn), read when the
+    /// decoder is made, so an image not yet started fits the slot size of the moment.
+    let box: @Sendable () -> PixelSize
     let limits: DecodeLimits
     /// Where `--save` puts images, with each URL's file name; nil without `--save`.
     let save: (folder: SaveFolder, names: [String: String])?
@@ -48,105 +44,73 @@ struct ImageJob: Sendable {
     func run(_ candidate: Candidate) async -> ImageOutcome {
         let start = ContinuousClock.now
         guard let save, let name = save.names[candidate.url] else {
-            return await download(candidate, start: start, into: nil)
+            do {
+                return .shown(try await download(candidate, start: start, saved: nil))
+            } catch {
+                return .failed(candidate, reason: Self.reason(error))
+            }
         }
         if let cached = await readSaved(candidate, name: name, folder: save.folder, start: start) {
             return .shown(cached)
         }
-        if let leftover = save.folder.leftoverPart(for: name),
-            candidate.size.map({ leftover.size < $0 }) ?? true
-        {
-            let resume = Request.Resume(offset: leftover.size, validator: leftover.validator)
-            return await download(candidate, start: start, into: leftover.part, resume: resume)
-        }
+        let saved = SavedDownload(folder: save.folder, name: name)
         do {
-            let part = try save.folder.startPart(for: name)
-            return await download(candidate, start: start, into: part)
-        } catch {
-            return .failed(candidate, reason: error.description)
-        }
-    }
-
-    /// With `resume`, `part` already holds its first `resume.offset` bytes: they are decoded from disk first.
-    private func download(
-        _ candidate: Candidate, start: ContinuousClock.Instant, into part: PartFile?, resume: Request.Resume? = nil
-    ) async -> ImageOutcome {
-        let expected = candidate.size.map { Int($0) }
-        // Made at the first byte, not before: a job may wait in the engine's queue behind many others.
-        var decoder: JPEGDecoder?
-        // Once its last byte is in, this image decodes before those still downloading.
-        let turn = DecodeTurns.Image()
-        defer { turn.done() }
-        func started() -> JPEGDecoder {
-            if let decoder { return decoder }
-            let fresh = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
-            decoder = fresh
-            return fresh
-        }
-        var resumedFrom = resume?.offset
-        if let resume, let part {
+            try saved.open(expectedSize: candidate.size)
             do {
-                var read: Int64 = 0
-                try await part.folder.read(named: part.partName) { chunk in
-                    read += Int64(chunk.count)
-                    try await started().feed(chunk)
-                }
-                if read != resume.offset { return await startOver(candidate, start: start, part: part) }
-            } catch is CancellationError {
-                part.discard()
-                return .failed(candidate, reason: Self.reason(CancellationError()))
-            } catch {
-                // The part does not decode (or cannot be read): download it again.
-                return await startOver(candidate, start: start, part: part)
+                return .shown(try await download(candidate, start: start, saved: saved))
+            } catch let error where saved.shouldStartOver(after: error) {
+                try saved.startOver()
+                return .shown(try await download(candidate, start: start, saved: saved))
             }
-        }
-        do {
-            // A retry that cannot resume sends the body again from byte 0: start decoding and saving afresh.
-            let restart: () async throws -> Void = {
-                decoder = nil
-                resumedFrom = nil
-                try part?.restart()
-            }
-            let request = Request(url: candidate.url, resume: resume)
-            let response = try await fetcher.fetch(
-                request, onRestart: restart, onValidator: { try part?.storeValidator($0) },
-                onComplete: { turn.arrived() }
-            ) { chunk in
-                try await turn.decoding { try await started().feed(chunk) }
-                try part?.write(chunk)
-                await turn.giveWay()
-            }
-            let finishing = started()
-            finishing.expectedBytes = Int(response.bytes)
-            let thumbnail = try await turn.decoding { try finishing.finish() }
-            try part?.commit()
-            return .shown(
-                ShownImage(
-                    candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
-                    lastByte: response.completedAt, response: response, savedAs: part?.name, cached: false,
-                    resumedFrom: resumedFrom))
         } catch {
-            // 416: the part already held the whole file, so there was nothing to continue.
-            if resumedFrom != nil, let part, case .http(status: 416, _)? = (error as? FetchError)?.reason {
-                return await startOver(candidate, start: start, part: part)
-            }
-            part?.discard()
+            saved.discard()
             return .failed(candidate, reason: Self.reason(error))
         }
     }
 
-    /// Today's answer to a leftover part that cannot be continued: empty it, forget its validator, download again.
-    private func startOver(_ candidate: Candidate, start: ContinuousClock.Instant, part: PartFile) async
-        -> ImageOutcome
+    /// Feeds the decoder the bytes `saved` already holds, then the body as it arrives, and finishes the image.
+    private func download(_ candidate: Candidate, start: ContinuousClock.Instant, saved: SavedDownload?)
+        async throws -> ShownImage
     {
-        do {
-            try part.restart()
-            try part.storeValidator(nil)
-        } catch {
-            part.discard()
-            return .failed(candidate, reason: error.description)
+        // Made at the first byte, not before: a job may wait in the engine's queue behind many others.
+        var decoder: (any ImageDecoder)?
+        func decoderForNextBytes() -> any ImageDecoder {
+            if let decoder { return decoder }
+            let fresh = makeImageDecoder(fitting: box(), limits: limits, expectedBytes: candidate.size.map { Int($0) })
+            decoder = fresh
+            return fresh
         }
-        return await download(candidate, start: start, into: part)
+        var resumedFrom = saved?.resume?.offset
+        try await saved?.readHeld { bytes in try await decoderForNextBytes().feed(bytes) }
+        let body = fetcher.body(for: Request(url: candidate.url, resume: saved?.resume))
+        // Once its last byte is in, this image decodes before those still downloading.
+        let turn = DecodeTurns.Image(hasAllBytes: { body.lastByteArrived })
+        defer { turn.done() }
+        var response: Response?
+        for try await event in body {
+            switch event {
+            case .restart(let token):
+                decoder = nil
+                resumedFrom = nil
+                try saved?.restart(token)
+            case .bytes(let chunk):
+                let feeding = decoderForNextBytes()
+                try await turn.decoding { try await chunk.withBytes { try await feeding.feed($0) } }
+                try saved?.write(chunk)
+                await turn.giveWay()
+            case .done(let done):
+                response = done
+            }
+        }
+        guard let response else { throw CancellationError() }
+        let finishing = decoderForNextBytes()
+        finishing.expectedBytes = Int(response.bytes)
+        let thumbnail = try await turn.decoding { try finishing.finish() }
+        try saved?.commit()
+        return ShownImage(
+            candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
+            lastByte: response.completedAt, response: response, savedAs: saved?.savedAs, cached: false,
+            resumedFrom: resumedFrom)
     }
 
     /// The image from `DIR/NAME` when a complete copy is there: a regular file of the expected size (the list's,
@@ -158,7 +122,7 @@ struct ImageJob: Sendable {
         var expected = candidate.size
         if expected == nil { expected = try? await fetcher.size(of: candidate.url) }
         guard onDisk == expected else { return nil }
-        let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: Int(onDisk))
+        let decoder = makeImageDecoder(fitting: box(), limits: limits, expectedBytes: Int(onDisk))
         do {
             try await folder.read(named: name) { try await decoder.feed($0) }
             let lastByte = ContinuousClock.now
@@ -179,13 +143,4 @@ struct ImageJob: Sendable {
         default: String(describing: error)
         }
     }
-}
-
-/// Seconds from `start` to now, as a Double for reports.
-func secondsSince(_ start: ContinuousClock.Instant) -> Double {
-    secondsBetween(start, .now)
-}
-
-func secondsBetween(_ start: ContinuousClock.Instant, _ end: ContinuousClock.Instant) -> Double {
-    (end - start).seconds
 }

@@ -44,7 +44,7 @@ public struct Pipeline: Sendable {
 
         let box = await liveView?.pixelBox ?? PixelSize(width: 160, height: 120)
         let job = ImageJob(
-            fetcher: fetcher, box: box, limits: options.decodeLimits,
+            fetcher: fetcher, box: { box }, limits: options.decodeLimits,
             save: options.saveFolder.map { ($0, SaveName.assign(candidates)) })
         // While the live view is up, stderr lines would scribble over it: they wait for the end, like the report
         // lines when the gallery is on stdout (so those land below it, in scrollback).

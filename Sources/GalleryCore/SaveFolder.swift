@@ -36,35 +36,8 @@ public final class SaveFolder: Sendable {
         return Int64(info.st_size)
     }
 
-    /// Starts `.NAME.part`, replacing one left by an interrupted run (and forgetting its validator).
-    func startPart(for name: String) throws(SaveError) -> PartFile {
-        let partName = "." + name + ".part"
-        unlinkat(descriptor, partName + PartFile.validatorSuffix, 0)
-        let fd = openat(descriptor, partName, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SaveError(display(partName), call: "open") }
-        return PartFile(folder: self, fd: fd, partName: partName, name: name)
-    }
-
-    /// `.NAME.part` as an interrupted run left it, to be continued: a regular file with bytes, and beside it
-    /// `.NAME.part.validator` naming the ETag or Last-Modified it was downloaded under. Nil when either is missing
-    /// or looks wrong; the caller then starts the part over.
-    func leftoverPart(for name: String) -> (part: PartFile, size: Int64, validator: String)? {
-        let partName = "." + name + ".part"
-        guard let validator = readValidator(named: partName + PartFile.validatorSuffix) else { return nil }
-        let fd = openat(descriptor, partName, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
-            lseek(fd, 0, SEEK_END) == info.st_size
-        else {
-            close(fd)
-            return nil
-        }
-        return (PartFile(folder: self, fd: fd, partName: partName, name: name), Int64(info.st_size), validator)
-    }
-
     /// A stored validator: one line of printable ASCII (it goes into an `If-Range` header), at most 256 bytes.
-    private func readValidator(named validatorName: String) -> String? {
+    func readValidator(named validatorName: String) -> String? {
         let fd = openat(descriptor, validatorName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -85,19 +58,20 @@ public final class SaveFolder: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Reads `name` in chunks, handing each to `consume`.
-    func read(named name: String, consume: ([UInt8]) async throws -> Void) async throws {
+    /// Reads `name` in chunks, lending each to `consume` for the length of the call.
+    func read(named name: String, consume: (UnsafeRawBufferPointer) async throws -> Void) async throws {
         let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw SaveError(display(name), call: "open") }
         defer { close(fd) }
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        defer { chunk.deallocate() }
         while true {
             try Task.checkCancellation()
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let count = Glibc.read(fd, chunk.baseAddress, chunk.count)
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else { throw SaveError(display(name), call: "read") }
             if count == 0 { return }
-            try await consume(Array(chunk[..<count]))
+            try await consume(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
         }
     }
 
@@ -108,7 +82,8 @@ public final class SaveFolder: Sendable {
 }
 
 /// One image being saved: `.NAME.part` until `commit()` renames it to `NAME`; `discard()` (or dropping it
-/// uncommitted) removes it. Its validator, if stored, goes with it. Not Sendable: it belongs to the one task that downloads the image.
+/// uncommitted) removes it. Its validator, if stored, goes with it. Not Sendable: it belongs to the one task that
+/// downloads the image.
 final class PartFile {
     let folder: SaveFolder
     private var fd: Int32
@@ -124,10 +99,10 @@ final class PartFile {
 
     deinit { discard() }
 
-    func write(_ bytes: RawSpan) throws(SaveError) {
+    func write(_ bytes: UnsafeRawBufferPointer) throws(SaveError) {
         var offset = 0
-        while offset < bytes.byteCount {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw SaveError(folder.display(partName), call: "write") }
             offset += written

@@ -4,8 +4,7 @@ import Dispatch
 ///
 /// The pipeline runs on one, so that the loop showing each finished image gets a thread at once. On the cooperative
 /// pool it would not: the pool serves jobs first come, first served, and a decoder with bytes in hand does not
-/// suspend between chunks, so the loop woken by the first finished image waited behind every decoder that had
-/// bytes by then. With ten paced downloads ending together, that was the other images' last bursts (10–30 ms).
+/// suspend between chunks, so the loop woken by a finished image would wait behind every decoder that has bytes.
 /// A serial queue gets a Dispatch thread of its own even while the pool's threads are all busy.
 final class SerialQueueExecutor: TaskExecutor {
     private let queue: DispatchQueue

@@ -18,9 +18,9 @@ extension FetchEngine {
             let fetcher = try Fetcher(configuration: configuration)
             var body: [UInt8] = []
             var largestChunk = 0
-            let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/big.bin")) { chunk in
+            let response = try await fetcher.consume(Request(url: "\(nginx.baseURL)/big.bin")) { chunk in
                 body.append(chunk)
-                largestChunk = max(largestChunk, chunk.byteCount)
+                largestChunk = max(largestChunk, chunk.count)
                 // ~1 ms per chunk of ≤64 KiB is far slower than loopback.
                 var spin = 0
                 for i in 0..<200_000 { spin &+= i }
@@ -42,44 +42,44 @@ extension FetchEngine {
             let nginx = try Nginx(root: folder.url)
             defer { nginx.stop() }
             let fetcher = try Fetcher()
-            var slept = false
-            let told = Mutex<[ContinuousClock.Instant]>([])
-            let response = try await fetcher.fetch(
-                Request(url: "\(nginx.baseURL)/small.bin"),
-                onComplete: { told.withLock { $0.append(.now) } }
-            ) { _ in
-                if !slept {
-                    slept = true
-                    try await Task.sleep(for: .milliseconds(600))
+            let stream = fetcher.body(for: Request(url: "\(nginx.baseURL)/small.bin"))
+            var arrivedWhileBehind = false
+            var response: Response?
+            for try await event in stream {
+                switch event {
+                case .restart: break
+                case .bytes:
+                    if !arrivedWhileBehind {
+                        try await Task.sleep(for: .milliseconds(600))
+                        arrivedWhileBehind = stream.lastByteArrived
+                    }
+                case .done(let done): response = done
                 }
             }
             let returned = ContinuousClock.now
             await fetcher.shutdown()
-            #expect(response.bytes == 100_000)
-            #expect(response.completedAt <= returned)
+            let done = try #require(response)
+            #expect(done.bytes == 100_000)
+            #expect(done.completedAt <= returned)
             // Half the consumer's sleep: an ordering with a wide margin, not a timing.
-            #expect(returned - response.completedAt >= .milliseconds(300))
-            // onComplete hears of it then too, once, while the consumer still sleeps.
-            let calls = told.withLock { $0 }
-            #expect(calls.count == 1)
-            #expect(calls.allSatisfy { returned - $0 >= .milliseconds(300) })
+            #expect(returned - done.completedAt >= .milliseconds(300))
+            // The stream said so while the consumer was still behind.
+            #expect(arrivedWhileBehind)
         }
 
         /// A body that does not arrive whole is never reported complete.
-        @Test func onCompleteIsNotCalledForAFailedTransfer() async throws {
+        @Test func lastByteArrivedStaysFalseForAFailedTransfer() async throws {
             let folder = try TempFolder()
             defer { folder.remove() }
             let nginx = try Nginx(root: folder.url)
             defer { nginx.stop() }
             let fetcher = try Fetcher(configuration: .fast())
-            let told = Mutex(0)
+            let stream = fetcher.body(for: Request(url: "\(nginx.baseURL)/missing.bin"))
             await #expect(throws: FetchError.self) {
-                _ = try await fetcher.fetch(
-                    Request(url: "\(nginx.baseURL)/missing.bin"), onComplete: { told.withLock { $0 += 1 } }
-                ) { _ in }
+                for try await _ in stream {}
             }
             await fetcher.shutdown()
-            #expect(told.withLock { $0 } == 0)
+            #expect(!stream.lastByteArrived)
         }
 
         /// Cancelling the awaiting task ends the transfer at once, with CancellationError, while the others go on.
@@ -142,7 +142,7 @@ extension FetchEngine {
             let fetcher = try Fetcher(configuration: configuration)
             var body: [UInt8] = []
             var sawPaused = false
-            let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/p.bin")) { chunk in
+            let response = try await fetcher.consume(Request(url: "\(nginx.baseURL)/p.bin")) { chunk in
                 body.append(chunk)
                 sawPaused = sawPaused || fetcher.progress.contains { $0.state == .paused }
                 try await Task.sleep(for: .milliseconds(40))

@@ -66,7 +66,7 @@ extension FetchEngine {
                     group.addTask {
                         var body: [UInt8] = []
                         var steady = true
-                        _ = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/f\(index).bin")) { chunk in
+                        _ = try await fetcher.consume(Request(url: "\(nginx.baseURL)/f\(index).bin")) { chunk in
                             var before: [UInt8] = []
                             before.append(chunk)
                             // Long enough for the loop thread to fill several other buffers meanwhile.

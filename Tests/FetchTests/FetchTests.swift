@@ -20,8 +20,8 @@ extension FetchEngine {
             #expect(body == original)
         }
 
-        /// `Request.resume` asks for the rest under the validator `onValidator` reported; a validator that no longer
-        /// matches brings the whole file, after `onRestart`.
+        /// `Request.resume` asks for the rest under the validator `.restart` reported; a validator that no longer
+        /// matches brings the whole file, after another `.restart`.
         @Test func resumeContinuesAtTheOffsetOrRestartsWhenTheValidatorDiffers() async throws {
             let folder = try TempFolder()
             defer { folder.remove() }
@@ -31,34 +31,34 @@ extension FetchEngine {
             let fetcher = try Fetcher()
             let url = "\(nginx.baseURL)/file.bin"
             var validators: [String?] = []
-            let whole = try await fetcher.fetch(Request(url: url), onValidator: { validators.append($0) }) { _ in }
+            let whole = try await fetcher.consume(Request(url: url), onRestart: { validators.append($0?.validator) }) {
+                _ in
+            }
             #expect(validators.count == 1)
             let validator = try #require(validators.first ?? nil)
-            #expect(whole.validator == validator)
+            #expect(whole.resumeToken?.validator == validator)
 
             var rest: [UInt8] = []
-            var restarts = 0
-            let resumed = try await fetcher.fetch(
-                Request(url: url, resume: Request.Resume(offset: 100_000, validator: validator)),
-                onRestart: { restarts += 1 }, onValidator: { validators.append($0) }
+            let resumed = try await fetcher.consume(
+                Request(url: url, resume: ResumeToken(validator: validator, offset: 100_000)),
+                onRestart: { validators.append($0?.validator) }
             ) { rest.append($0) }
             #expect(resumed.status == 206)
             #expect(resumed.bytes == 300_000)
-            #expect(resumed.validator == validator)
-            #expect(restarts == 0 && validators.count == 1)
+            #expect(resumed.resumeToken?.validator == validator)
+            #expect(validators.count == 1)
             #expect(rest == Array(original[100_000...]))
 
             var body: [UInt8] = []
-            let restarted = try await fetcher.fetch(
-                Request(url: url, resume: Request.Resume(offset: 100_000, validator: "\"not-the-etag\"")),
+            let restarted = try await fetcher.consume(
+                Request(url: url, resume: ResumeToken(validator: "\"not-the-etag\"", offset: 100_000)),
                 onRestart: {
-                    restarts += 1
+                    validators.append($0?.validator)
                     body.removeAll()
-                }, onValidator: { validators.append($0) }
+                }
             ) { body.append($0) }
             await fetcher.shutdown()
             #expect(restarted.status == 200)
-            #expect(restarts == 1)
             #expect(validators.count == 2 && validators.last == validator)
             #expect(body == original)
         }
@@ -150,9 +150,9 @@ extension FetchEngine {
             let fetcher = try Fetcher(configuration: configuration)
             let url = "\(server.baseURL)/ok"
             var partial: [UInt8] = []
-            _ = try await fetcher.fetch(
-                Request(url: url, resume: Request.Resume(offset: 10, validator: "\"v1\"")),
-                onRestart: { partial.removeAll() }
+            try await fetcher.consume(
+                Request(url: url, resume: ResumeToken(validator: "\"v1\"", offset: 10)),
+                onRestart: { _ in partial.removeAll() }
             ) { partial.append($0) }
             _ = try await fetcher.size(of: url)
             let (response, body) = try await fetcher.data(Request(url: url))

@@ -61,9 +61,9 @@ extension FetchEngine {
                     for i in 0..<6 {
                         group.addTask {
                             var received: Int64 = 0
-                            _ = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/c\(i).bin")) { bytes in
+                            _ = try await fetcher.consume(Request(url: "\(nginx.baseURL)/c\(i).bin")) { bytes in
                                 await gate.wait()
-                                received += Int64(bytes.byteCount)
+                                received += Int64(bytes.count)
                             }
                             return received
                         }

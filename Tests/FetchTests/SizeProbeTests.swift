@@ -46,8 +46,8 @@ extension FetchEngine {
             defer { server.stop() }
             let fetcher = try Fetcher(configuration: .fast())
             var consumed = 0
-            let response = try await fetcher.fetch(Request(url: "\(server.baseURL)/no-head", method: .probe)) {
-                consumed += $0.byteCount
+            let response = try await fetcher.consume(Request(url: "\(server.baseURL)/no-head", method: .probe)) {
+                consumed += $0.count
             }
             await fetcher.shutdown()
             #expect(response.status == 206)
@@ -85,7 +85,7 @@ extension FetchEngine {
             let nginx = try Nginx(root: folder.url)
             defer { nginx.stop() }
             let fetcher = try Fetcher()
-            let response = try await fetcher.fetch(Request(url: "\(nginx.baseURL)/s.bin", method: .probe)) { _ in }
+            let response = try await fetcher.consume(Request(url: "\(nginx.baseURL)/s.bin", method: .probe)) { _ in }
             await fetcher.shutdown()
             #expect(response.status == 206)
             #expect(response.announcedLength == 12_345)

@@ -32,11 +32,32 @@ func imageLikeBody(_ count: Int) -> [UInt8] {
 }
 
 extension [UInt8] {
-    /// Appends a body chunk the engine lends to its consumer (valid during the consumer's call only).
-    mutating func append(_ bytes: RawSpan) {
-        bytes.withUnsafeBytes { append(contentsOf: $0) }
+    /// Appends a body chunk's bytes.
+    mutating func append(_ chunk: BodyChunk) {
+        chunk.withUnsafeBytes { append(contentsOf: $0) }
     }
 }
+
+extension Fetcher {
+    /// Iterates `body(for:)` the way most tests want it: each `.restart` to `onRestart`, each chunk to `consume`,
+    /// and the response returned.
+    @discardableResult
+    func consume(
+        _ request: Request, onRestart: (ResumeToken?) async throws -> Void = { _ in },
+        _ consume: (BodyChunk) async throws -> Void
+    ) async throws -> Response {
+        for try await event in body(for: request) {
+            switch event {
+            case .restart(let token): try await onRestart(token)
+            case .bytes(let chunk): try await consume(chunk)
+            case .done(let response): return response
+            }
+        }
+        throw BodyStreamEndedEarly()
+    }
+}
+
+struct BodyStreamEndedEarly: Error {}
 
 extension Duration {
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }

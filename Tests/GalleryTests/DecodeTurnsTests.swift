@@ -1,16 +1,25 @@
+import Synchronization
 import Testing
 
 @testable import GalleryCore
+
+/// A body's "last byte arrived", set by the test instead of a fetch loop.
+private final class Arrival: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func arrived() { flag.store(true, ordering: .releasing) }
+    var hasArrived: Bool { flag.load(ordering: .acquiring) }
+}
 
 /// Which images count as waiting for a thread: those whose last byte has arrived, between their chunks.
 @Suite struct DecodeTurnsTests {
     @Test func anImageWithAllItsBytesWaitsOnlyBetweenItsChunks() async {
         let turns = DecodeTurns()
-        let image = DecodeTurns.Image(turns: turns)
+        let arrival = Arrival()
+        let image = DecodeTurns.Image(turns: turns, hasAllBytes: { arrival.hasArrived })
         #expect(!turns.someoneWaits)
         await image.decoding {
             #expect(!turns.someoneWaits, "still downloading")
-            image.arrived()
+            arrival.arrived()
             #expect(!turns.someoneWaits, "decoding: it has a thread")
         }
         #expect(turns.someoneWaits, "all bytes in, between chunks: it waits for a thread")
@@ -18,19 +27,20 @@ import Testing
         #expect(turns.someoneWaits)
         image.done()
         #expect(!turns.someoneWaits, "shown: it waits for nothing")
-        image.arrived()
+        arrival.arrived()
         #expect(!turns.someoneWaits)
     }
 
-    /// Several images count one each, and an image still downloading never counts, however it is used.
+    /// Each image counts while it waits, and an image still downloading never counts, however it is used.
     @Test func waitingImagesAreCountedOnceEach() async {
         let turns = DecodeTurns()
-        let first = DecodeTurns.Image(turns: turns)
-        let second = DecodeTurns.Image(turns: turns)
-        let downloading = DecodeTurns.Image(turns: turns)
-        first.arrived()
-        first.arrived()
-        second.arrived()
+        let (firstArrival, secondArrival) = (Arrival(), Arrival())
+        let first = DecodeTurns.Image(turns: turns, hasAllBytes: { firstArrival.hasArrived })
+        let second = DecodeTurns.Image(turns: turns, hasAllBytes: { secondArrival.hasArrived })
+        let downloading = DecodeTurns.Image(turns: turns, hasAllBytes: { false })
+        firstArrival.arrived()
+        firstArrival.arrived()
+        secondArrival.arrived()
         await downloading.decoding {}
         await downloading.giveWay()
         first.done()

@@ -1,9 +1,8 @@
-import CCurl
 import Synchronization
 
 /// What tasks ask of the loop. Values only: ids and requests cross threads, handles never do.
 enum Command: Sendable {
-    case start(TransferID, Request, AttemptPlan, BodyPipe)
+    case start(TransferID, Request, ResumeToken?, BodyPipe)
     case cancel(TransferID)
     /// The consumer drained a paused transfer's pipe: un-pause it.
     case resume(TransferID)
@@ -18,12 +17,6 @@ enum Command: Sendable {
 /// inbox lock and only while the inbox is open; the loop closes it (under the same lock) before it cleans up the
 /// multi handle, so no wakeup can ever reach a freed handle.
 final class Inbox: Sendable {
-    /// The multi handle, used here for `curl_multi_wakeup` only.
-    private struct WakeHandle: @unchecked Sendable {
-        // Justification: only ever passed to curl_multi_wakeup, which is thread-safe, and only while open.
-        let multi: UnsafeMutableRawPointer
-    }
-
     private struct State {
         var commands: [Command] = []
         var isOpen = true
@@ -32,10 +25,10 @@ final class Inbox: Sendable {
     }
 
     private let state = Mutex(State())
-    private let wake: WakeHandle
+    private let waker: MultiHandle.Waker
 
-    init(multi: UnsafeMutableRawPointer) {
-        wake = WakeHandle(multi: multi)
+    init(waker: MultiHandle.Waker) {
+        self.waker = waker
     }
 
     /// Queues a command and wakes the loop. Returns false when the loop has shut down.
@@ -47,7 +40,7 @@ final class Inbox: Sendable {
             // of 1,000 starts costs one wakeup, not 1,000, and consumers finishing while the loop is busy cost none.
             if s.loopParked {
                 s.loopParked = false
-                curl_multi_wakeup(wake.multi)
+                waker.wake()
             }
             s.commands.append(command)
             return true

@@ -76,8 +76,3 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(url): \(reasonText)" }
 }
-
-func formatSeconds(_ seconds: Double) -> String {
-    let tenths = (seconds * 10).rounded()
-    return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
-}

@@ -21,9 +21,9 @@ final class BodyPipe: Sendable {
 
     enum Event: Sendable {
         /// The body of this attempt starts at `offset` of the whole file: 0 for a fresh body (a consumer holding
-        /// bytes from an earlier attempt must start over), or where a range request resumed it. `validator` would
-        /// let a later request resume this body (`ResponseHeaders.resumePoint`).
-        case begin(offset: Int64, validator: String?)
+        /// bytes from an earlier attempt must start over), or where a range request resumed it. `resume` would
+        /// let a later request continue this body.
+        case begin(offset: Int64, resume: ResumeToken?)
         /// Bytes to consume, then `BodyPipe.recycle`.
         case bytes(BodyBuffer, resumeProducer: Bool)
         /// The attempt is over. `freesSlot`: the loop still counts this transfer against its limit, because the
@@ -32,7 +32,7 @@ final class BodyPipe: Sendable {
     }
 
     private struct State {
-        var begin: (offset: Int64, validator: String?)? = nil
+        var begin: (offset: Int64, resume: ResumeToken?)? = nil
         /// Bytes offered since the consumer last took; nil when there are none.
         var filling: BodyBuffer? = nil
         var waiter: CheckedContinuation<Event, Never>? = nil
@@ -45,24 +45,23 @@ final class BodyPipe: Sendable {
 
     let capacity: Int
     /// A waiting consumer is woken from `offer` as soon as this many bytes wait for it, not at the end of the
-    /// loop's turn. When a burst lands on many sockets at once, one turn reads them all (ten images' last bursts
-    /// took the loop 2–3 ms), and the first image's decoder sat idle behind the other nine while a core was free.
-    /// Small bodies stay under it and keep their single wake per turn: the scale case's files (25–85 KB) too.
+    /// loop's turn. When a burst lands on many sockets at once, one turn reads them all, and the first image's
+    /// decoder would sit idle behind the others' bursts while a core is free. Small bodies stay under it and keep
+    /// their single wake per turn.
     let eagerWakeBytes: Int
-    /// Told on the loop thread when curl reports the body complete, before the consumer hears of it.
-    private let onComplete: (@Sendable () -> Void)?
+    /// Marked on the loop thread when curl reports the body complete, before the consumer hears of it.
+    private let arrival: BodyArrival?
     private let pool: BodyBufferPool
     private let state = Mutex(State())
 
     /// `capacity`: the most bytes held for the consumer; `pool.bufferSize` is at least that in practice (both are
     /// `FetchConfiguration.maxBufferedBytes`).
     init(
-        capacity: Int, eagerWakeBytes: Int = 128 * 1024, pool: BodyBufferPool,
-        onComplete: (@Sendable () -> Void)? = nil
+        capacity: Int, eagerWakeBytes: Int = 128 * 1024, pool: BodyBufferPool, arrival: BodyArrival? = nil
     ) {
         self.capacity = capacity
         self.eagerWakeBytes = eagerWakeBytes
-        self.onComplete = onComplete
+        self.arrival = arrival
         self.pool = pool
     }
 
@@ -102,8 +101,8 @@ final class BodyPipe: Sendable {
 
     /// Loop thread: the body starts now, at `offset`. Called once per attempt, before the first `offer`; the
     /// consumer hears of it first, with the next wake.
-    func begin(offset: Int64, validator: String?) {
-        state.withLock { $0.begin = (offset, validator) }
+    func begin(offset: Int64, resume: ResumeToken?) {
+        state.withLock { $0.begin = (offset, resume) }
     }
 
     /// Loop thread: a waiting consumer gets what was offered since it last looked.
@@ -130,7 +129,7 @@ final class BodyPipe: Sendable {
     func finish(_ outcome: AttemptOutcome) -> Bool {
         let first = state.withLock { $0.end == nil }
         // Before the consumer hears of the end, and once: the loop finishes each pipe once.
-        if first, case .success = outcome.result { onComplete?() }
+        if first, case .success = outcome.result { arrival?.mark() }
         let (wake, behind): ((CheckedContinuation<Event, Never>, Event)?, Bool) = state.withLock { s in
             guard s.end == nil else { return (nil, false) }
             s.end = outcome
@@ -161,10 +160,10 @@ final class BodyPipe: Sendable {
     }
 
     @inline(never)
-    private func takeReady() -> Event? { state.withLock { Self.take(&$0) } }
+    func takeReady() -> Event? { state.withLock { Self.take(&$0) } }
 
     @inline(never)
-    private func waitForEvent() async -> Event {
+    func waitForEvent() async -> Event {
         await withCheckedContinuation { (continuation: CheckedContinuation<Event, Never>) in
             let ready: Event? = state.withLock { s in
                 if let event = Self.take(&s) { return event }
@@ -179,7 +178,7 @@ final class BodyPipe: Sendable {
     private static func take(_ s: inout State) -> Event? {
         if let begin = s.begin {
             s.begin = nil
-            return .begin(offset: begin.offset, validator: begin.validator)
+            return .begin(offset: begin.offset, resume: begin.resume)
         }
         if let filling = s.filling {
             s.filling = nil
@@ -208,4 +207,15 @@ final class BodyPipe: Sendable {
 
     /// A consumer is suspended in `next()`, for tests of when it is woken.
     var consumerWaits: Bool { state.withLock { $0.waiter != nil } }
+}
+
+/// Whether a download's last byte has arrived: set by the loop thread when curl reports the body complete, read by
+/// whoever schedules the work on the bytes (a decoder with all its bytes goes first). State, not a callback, so
+/// nothing of the consumer's runs on the loop thread.
+final class BodyArrival: Sendable {
+    private let arrived = Atomic<Bool>(false)
+
+    func mark() { arrived.store(true, ordering: .releasing) }
+
+    var hasArrived: Bool { arrived.load(ordering: .acquiring) }
 }

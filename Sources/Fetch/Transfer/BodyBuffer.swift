@@ -31,6 +31,9 @@ final class BodyBuffer: @unchecked Sendable {
         count += bytes.count
     }
 
+    /// The filled bytes, valid while the buffer is not returned to the pool.
+    var unsafeBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[..<count]) }
+
     /// Lends the filled bytes to `body`, for the length of the call only.
     func withBytes(_ body: (RawSpan) async throws -> Void) async rethrows {
         try await body(UnsafeRawBufferPointer(rebasing: storage[..<count]).bytes)
@@ -43,8 +46,8 @@ final class BodyBuffer: @unchecked Sendable {
 ///
 /// Each transfer's pipe needs a buffer for every burst of bytes it hands over. Fresh ones cost an allocation, and
 /// worse, fresh pages: the allocator hands freed memory back to the kernel (large blocks, and the top of a thread's
-/// heap), and each new buffer's pages fault in again as curl's bytes are copied in; over 1,000 small files that was
-/// most of the engine's page faults. Buffers that come back after consumption keep their pages. At most two are
+/// heap), and each new buffer's pages would fault in again as curl's bytes are copied in. Buffers that come back
+/// after consumption keep their pages. At most two are
 /// out per transfer in flight (one filling, one being consumed), so the pool keeps at most that many.
 final class BodyBufferPool: Sendable {
     /// The size of every pooled buffer: the most a pipe holds (`FetchConfiguration.maxBufferedBytes`).

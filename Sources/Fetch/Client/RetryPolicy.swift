@@ -71,3 +71,12 @@ public struct RetryPolicy: Sendable {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var view = Substring(self)
+        while let c = view.first, c.isWhitespace { view.removeFirst() }
+        while let c = view.last, c.isWhitespace { view.removeLast() }
+        return String(view)
+    }
+}

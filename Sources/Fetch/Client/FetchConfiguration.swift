@@ -35,7 +35,7 @@ public struct FetchConfiguration: Sendable {
     public var maxRetryAfter: Duration = .seconds(60)
 
     /// Total download rate over all transfers, in bytes per second; nil = unlimited. Shared evenly between the
-    /// transfers in flight (CURLOPT_MAX_RECV_SPEED_LARGE per transfer, recomputed when one starts or ends).
+    /// transfers in flight, each paced by the loop (`RatePacer`), and shared again when one starts or ends.
     public var maxBytesPerSecond: Int? = nil
     /// Limits for particular hosts (lower-cased host name, no port), e.g. from `HostProfiles.effectiveLimits`.
     public var hostLimits: [String: HostLimit] = [:]

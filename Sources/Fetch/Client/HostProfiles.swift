@@ -59,6 +59,6 @@ public enum HostProfiles {
     /// 3_125_000 bytes/s → "25 Mbit/s".
     static func formatBits(_ bytesPerSecond: Int) -> String {
         let megabits = Double(bytesPerSecond) * 8 / 1e6
-        return "\(formatSeconds(megabits)) Mbit/s"
+        return "\(tenths(megabits)) Mbit/s"
     }
 }

@@ -2,9 +2,10 @@ import CCurl
 
 /// One `CURL*` easy handle: typed setters and getters over the shim's one-line wrappers.
 ///
-/// Owned by the fetch loop thread; never shared.
+/// Owned by the fetch loop thread; never shared (checked in debug builds).
 final class EasyHandle {
     let raw: UnsafeMutableRawPointer
+    private let confinement = LoopConfinement.here()
     /// CURLOPT_HTTPHEADER's list: curl does not copy it, so it lives until the handle's next list replaces it, or
     /// until the handle is freed.
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -41,7 +42,8 @@ final class EasyHandle {
     /// Each setter returns curl's complaint, if any, so a bad option is an error naming it, never a crash.
     @discardableResult
     func set(_ option: CURLoption, _ value: Int) -> CURLcode {
-        gallery_easy_setopt_long(raw, option, value)
+        confinement.assertOnLoopThread()
+        return gallery_easy_setopt_long(raw, option, value)
     }
 
     @discardableResult
@@ -62,7 +64,10 @@ final class EasyHandle {
         gallery_easy_setopt_pointer(raw, option, value)
     }
 
+    /// nil when curl cannot say (it does not know the value, or `info` does not apply): each caller decides what
+    /// an unknown value means where it asks.
     func long(_ info: CURLINFO) -> Int? {
+        confinement.assertOnLoopThread()
         var value = 0
         return gallery_easy_getinfo_long(raw, info, &value) == CURLE_OK ? value : nil
     }
@@ -70,6 +75,20 @@ final class EasyHandle {
     func offset(_ info: CURLINFO) -> Int64? {
         var value: curl_off_t = 0
         return gallery_easy_getinfo_off(raw, info, &value) == CURLE_OK ? Int64(value) : nil
+    }
+
+    /// Lets a paused transfer go on; curl may call the write callback from inside, re-delivering held bytes.
+    /// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_pause.html>
+    func unpause() -> CURLcode {
+        confinement.assertOnLoopThread()
+        return curl_easy_pause(raw, gallery_pause_cont)
+    }
+
+    /// Clears what pointed into the last transfer (its callbacks' userdata, its error buffer) before the handle
+    /// idles, so nothing dangles once that transfer is freed. False when curl refused one: the handle must then
+    /// not be reused.
+    func detach() -> Bool {
+        [CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_ERRORBUFFER].allSatisfy { set($0, pointer: nil) == CURLE_OK }
     }
 }
 
