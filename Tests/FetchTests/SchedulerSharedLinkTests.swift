@@ -71,3 +71,29 @@ extension FetchEngine {
         }
     }
 }
+
+extension FetchEngine.SchedulerSharedLinkTests {
+    /// The link's send timeout closes a connection whose client stopped reading, as nginx's `send_timeout` does;
+    /// the engine then resumes the body with a Range request and it arrives whole.
+    @Test func sendTimeoutClosesAStoppedReaderAndTheBodyResumes() async throws {
+        let body = imageLikeBody(Self.bodyBytes)
+        let link = SharedLink(bytesPerSecond: 20_000_000, sendTimeout: .milliseconds(300))
+        let server = try FaultServer(body: body, sharedLink: link)
+        defer { server.stop() }
+        let fetcher = try Fetcher(configuration: .fast())
+        var received: [UInt8] = []
+        var paused = false
+        let response = try await fetcher.fetch(Request(url: "\(server.baseURL)/shared/slow.jpg")) { chunk in
+            received.append(chunk)
+            if !paused && received.count > 500_000 {
+                paused = true
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+        await fetcher.shutdown()
+        #expect(received == body)
+        #expect(response.bytes == Int64(Self.bodyBytes))
+        #expect(server.sendTimeouts("/shared/slow.jpg") == 1)
+        #expect(server.headers("/shared/slow.jpg").last?["range"]?.hasPrefix("bytes=") == true)
+    }
+}

@@ -29,6 +29,8 @@ import Foundation
 ///   tells whether the client stopped reading).
 /// - `/shared/NAME` (any NAME, so a test can list several images): the body through `sharedLink`, the one token
 ///   bucket every connection draws from; `Range: bytes=N-` gets 206 from N. Needs `sharedLink` (404 without).
+///   With the link's `sendTimeout`, a connection whose client stops reading for that long is closed
+///   (`sendTimeouts` counts them).
 public final class FaultServer: @unchecked Sendable {
     // Justification: `listener` and `port` are lets; everything mutable lives in `state`, guarded by `lock`.
 
@@ -37,6 +39,7 @@ public final class FaultServer: @unchecked Sendable {
         var headers: [String: [[String: String]]] = [:]
         var methods: [String: [String]] = [:]
         var earlyHangUps: [String: [Int]] = [:]
+        var sendTimeouts: [String: Int] = [:]
         var connections: Set<Int32> = []
         var stopped = false
     }
@@ -107,6 +110,11 @@ public final class FaultServer: @unchecked Sendable {
         lock.withLock { state.earlyHangUps[path, default: []] }
     }
 
+    /// Connections to `path` closed because their client read nothing for the shared link's `sendTimeout`.
+    public func sendTimeouts(_ path: String) -> Int {
+        lock.withLock { state.sendTimeouts[path, default: 0] }
+    }
+
     /// Closes the listener and every connection, and waits for their threads to end. Idempotent.
     public func stop() {
         let open: Set<Int32>? = lock.withLock {
@@ -162,7 +170,7 @@ public final class FaultServer: @unchecked Sendable {
         }
         let connection = Connection(fd: fd, server: self, headOnly: method == "HEAD")
         if path.hasPrefix("/shared/"), let sharedLink {
-            return serveShared(connection, headers: headers, link: sharedLink)
+            return serveShared(connection, path: path, headers: headers, link: sharedLink)
         }
         switch path {
         case "/ok": connection.sendBody(body)
@@ -263,9 +271,14 @@ public final class FaultServer: @unchecked Sendable {
     }
 
     /// The body, or from `Range: bytes=N-` on, through the shared link, in pieces of at most a send buffer.
-    private func serveShared(_ connection: Connection, headers: [String: String], link: SharedLink) {
+    private func serveShared(_ connection: Connection, path: String, headers: [String: String], link: SharedLink) {
         var size = Int32(link.sendBufferBytes)
         setsockopt(connection.fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        if let timeout = link.sendTimeout {
+            let (seconds, attoseconds) = timeout.components
+            var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+            setsockopt(connection.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         let validators = ["Accept-Ranges: bytes", "ETag: \"v1\""]
         var start = 0
         if let range = headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
@@ -281,7 +294,14 @@ public final class FaultServer: @unchecked Sendable {
         var rest = body[start...]
         while !rest.isEmpty {
             let granted = link.take(upTo: min(rest.count, link.sendBufferBytes)) { isStopped }
-            guard granted > 0, connection.send(rest.prefix(granted)) else { return }
+            guard granted > 0 else { return }
+            guard connection.send(rest.prefix(granted)) else {
+                // SO_SNDTIMEO ran out: the send made no progress for `sendTimeout`.
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    lock.withLock { state.sendTimeouts[path, default: 0] += 1 }
+                }
+                return
+            }
             rest = rest.dropFirst(granted)
         }
     }

@@ -12,6 +12,9 @@ public final class SharedLink: @unchecked Sendable {
 
     public let bytesPerSecond: Int
     public let sendBufferBytes: Int
+    /// Closes a connection whose send makes no progress for this long, as nginx's `send_timeout` does (SO_SNDTIMEO
+    /// on each connection); nil = wait forever.
+    public let sendTimeout: Duration?
     private let lock = NSLock()
     private var tokens: Double = 0
     private var last = ContinuousClock.now
@@ -19,9 +22,11 @@ public final class SharedLink: @unchecked Sendable {
     /// - Parameters:
     ///   - bytesPerSecond: the whole link's rate, shared by every connection.
     ///   - sendBufferBytes: SO_SNDBUF for each connection (Linux doubles it for its own bookkeeping).
-    public init(bytesPerSecond: Int, sendBufferBytes: Int = 16 * 1024) {
+    ///   - sendTimeout: close a connection whose client read nothing for this long.
+    public init(bytesPerSecond: Int, sendBufferBytes: Int = 16 * 1024, sendTimeout: Duration? = nil) {
         self.bytesPerSecond = max(1, bytesPerSecond)
         self.sendBufferBytes = sendBufferBytes
+        self.sendTimeout = sendTimeout
     }
 
     /// The bucket holds at most 10 ms of the link, so a connection that was blocked gets no burst on its return.
