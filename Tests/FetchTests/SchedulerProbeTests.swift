@@ -81,6 +81,15 @@ struct SchedulerProbeTests {
         #expect(probe.regime == .linkBound(receivers: 2))
     }
 
+    /// Connecting and waiting for headers take a while before any body byte: that is not a quiet link.
+    @Test func timeBeforeTheFirstByteIsNotCounted() {
+        var probe = GoodputProbe()
+        _ = Self.drive(&probe, contenders: 10, seconds: 3) { receivers, seconds in
+            seconds < 0.5 || receivers == 0 ? 0 : 25e6
+        }
+        #expect(probe.regime == .linkBound(receivers: 1))
+    }
+
     @Test func oneTransferHasNothingToDecide() {
         var probe = GoodputProbe()
         let run = Self.drive(&probe, contenders: 1, seconds: 2, link: Self.sharedLink)

@@ -62,8 +62,9 @@ struct GoodputProbe {
     /// Takes one sample; returns the new regime when this sample decided or changed it.
     mutating func observe(_ sample: GoodputSample) -> LinkRegime? {
         if case .final = phase { return nil }
-        if case .baseline = phase, sample.contenders < 2 {
-            // One transfer has nothing to share the link with; measure once there are two.
+        if case .baseline = phase, sample.contenders < 2 || sample.delivered == 0 {
+            // One transfer has nothing to share the link with; measure once there are two. Before the first body
+            // byte the time goes to connecting and headers, which would read as a quiet link.
             window = nil
             return nil
         }
