@@ -79,7 +79,7 @@ struct GoodputProbe {
         }
         current.add(sample)
         window = current
-        guard current.seconds >= settings.window.seconds || clearlyLost(current) else { return nil }
+        guard current.seconds >= settings.window.seconds || trialIsClear(current) else { return nil }
         window = nil
         return conclude(current, contenders: sample.contenders, at: sample.at)
     }
@@ -124,11 +124,16 @@ struct GoodputProbe {
         }
     }
 
-    /// A trial that delivers under half of what it needed to keep, a third of the way in, has lost: ending it then
-    /// spares the held transfers of a per-connection server two thirds of the wait.
-    private func clearlyLost(_ current: GoodputWindow) -> Bool {
-        guard case .trial(_, _, let reference) = phase else { return false }
-        return current.seconds >= settings.window.seconds / 3 && current.goodput < settings.keep * reference / 2
+    /// A third of the way into a trial the answer is usually plain, and waiting costs: a trial that already keeps
+    /// its share (and is not quiet) moves the link to the leaders sooner, and one under half of what it needed
+    /// spares the held transfers of a per-connection server two thirds of the wait. The settle time before it
+    /// counted lets the held flows' buffers fill first, so an early answer errs towards "lost", the safe side.
+    private func trialIsClear(_ current: GoodputWindow) -> Bool {
+        guard case .trial(_, _, let reference) = phase, current.seconds >= settings.window.seconds / 3 else {
+            return false
+        }
+        let kept = current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
+        return kept || current.goodput < settings.keep * reference / 2
     }
 
     private func lower(_ level: Int) -> Int { max(1, level / max(2, settings.step)) }
