@@ -27,6 +27,10 @@ import Foundation
 ///   GETs the body. `/no-head-501`, `/no-head-403`: the same with 501 or 403 to HEAD. `/no-head-no-range`: 405 to
 ///   HEAD, and every GET gets 200 with the whole body at `trickleBytesPerSecond`, Range or not (`earlyHangUps`
 ///   tells whether the client stopped reading).
+/// - `/shared/NAME` (any NAME, so a test can list several images): the body through `sharedLink`, the one token
+///   bucket every connection draws from; `Range: bytes=N-` gets 206 from N. Needs `sharedLink` (404 without).
+///   With the link's `sendTimeout`, a connection whose client stops reading for that long is closed
+///   (`sendTimeouts` counts them).
 public final class FaultServer: @unchecked Sendable {
     // Justification: `listener` and `port` are lets; everything mutable lives in `state`, guarded by `lock`.
 
@@ -35,6 +39,7 @@ public final class FaultServer: @unchecked Sendable {
         var headers: [String: [[String: String]]] = [:]
         var methods: [String: [String]] = [:]
         var earlyHangUps: [String: [Int]] = [:]
+        var sendTimeouts: [String: Int] = [:]
         var connections: Set<Int32> = []
         var stopped = false
     }
@@ -42,6 +47,8 @@ public final class FaultServer: @unchecked Sendable {
     public let port: Int
     public let body: [UInt8]
     public let trickleBytesPerSecond: Int
+    /// The link `/shared/` paths are served through, when the server emulates one.
+    public let sharedLink: SharedLink?
     private let listener: Int32
     private let lock = NSLock()
     private var state = State()
@@ -50,9 +57,10 @@ public final class FaultServer: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    public init(body: [UInt8], trickleBytesPerSecond: Int = 1000) throws {
+    public init(body: [UInt8], trickleBytesPerSecond: Int = 1000, sharedLink: SharedLink? = nil) throws {
         self.body = body
         self.trickleBytesPerSecond = trickleBytesPerSecond
+        self.sharedLink = sharedLink
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SupportError("socket: \(errno)") }
         var one: Int32 = 1
@@ -100,6 +108,11 @@ public final class FaultServer: @unchecked Sendable {
     /// server notices between steps), how many body bytes had been sent by then.
     public func earlyHangUps(_ path: String) -> [Int] {
         lock.withLock { state.earlyHangUps[path, default: []] }
+    }
+
+    /// Connections to `path` closed because their client read nothing for the shared link's `sendTimeout`.
+    public func sendTimeouts(_ path: String) -> Int {
+        lock.withLock { state.sendTimeouts[path, default: 0] }
     }
 
     /// Closes the listener and every connection, and waits for their threads to end. Idempotent.
@@ -156,6 +169,9 @@ public final class FaultServer: @unchecked Sendable {
             return state.counts[path, default: 0]
         }
         let connection = Connection(fd: fd, server: self, headOnly: method == "HEAD")
+        if path.hasPrefix("/shared/"), let sharedLink {
+            return serveShared(connection, path: path, headers: headers, link: sharedLink)
+        }
         switch path {
         case "/ok": connection.sendBody(body)
         case "/wrong-type": connection.sendBody(body, type: "text/html")
@@ -252,6 +268,42 @@ public final class FaultServer: @unchecked Sendable {
             return
         }
         connection.sendBody(body, extra: validators)
+    }
+
+    /// The body, or from `Range: bytes=N-` on, through the shared link, in pieces of at most a send buffer.
+    private func serveShared(_ connection: Connection, path: String, headers: [String: String], link: SharedLink) {
+        var size = Int32(link.sendBufferBytes)
+        setsockopt(connection.fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        if let timeout = link.sendTimeout {
+            let (seconds, attoseconds) = timeout.components
+            var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+            setsockopt(connection.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
+        let validators = ["Accept-Ranges: bytes", "ETag: \"v1\""]
+        var start = 0
+        if let range = headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
+            let from = Int(range.dropFirst(6).dropLast()), from < body.count
+        {
+            start = from
+            connection.sendHead(
+                206, "Partial Content", length: body.count - start,
+                extra: validators + ["Content-Range: bytes \(start)-\(body.count - 1)/\(body.count)"])
+        } else {
+            connection.sendHead(200, "OK", length: body.count, extra: validators)
+        }
+        var rest = body[start...]
+        while !rest.isEmpty {
+            let granted = link.take(upTo: min(rest.count, link.sendBufferBytes)) { isStopped }
+            guard granted > 0 else { return }
+            guard connection.send(rest.prefix(granted)) else {
+                // SO_SNDTIMEO ran out: the send made no progress for `sendTimeout`.
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    lock.withLock { state.sendTimeouts[path, default: 0] += 1 }
+                }
+                return
+            }
+            rest = rest.dropFirst(granted)
+        }
     }
 
     /// `Range: bytes=S-E` (both given, within the body) gets 206 with those bytes; any other request the body.

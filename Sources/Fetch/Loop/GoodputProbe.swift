@@ -1,0 +1,161 @@
+/// Decides whether more transfers at once still raise the aggregate goodput, from what the loop delivered.
+///
+/// Pure logic on the loop thread: the loop feeds it a `GoodputSample` each turn and reads `receivers` and
+/// `regime`. It reads no clock of its own, so tests drive it with synthetic samples.
+///
+/// 1. Baseline: every contender receives, and it measures the aggregate over `window` of time in which some
+///    transfer could receive. If the aggregate was quiet for `idleShare` of that time, the link had room to spare
+///    while every transfer was free to use it: each connection is limited on its own (nginx's `limit_rate` sends a
+///    second's worth at once, then waits), and the run keeps full concurrency.
+/// 2. Trials: otherwise a quarter as many receive, then a quarter of that, down to one. A level that keeps `keep`
+///    of the baseline fills the link as well as all of them did. The first level that loses more, or goes quiet,
+///    settles the regime on the level above it. Starting from full concurrency and stepping down, rather than
+///    ramping up, means a per-connection server loses nothing while the probe learns: every request is already
+///    in, and the ones held during a trial are a window behind at most.
+/// 3. Monitoring: while link-bound, a window that goes quiet or falls below `keep` of the best seen doubles the
+///    receivers for one window (the link got faster, or the leaders got limited elsewhere); the doubling stays only
+///    if it raises the aggregate by a quarter.
+///
+/// Per-connection is final for the run. Such servers pace in bursts a second apart, so any window short enough to
+/// be cheap for the held transfers would see a quiet stretch or a burst, not the rate, and flip the regime on noise.
+struct GoodputProbe {
+    struct Settings: Sendable {
+        /// Counted time per measurement (time in which nothing could receive does not count).
+        var window: Duration = .milliseconds(300)
+        /// After the receivers change, samples are ignored this long: the held flows' socket buffers fill first.
+        var settle: Duration = .milliseconds(100)
+        /// Fewer receivers fill the link when they keep this share of the goodput of more.
+        var keep = 0.8
+        /// A window quiet for this share of its time had spare capacity.
+        var idleShare = 0.25
+        /// Each trial divides the receivers by this.
+        var step = 4
+    }
+
+    private enum Phase {
+        case baseline
+        /// `level` receive; `above` did before, at `reference` bytes/s.
+        case trial(level: Int, above: Int, reference: Double)
+        /// Link-bound at the regime's receivers; `best` is the best goodput seen there.
+        case monitoring(best: Double)
+        /// Testing `level` receivers after the regime's receivers fell from `best` to `degraded` bytes/s.
+        case raising(level: Int, best: Double, degraded: Double)
+        case final
+    }
+
+    let settings: Settings
+    private(set) var regime: LinkRegime = .undecided
+    private var phase = Phase.baseline
+    private var window: GoodputWindow?
+    private var ignoreUntil: ContinuousClock.Instant?
+
+    init(settings: Settings = Settings()) { self.settings = settings }
+
+    /// How many transfers should receive at full rate now, trials included; nil = every one.
+    var receivers: Int? {
+        switch phase {
+        case .trial(let level, _, _), .raising(let level, _, _): level
+        case .baseline, .monitoring, .final: regime.receivers
+        }
+    }
+
+    /// Takes one sample; returns the new regime when this sample decided or changed it.
+    mutating func observe(_ sample: GoodputSample) -> LinkRegime? {
+        if case .final = phase { return nil }
+        if case .baseline = phase, sample.contenders < 2 || sample.delivered == 0 {
+            // One transfer has nothing to share the link with; measure once there are two. Before the first body
+            // byte the time goes to connecting and headers, which would read as a quiet link.
+            window = nil
+            return nil
+        }
+        if let until = ignoreUntil {
+            guard sample.at >= until else { return nil }
+            ignoreUntil = nil
+            window = nil
+        }
+        guard var current = window else {
+            window = GoodputWindow(from: sample)
+            return nil
+        }
+        current.add(sample)
+        window = current
+        guard current.seconds >= settings.window.seconds || trialIsClear(current) else { return nil }
+        window = nil
+        return conclude(current, contenders: sample.contenders, at: sample.at)
+    }
+
+    private mutating func conclude(_ measured: GoodputWindow, contenders: Int, at now: ContinuousClock.Instant)
+        -> LinkRegime?
+    {
+        let goodput = measured.goodput
+        let quiet = measured.quietShare >= settings.idleShare
+        switch phase {
+        case .baseline:
+            if quiet { return settle(.perConnection) }
+            return change(to: .trial(level: lower(contenders), above: contenders, reference: goodput), at: now)
+        case .trial(let level, let above, let reference):
+            guard !quiet, goodput >= settings.keep * reference else {
+                return settle(above >= contenders ? .perConnection : .linkBound(receivers: above), at: now)
+            }
+            if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: goodput) }
+            return change(to: .trial(level: lower(level), above: level, reference: reference), at: now)
+        case .monitoring(let best):
+            guard let current = regime.receivers else { return nil }
+            if !quiet && goodput >= settings.keep * best {
+                phase = .monitoring(best: max(best, goodput))
+                return nil
+            }
+            guard current < contenders else { return nil }
+            let raised = min(contenders, current * 2)
+            return change(to: .raising(level: raised, best: best, degraded: goodput), at: now)
+        case .raising(let level, let best, let degraded):
+            if goodput >= degraded / settings.keep {
+                // The old best stays the reference: if this level still falls short of it, the next window raises
+                // again.
+                let found: LinkRegime = level >= contenders ? .perConnection : .linkBound(receivers: level)
+                return settle(found, at: now, best: max(best, goodput))
+            }
+            // The link itself slowed: fewer receivers still fill it, at its new rate.
+            phase = .monitoring(best: max(goodput, degraded))
+            ignoreUntil = now + settings.settle
+            return nil
+        case .final:
+            return nil
+        }
+    }
+
+    /// A third of the way into a trial the answer is usually plain, and waiting costs: a trial that already keeps
+    /// its share (and is not quiet) moves the link to the leaders sooner, and one under half of what it needed
+    /// spares the held transfers of a per-connection server two thirds of the wait. The settle time before it
+    /// counted lets the held flows' buffers fill first, so an early answer errs towards "lost", the safe side.
+    private func trialIsClear(_ current: GoodputWindow) -> Bool {
+        guard case .trial(_, _, let reference) = phase, current.seconds >= settings.window.seconds / 3 else {
+            return false
+        }
+        let kept = current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
+        return kept || current.goodput < settings.keep * reference / 2
+    }
+
+    private func lower(_ level: Int) -> Int { max(1, level / max(2, settings.step)) }
+
+    private mutating func change(to next: Phase, at now: ContinuousClock.Instant) -> LinkRegime? {
+        phase = next
+        ignoreUntil = now + settings.settle
+        return nil
+    }
+
+    /// Per-connection ends the probing; link-bound keeps monitoring from `best` (0: the first window sets it).
+    private mutating func settle(_ found: LinkRegime, at now: ContinuousClock.Instant? = nil, best: Double = 0)
+        -> LinkRegime?
+    {
+        if found == .perConnection {
+            phase = .final
+        } else {
+            phase = .monitoring(best: best)
+            if let now { ignoreUntil = now + settings.settle }
+        }
+        let changed = found != regime
+        regime = found
+        return changed ? found : nil
+    }
+}

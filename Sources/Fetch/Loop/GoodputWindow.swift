@@ -1,0 +1,52 @@
+/// The aggregate goodput over one measuring window, built from the loop's samples.
+///
+/// Time in which no transfer could receive (every one held by its consumer's backpressure or by the schedule) is
+/// left out: it says nothing about the network. The window also tells how much of its time the aggregate was quiet
+/// (a stretch far below the window's mean), which a saturated link never is.
+struct GoodputWindow {
+    /// A stretch below this fraction of the window's mean rate counts as quiet.
+    static let quietFraction = 0.1
+
+    private(set) var seconds: Double = 0
+    private(set) var bytes: Int64 = 0
+    private var stretches: [(seconds: Double, bytes: Int64)] = []
+    private var last: GoodputSample?
+
+    init(from sample: GoodputSample) { last = sample }
+
+    /// Adds the stretch since the previous sample. The previous sample's `receiving` says what was allowed during it.
+    mutating func add(_ sample: GoodputSample) {
+        defer { last = sample }
+        guard let last, sample.at > last.at else { return }
+        guard last.receiving > 0 else { return }
+        let span = (sample.at - last.at).seconds
+        let delivered = max(0, sample.delivered - last.delivered)
+        seconds += span
+        bytes += delivered
+        stretches.append((span, delivered))
+    }
+
+    /// Bytes per second over the counted time; 0 before any.
+    var goodput: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
+
+    /// The share of the counted time spent in quiet stretches (0...1).
+    var quietShare: Double {
+        guard seconds > 0, bytes > 0 else { return seconds > 0 ? 1 : 0 }
+        let threshold = goodput * Self.quietFraction
+        let quiet = stretches.reduce(0.0) { sum, stretch in
+            Double(stretch.bytes) / stretch.seconds < threshold ? sum + stretch.seconds : sum
+        }
+        return quiet / seconds
+    }
+}
+
+/// What the loop tells `GoodputProbe` on each turn.
+struct GoodputSample: Sendable, Equatable {
+    var at: ContinuousClock.Instant
+    /// Body bytes handed to consumers so far, all transfers together; never decreases.
+    var delivered: Int64
+    /// Transfers free to receive right now: allowed by the schedule and not paused by their consumer.
+    var receiving: Int
+    /// Transfers that want bytes: in flight or waiting their turn. The most that could ever receive at once.
+    var contenders: Int
+}
