@@ -8,6 +8,9 @@ import Browse
 // "ready", and waits to be killed; BrowseTests checks that nothing remains in DIR while it lives and after SIGKILL.
 // browse-probe input-mode TTY: puts TTY in the browse input mode, prints "ready", waits for a line on stdin, and
 // exits without restoring it itself, so the exit hook must.
+// browse-probe background TTY: takes TTY as its controlling terminal, hands the foreground to another process group,
+// and reports that the mode is refused and typed input is left unread; then takes the foreground back and reports
+// the key the reader reads at last.
 
 /// One line to `fd`, unbuffered, so the test reads it while the probe still runs.
 func say(_ text: String, to fd: Int32 = STDOUT_FILENO) {
@@ -42,6 +45,8 @@ case "input-mode" where arguments.count == 3:
     say("ready")
     _ = readLine()
     exit(0)
+case "background" where arguments.count == 3:
+    await background(tty: arguments[2])
 default:
-    fail("usage: browse-probe spool DIR BYTES | input-mode TTY")
+    fail("usage: browse-probe spool DIR BYTES | input-mode TTY | background TTY")
 }

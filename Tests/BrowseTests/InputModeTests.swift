@@ -91,3 +91,21 @@ import Testing
         #expect(events == [.character("k")])
     }
 }
+
+/// Started in the background, gallery leaves the terminal's mode and its input to the foreground job, and reads
+/// keys once it is brought to the foreground.
+@Suite struct BackgroundTests {
+    @Test func backgroundReadsNoKeysUntilForeground() throws {
+        let terminal = try PseudoTerminal()
+        let before = ModeFlags(terminal.settings)
+        let probe = try Probe(["background", terminal.devicePath])
+        #expect(try probe.readLine(timeout: .seconds(30)) == "background enter=false")
+        #expect(ModeFlags(terminal.settings) == before)
+        // A whole line: the terminal is still in the shell's line mode, which holds back a line until Enter.
+        terminal.type("j\n")
+        probe.send("\n")
+        #expect(try probe.readLine(timeout: .seconds(30)) == "pending 2", "the keys are left for the foreground job")
+        #expect(try probe.readLine(timeout: .seconds(30)) == "foreground character(\"j\")")
+        #expect(probe.wait() == 0)
+    }
+}
