@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "Decode", dependencies: ["JPEGShim", "Imaging"], swiftSettings: strict),
         .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
+        // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
+        .target(name: "Browse", dependencies: ["Render", "Imaging"], swiftSettings: strict),
         .target(
             name: "GalleryCore",
             dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging"],
@@ -54,6 +56,8 @@ let package = Package(
         // Decodes one file through JPEGDecoder: peak-RSS increase (DecodeTests' memory test) or time (bench).
         .executableTarget(
             name: "decode-probe", dependencies: ["Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
+        // Holds a spool or the browse input mode open for a test that then kills it or lets it exit.
+        .executableTarget(name: "browse-probe", dependencies: ["Browse"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "SystemCalls"], swiftSettings: strict),
 
@@ -71,6 +75,9 @@ let package = Package(
             name: "DecodeTests", dependencies: ["Decode", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "RenderTests", dependencies: ["Render", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "BrowseTests", dependencies: ["Browse", "Render", "Imaging", "GalleryTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),
     ]

@@ -75,6 +75,33 @@ public enum Escape: Sendable, Hashable {
     /// XTVERSION, `CSI > 0 q`: the terminal names itself as `DCS > | name version ST` (tmux: `tmux 3.3a`).
     case terminalVersionQuery
 
+    // Browsing: highlight, keys and mouse, the enlarged view. Kept together so the set a browse session turns on
+    // can be checked against the set its restore turns off.
+
+    /// SGR 7: reverse video, a highlight that shows without colour (NO_COLOR, monochrome terminals).
+    case inverse
+    /// SGR 27: reverse video off, leaving bold and colours as they are.
+    case notInverse
+    /// DECSET 1000 and 1006: report button presses and releases, with coordinates in SGR form
+    /// (`CSI < b ; x ; y M`), which has no 223-column limit and cannot be mistaken for UTF-8.
+    case mouseReportingOn
+    /// DECRST 1006 and 1000, the reverse of `mouseReportingOn`.
+    case mouseReportingOff
+    /// DECSET 2004: the terminal brackets a paste in `CSI 200 ~` … `CSI 201 ~`, so pasted text is never read as keys.
+    case bracketedPasteOn
+    /// DECRST 2004.
+    case bracketedPasteOff
+    /// DECSET 1049: the alternate screen, with the cursor saved; the sheet stays on the main screen.
+    case alternateScreenOn
+    /// DECRST 1049: back to the main screen and the saved cursor.
+    case alternateScreenOff
+
+    /// `mouseReportingOff` then `bracketedPasteOff`: what a browse session's input mode turned on, turned off.
+    /// A constant with a stable address, so an exit path can hand it to `write(2)` as it is; harmless on a
+    /// terminal where neither was on. (Not the alternate screen: leaving one that was never entered moves
+    /// the cursor to the last saved position, over the sheet.)
+    public static let browseRestoreBytes: StaticString = "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?2004l"
+
     /// The sequence's bytes, for callers that want a value; hot paths use `[UInt8].append(_:)` instead.
     public var bytes: [UInt8] {
         var out: [UInt8] = []
@@ -149,6 +176,18 @@ extension [UInt8] {
         case .textAreaPixelsQuery: appendCSI(literal: "14t")
         case .colorRegistersQuery: appendCSI(literal: "?1;1;0S")
         case .terminalVersionQuery: appendCSI(literal: ">0q")
+        case .inverse: appendCSI(literal: "7m")
+        case .notInverse: appendCSI(literal: "27m")
+        case .mouseReportingOn:
+            appendCSI(literal: "?1000h")
+            appendCSI(literal: "?1006h")
+        case .mouseReportingOff:
+            appendCSI(literal: "?1006l")
+            appendCSI(literal: "?1000l")
+        case .bracketedPasteOn: appendCSI(literal: "?2004h")
+        case .bracketedPasteOff: appendCSI(literal: "?2004l")
+        case .alternateScreenOn: appendCSI(literal: "?1049h")
+        case .alternateScreenOff: appendCSI(literal: "?1049l")
         }
     }
 

@@ -1,0 +1,111 @@
+import Foundation
+import Render
+import Testing
+
+@testable import Browse
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The browse mode on a real pseudo-terminal: signals kept, echo off, and put back on every exit path.
+/// Serialized: the mode is one per process.
+@Suite(.serialized) struct InputModeTests {
+    @Test func keysAreRawButSignalsAndOutputProcessingStay() throws {
+        let terminal = try PseudoTerminal()
+        let before = ModeFlags(terminal.settings)
+        #expect(BrowseInputMode.enter(terminal.device))
+        defer { BrowseInputMode.restoreActive() }
+        let during = terminal.settings
+        #expect(during.c_lflag & tcflag_t(ECHO | ICANON) == 0)
+        #expect(during.c_lflag & tcflag_t(ISIG) != 0)
+        #expect(during.c_oflag == before.output)
+        #expect(BrowseInputMode.isActive)
+        #expect(!BrowseInputMode.enter(terminal.device), "one mode at a time")
+        BrowseInputMode.restoreActive()
+        #expect(ModeFlags(terminal.settings) == before)
+        BrowseInputMode.restoreActive()
+        #expect(!BrowseInputMode.isActive)
+    }
+
+    @Test func notATerminalIsRefused() throws {
+        let folder = try TemporaryDirectory("notty")
+        defer { folder.remove() }
+        let fd = try descriptor(holding: [1], in: folder, name: "plain")
+        defer { close(fd) }
+        #expect(!BrowseInputMode.enter(fd))
+        #expect(!BrowseInputMode.isActive)
+    }
+
+    @Test func escapeBytesTurnOnWhatRestoreTurnsOff() {
+        let on = String(decoding: BrowseInputMode.enterBytes, as: UTF8.self)
+        #expect(on == "\u{1B}[?1000h\u{1B}[?1006h\u{1B}[?2004h")
+        let off = Escape.browseRestoreBytes.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+        for mode in ["1000", "1006", "2004"] {
+            #expect(off.contains("\u{1B}[?\(mode)l"))
+        }
+    }
+
+    /// A process that exits without restoring (an `exit` from anywhere) gets its terminal back from the hook.
+    @Test func exitRestoresTheTerminal() throws {
+        let terminal = try PseudoTerminal()
+        let before = ModeFlags(terminal.settings)
+        let probe = try Probe(["input-mode", terminal.devicePath])
+        #expect(try probe.readLine(timeout: .seconds(30)) == "ready")
+        #expect(terminal.settings.c_lflag & tcflag_t(ECHO) == 0)
+        probe.send("\n")
+        #expect(probe.wait() == 0)
+        #expect(ModeFlags(terminal.settings) == before)
+    }
+}
+
+/// The reader thread over a pseudo-terminal: keys typed come out as events, a lone Esc after its timeout.
+@Suite struct KeyReaderTests {
+    @Test func typedKeysArriveInOrder() async throws {
+        let terminal = try PseudoTerminal()
+        var raw = BrowseInputMode.rawSettings(from: terminal.settings)
+        tcsetattr(terminal.device, TCSANOW, &raw)
+        let reader = KeyReader(fileDescriptor: terminal.device, escapeTimeout: .milliseconds(20))
+        terminal.type("j\u{1B}[B\u{1B}[<0;3;2M")
+        terminal.type("\u{1B}")
+        var events: [KeyEvent] = []
+        for await event in reader.events {
+            events.append(event)
+            if events.count == 4 { break }
+        }
+        #expect(events == [.character("j"), .down, .click(CellPosition(row: 1, column: 2)), .escape])
+        reader.stop()
+    }
+
+    @Test func stopEndsTheStreamAndAPasteFloodIsBounded() async throws {
+        let terminal = try PseudoTerminal()
+        var raw = BrowseInputMode.rawSettings(from: terminal.settings)
+        tcsetattr(terminal.device, TCSANOW, &raw)
+        let reader = KeyReader(fileDescriptor: terminal.device)
+        terminal.type("\u{1B}[200~" + String(repeating: "qqqqqqqqq\n", count: 1000) + "\u{1B}[201~k")
+        var events: [KeyEvent] = []
+        for await event in reader.events {
+            events.append(event)
+            reader.stop()
+        }
+        #expect(events == [.character("k")])
+    }
+}
+
+/// Started in the background, gallery leaves the terminal's mode and its input to the foreground job, and reads
+/// keys once it is brought to the foreground.
+@Suite struct BackgroundTests {
+    @Test func backgroundReadsNoKeysUntilForeground() throws {
+        let terminal = try PseudoTerminal()
+        let before = ModeFlags(terminal.settings)
+        let probe = try Probe(["background", terminal.devicePath])
+        #expect(try probe.readLine(timeout: .seconds(30)) == "background enter=false")
+        #expect(ModeFlags(terminal.settings) == before)
+        // A whole line: the terminal is still in the shell's line mode, which holds back a line until Enter.
+        terminal.type("j\n")
+        probe.send("\n")
+        #expect(try probe.readLine(timeout: .seconds(30)) == "pending 2", "the keys are left for the foreground job")
+        #expect(try probe.readLine(timeout: .seconds(30)) == "foreground character(\"j\")")
+        #expect(probe.wait() == 0)
+    }
+}
