@@ -74,6 +74,8 @@ public enum Escape: Sendable, Hashable {
     case colorRegistersQuery
     /// XTVERSION, `CSI > 0 q`: the terminal names itself as `DCS > | name version ST` (tmux: `tmux 3.3a`).
     case terminalVersionQuery
+    /// OSC 4, `ESC ] 4 ; n ; ? ESC \`: asks for palette entry n, answered as `ESC ] 4 ; n ; rgb:R/G/B` and ST or BEL.
+    case paletteColorQuery(Int)
 
     /// The sequence's bytes, for callers that want a value; hot paths use `[UInt8].append(_:)` instead.
     public var bytes: [UInt8] {
@@ -149,6 +151,11 @@ extension [UInt8] {
         case .textAreaPixelsQuery: appendCSI(literal: "14t")
         case .colorRegistersQuery: appendCSI(literal: "?1;1;0S")
         case .terminalVersionQuery: appendCSI(literal: ">0q")
+        case .paletteColorQuery(let index):
+            append(contentsOf: [0x1b, UInt8(ascii: "]"), UInt8(ascii: "4"), UInt8(ascii: ";")])
+            appendDecimal(index)
+            append(contentsOf: [UInt8(ascii: ";"), UInt8(ascii: "?")])
+            append(.stringTerminator)
         }
     }
 
