@@ -49,6 +49,8 @@ let package = Package(
         .executableTarget(name: "decode-probe", dependencies: ["Decode", "Imaging"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch"], swiftSettings: strict),
+        // The text encoders alone: their speed on one slot, and drawings for bench/text_fidelity.py.
+        .executableTarget(name: "cell-bench", dependencies: ["Render", "Imaging"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
         .target(
