@@ -12,7 +12,8 @@ import Render
 /// cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]
 ///     Fits a binary PPM (P6) into COLUMNS×ROWS cells the way the gallery does (linear-light resampling into
 ///     the encoder's pixel box) and writes the encoder's bytes to standard output, drawn from cell ROW, COLUMN
-///     (default the top-left one); prints `cells=W×H`, the cells it covers, on standard error. For
+///     (default the top-left one); prints `cells=W×H filled=W×H`, the cells it
+///     covers and the part of them the image fills (the last column or row may be partly edge), on standard error. For
 ///     bench/text_fidelity.py, which shows them in a real terminal next to chafa's.
 let usage = "usage: cell-bench speed [RUNS] | cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]"
 
@@ -123,7 +124,10 @@ func draw(_ arguments: [String]) {
         ? CellPosition(row: Int(arguments[6]) ?? 0, column: Int(arguments[7]) ?? 0) : .init(row: 0, column: 0)
     let bytes = encoder.encode(thumbnail, at: origin)
     let cells = encoder.footprint(of: PixelSize(width: thumbnail.width, height: thumbnail.height))
-    let line = "cells=\(cells.columns)x\(cells.rows)\n"
+    let box = encoder.pixelBox(for: CellSize(columns: 1, rows: 1))
+    let line =
+        "cells=\(cells.columns)x\(cells.rows) "
+        + "filled=\(Double(thumbnail.width) / Double(box.width))x\(Double(thumbnail.height) / Double(box.height))\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
     var written = 0
     while written < bytes.count {
