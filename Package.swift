@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(
             name: "DecodeTests", dependencies: ["Decode", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
+            name: "RenderTests", dependencies: ["Render", "Imaging", "Decode", "GalleryTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),
     ]
