@@ -59,24 +59,6 @@ struct RealTerminalSymbolTests {
         return (bytes, placed)
     }
 
-    /// Has an xterm of three slots by two print `bytes`, and takes screenshots until `ready` accepts one, which
-    /// is kept as `<name>.png` (path printed).
-    static func screenshot(of bytes: [UInt8], name: String, until ready: (Pixels) -> Bool) throws -> Pixels {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gallery-symbols-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let drawing = directory.appendingPathComponent("\(name).bin")
-        try Data(bytes).write(to: drawing)
-        let xterm = try XTerminalSession(
-            .xterm, columns: 3 * (slot.columns + 2), rows: 2 * (slot.rows + 1),
-            command: "cat '\(drawing.path)'; sleep 120", directory: directory)
-        defer { xterm.stop() }
-        let pixels = try xterm.settledScreenshot(seconds: 30) { ready($0.pixels) }.pixels
-        let png = directory.appendingPathComponent("\(name).png")
-        try Data(PNGWriter.encode(pixels)).write(to: png)
-        print("\(name) screenshot: \(png.path)")
-        return pixels
-    }
-
     static func crop(_ shot: Pixels, _ drawing: Drawing) -> Pixels {
         var out = Pixels(width: drawing.size.width, height: drawing.size.height, filledWith: RGB(0, 0, 0))
         for y in 0..<drawing.size.height {
@@ -100,7 +82,10 @@ struct RealTerminalSymbolTests {
             let image = try await Self.decode(path)
             let (bytes, placed) = Self.drawings(of: image, renderers: renderers)
             let last = try #require(placed.last)
-            let shot = try Self.screenshot(of: bytes, name: "xterm-symbols-\(index)") { pixels in
+            let shot = try XtermSixelTests.screenshot(
+                of: bytes, name: "xterm-symbols-\(index)", columns: 3 * (Self.slot.columns + 2),
+                rows: 2 * (Self.slot.rows + 1)
+            ) { pixels in
                 // Settled once the last drawing's first cell row is there.
                 let y = last.origin.row * Self.cell.height + 6
                 return (0..<last.size.width).contains { x in
