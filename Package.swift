@@ -60,6 +60,8 @@ let package = Package(
         .executableTarget(name: "browse-probe", dependencies: ["Browse"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "SystemCalls"], swiftSettings: strict),
+        // The text encoders alone: their speed on one slot, and drawings for bench/text_fidelity.py.
+        .executableTarget(name: "cell-bench", dependencies: ["Render", "Imaging"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.
         .target(
@@ -74,7 +76,8 @@ let package = Package(
         .testTarget(
             name: "DecodeTests", dependencies: ["Decode", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "RenderTests", dependencies: ["Render", "Imaging", "GalleryTestSupport"], swiftSettings: strict),
+            name: "RenderTests", dependencies: ["Render", "Imaging", "Decode", "GalleryTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "BrowseTests", dependencies: ["Browse", "Render", "Imaging", "GalleryTestSupport"],
             swiftSettings: strict),

@@ -33,6 +33,9 @@ public struct GalleryOptions: Sendable {
     public var render = RenderMode.auto
     /// nil: choose from COLORTERM and TERM.
     public var colors: ColorMode? = nil
+    /// The glyphs of text thumbnails; nil: every block and mosaic glyph the terminal is known to draw.
+    public var symbols: SymbolSet? = nil
+    public var dither = TextRendering.defaultDither
     /// Fetch a spare candidate when an image fails, so the gallery still fills `count` slots.
     public var replaceFailures = true
     /// A malformed list line is an error (exit 2) instead of a warning.

@@ -35,15 +35,20 @@ public actor LiveView {
         guard let terminal = Terminal.display() else { return nil }
         let environment = Terminal.currentEnvironment()
         let colors = options.colors ?? ColorMode.detect(environment: environment)
+        var text = TextRendering(
+            symbols: options.symbols ?? SymbolSet.preferred(environment: environment), dither: options.dither)
         var support: GraphicsSupport? = nil
-        if forced != .blocks {
-            support = await withCheckedContinuation { continuation in
+        // Forced blocks skip the probe unless 16 colours need the terminal's own palette.
+        if forced != .blocks || colors == .ansi16 {
+            let answers = await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(returning: TerminalProbe.detect(environment: environment, forcing: forced))
+                    continuation.resume(returning: TerminalProbe.probe(environment: environment, forcing: forced))
                 }
             }
+            support = answers.support
+            text.palette = answers.palette ?? .xterm
         }
-        let encoder = support?.encoder(colors: colors) ?? HalfBlockEncoder(colorMode: colors)
+        let encoder = support?.encoder(colors: colors, text: text) ?? text.encoder(colors: colors)
         return LiveView(
             terminal: terminal, count: options.count, encoder: encoder, graphics: support,
             textStyle: TextStyle.detect(environment: environment))

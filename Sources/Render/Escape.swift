@@ -74,6 +74,8 @@ public enum Escape: Sendable, Hashable {
     case colorRegistersQuery
     /// XTVERSION, `CSI > 0 q`: the terminal names itself as `DCS > | name version ST` (tmux: `tmux 3.3a`).
     case terminalVersionQuery
+    /// OSC 4, `ESC ] 4 ; n ; ? ESC \`: asks for palette entry n, answered as `ESC ] 4 ; n ; rgb:R/G/B` and ST or BEL.
+    case paletteColorQuery(Int)
 
     // Browsing: highlight, keys and mouse, the enlarged view. Kept together so the set a browse session turns on
     // can be checked against the set its restore turns off.
@@ -188,6 +190,11 @@ extension [UInt8] {
         case .bracketedPasteOff: appendCSI(literal: "?2004l")
         case .alternateScreenOn: appendCSI(literal: "?1049h")
         case .alternateScreenOff: appendCSI(literal: "?1049l")
+        case .paletteColorQuery(let index):
+            append(contentsOf: [0x1b, UInt8(ascii: "]"), UInt8(ascii: "4"), UInt8(ascii: ";")])
+            appendDecimal(index)
+            append(contentsOf: [UInt8(ascii: ";"), UInt8(ascii: "?")])
+            append(.stringTerminator)
         }
     }
 

@@ -28,33 +28,52 @@ public enum TerminalProbe {
         environment: [String: String], forcing: GraphicsProtocol? = nil, budget: Duration = defaultBudget,
         ttyPath: String = "/dev/tty"
     ) -> GraphicsSupport {
-        let fd = open(ttyPath, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard fd >= 0 else {
-            return GraphicsDetection.decide(environment: environment, replies: nil).forced(forcing)
-        }
-        defer { close(fd) }
-        return detect(environment: environment, forcing: forcing, fileDescriptor: fd, budget: budget)
+        probe(environment: environment, forcing: forcing, budget: budget, ttyPath: ttyPath).support
     }
 
-    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests). GNU screen and
-    /// consoles (`EnvironmentHint.blocks`) are never queried, nor a terminal another job holds in the foreground
-    /// (`Terminal.isForeground`): they are only measured through the kernel. Inside tmux
-    /// only tmux itself is asked (`GraphicsDetection.tmuxQueries`).
+    /// `detect`, plus the 16-colour palette the terminal answered OSC 4 with (nil when it did not).
+    public static func probe(
+        environment: [String: String], forcing: GraphicsProtocol? = nil, budget: Duration = defaultBudget,
+        ttyPath: String = "/dev/tty"
+    ) -> TerminalAnswers {
+        let fd = open(ttyPath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let support = GraphicsDetection.decide(environment: environment, replies: nil).forced(forcing)
+            return TerminalAnswers(support: support, palette: nil)
+        }
+        defer { close(fd) }
+        return probe(environment: environment, forcing: forcing, fileDescriptor: fd, budget: budget)
+    }
+
+    /// Detection against an already open terminal descriptor (a pseudo-terminal in tests).
     public static func detect(
         environment: [String: String], forcing: GraphicsProtocol? = nil, fileDescriptor fd: Int32,
         budget: Duration
     ) -> GraphicsSupport {
+        probe(environment: environment, forcing: forcing, fileDescriptor: fd, budget: budget).support
+    }
+
+    /// Detection and palette against an open descriptor. GNU screen and consoles (`EnvironmentHint.blocks`)
+    /// are never queried, nor a terminal another job holds in the foreground (`Terminal.isForeground`): they are
+    /// only measured through the kernel. Inside tmux only tmux itself is asked (`GraphicsDetection.tmuxQueries`),
+    /// and tmux answers the palette queries from its own idea of the outer terminal's colours.
+    public static func probe(
+        environment: [String: String], forcing: GraphicsProtocol? = nil, fileDescriptor fd: Int32,
+        budget: Duration
+    ) -> TerminalAnswers {
         let hint = GraphicsDetection.environmentHint(environment)
         var ask = isatty(fd) == 1 && Terminal.isForeground(fd)
         if case .blocks = hint {
             ask = false
         }
-        let replies =
-            ask ? query(fileDescriptor: fd, queries: GraphicsDetection.queries(for: hint), budget: budget) : nil
-        return GraphicsDetection.decide(
-            environment: environment, replies: replies, kernelCellPixels: kernelCellPixels(of: fd),
+        // The palette queries go first: DA1 still ends the batch, so a terminal that ignores them adds no wait.
+        let queries = TerminalPalette.queries + GraphicsDetection.queries(for: hint)
+        let answer = ask ? queryKeepingBytes(fileDescriptor: fd, queries: queries, budget: budget) : nil
+        let support = GraphicsDetection.decide(
+            environment: environment, replies: answer?.replies, kernelCellPixels: kernelCellPixels(of: fd),
             terminal: Terminal.windowSize(of: fd)
         ).forced(forcing)
+        return TerminalAnswers(support: support, palette: answer.flatMap { TerminalPalette(parsing: $0.received) })
     }
 
     /// Writes `queries` (DA1 last) and collects answers until DA1's reply arrives or `budget` runs out.
@@ -62,6 +81,13 @@ public enum TerminalProbe {
     public static func query(
         fileDescriptor fd: Int32, queries: [UInt8] = GraphicsDetection.queries, budget: Duration
     ) -> TerminalReplies? {
+        queryKeepingBytes(fileDescriptor: fd, queries: queries, budget: budget)?.replies
+    }
+
+    /// `query`, keeping the raw bytes received too (for the answers `TerminalReplies` does not parse).
+    static func queryKeepingBytes(
+        fileDescriptor fd: Int32, queries: [UInt8], budget: Duration
+    ) -> (replies: TerminalReplies, received: [UInt8])? {
         var saved = termios()
         guard tcgetattr(fd, &saved) == 0 else { return nil }
         var raw = saved
@@ -72,7 +98,7 @@ public enum TerminalProbe {
             cc[Int(VTIME)] = 0
         }
         guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
-        let (replies, interrupted, sent) = exchange(fd, queries: queries, budget: budget)
+        let (replies, received, interrupted, sent) = exchange(fd, queries: queries, budget: budget)
         if sent, !interrupted, replies.deviceAttributes == nil {
             // Answers may still come: no echo until the run ends, then they are discarded.
             QuietInput.hold(fd, saved: saved)
@@ -83,17 +109,17 @@ public enum TerminalProbe {
         if interrupted {
             raise(SIGINT)
         }
-        return replies
+        return (replies, received)
     }
 
     /// The raw-mode part: one write, then poll and read until done. Returns whether Ctrl-C was typed and
     /// whether the queries went out at all.
     static func exchange(
         _ fd: Int32, queries: [UInt8], budget: Duration
-    ) -> (TerminalReplies, interrupted: Bool, sent: Bool) {
+    ) -> (TerminalReplies, received: [UInt8], interrupted: Bool, sent: Bool) {
         let clock = ContinuousClock()
         let deadline = clock.now + budget
-        guard Terminal.writeAll(queries, to: fd) == nil else { return (TerminalReplies(), false, false) }
+        guard Terminal.writeAll(queries, to: fd) == nil else { return (TerminalReplies(), [], false, false) }
         var received: [UInt8] = []
         var replies = TerminalReplies()
         var buffer = [UInt8](repeating: 0, count: 1024)
@@ -111,11 +137,11 @@ public enum TerminalProbe {
             guard count > 0 else { break }
             received.append(contentsOf: buffer[0..<count])
             if buffer[0..<count].contains(0x03) {
-                return (TerminalReplies(parsing: received), true, true)
+                return (TerminalReplies(parsing: received), received, true, true)
             }
             replies = TerminalReplies(parsing: received)
         }
-        return (replies, false, true)
+        return (replies, received, false, true)
     }
 
     /// The cell size from the kernel's `ws_xpixel`/`ws_ypixel` (`ioctl(fd, TIOCGWINSZ, &ws)`), which many
@@ -126,5 +152,16 @@ public enum TerminalProbe {
             size.ws_xpixel >= size.ws_col, size.ws_ypixel >= size.ws_row
         else { return nil }
         return CellPixels(width: Int(size.ws_xpixel / size.ws_col), height: Int(size.ws_ypixel / size.ws_row))
+    }
+}
+
+/// What the probe learnt: the graphics decision and the terminal's own 16 colours, when it told them.
+public struct TerminalAnswers: Sendable, Equatable {
+    public var support: GraphicsSupport
+    public var palette: TerminalPalette?
+
+    public init(support: GraphicsSupport, palette: TerminalPalette?) {
+        self.support = support
+        self.palette = palette
     }
 }

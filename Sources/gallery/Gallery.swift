@@ -25,6 +25,8 @@ struct Gallery {
     var render: GalleryOptions.RenderMode = .auto
     var keepImages = false
     var colors: ColorMode?
+    var symbols: SymbolSet?
+    var dither = TextRendering.defaultDither
     var json = false
     var quiet = false
     var verbose = false
@@ -168,6 +170,8 @@ struct Gallery {
         options.replaceFailures = !noReplace
         options.render = json ? .none : render
         options.colors = colors
+        options.symbols = symbols
+        options.dither = dither
         options.keepImages = keepImages
         options.json = json
         options.quiet = quiet

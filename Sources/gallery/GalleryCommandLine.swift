@@ -69,6 +69,20 @@ extension Gallery {
                     help:
                         "Colour the thumbnails with 'truecolor', '256' or '16' colours; by default from COLORTERM and TERM."
                 ),
+                .option(
+                    "symbols", \.symbols, value: "set",
+                    help: """
+                        Draw text thumbnails with these glyphs: 'half' (two pixels per cell), 'quad' (quadrants), \
+                        'sextant' (quadrants and 2×3 sextants), 'block' (quadrants and eighth blocks) or 'all'; by \
+                        default 'all' where the terminal draws sextants itself (kitty, foot, WezTerm, Ghostty) and \
+                        'block' elsewhere, tmux and screen included.
+                        """),
+                .option(
+                    "dither", \.dither, value: "mode",
+                    help: """
+                        Spread the colour error of 256- and 16-colour thumbnails between cells: 'none', 'ordered' \
+                        (a fixed pattern) or 'diffusion'.
+                        """),
                 .flag(
                     "json", \.json,
                     help:
@@ -116,6 +130,10 @@ extension Gallery {
 }
 
 extension GalleryOptions.RenderMode: CommandLineEnum {}
+
+extension SymbolSet: CommandLineEnum {}
+
+extension Dither: CommandLineEnum {}
 
 extension ColorMode: CommandLineEnum {
     /// `24bit` too, COLORTERM's other spelling of truecolor; the help lists the canonical three.

@@ -80,7 +80,7 @@ struct TerminalProbeTests {
         #expect(support.cellPixels == CellPixels(width: 9, height: 17))
         #expect(support.colorRegisters == 16)
         #expect(Self.localFlags(fake.slave) == before, "terminal mode restored")
-        #expect(fake.queriesHeard == GraphicsDetection.queries)
+        #expect(fake.queriesHeard == TerminalPalette.queries + GraphicsDetection.queries)
     }
 
     @Test func kittyIsDetectedAndTheKernelPixelFieldsGiveTheCellSize() throws {
@@ -175,7 +175,7 @@ struct TerminalProbeTests {
         #expect(support.graphics == .blocks)
         #expect(support.reason.hasPrefix("inside tmux 3.3a: before 3.4 passthrough images land at the outer cursor"))
         let heard = fake.queriesHeard
-        #expect(heard == GraphicsDetection.tmuxQueries)
+        #expect(heard == TerminalPalette.queries + GraphicsDetection.tmuxQueries)
         #expect(!String(decoding: heard, as: UTF8.self).contains("\u{1b}_"), "no APC")
         #expect(!String(decoding: heard, as: UTF8.self).contains("\u{1b}P"), "no passthrough")
     }

@@ -102,14 +102,17 @@ struct XtermSixelTests {
 
     /// Has xterm (VT340, 256 colour registers, 6x13 font, no borders) print `bytes`, and takes screenshots
     /// until `ready` accepts one, which is kept as `<name>.png` (path printed).
-    static func screenshot(of bytes: [UInt8], name: String, until ready: (Pixels) -> Bool) throws -> Pixels {
+    static func screenshot(
+        of bytes: [UInt8], name: String, columns: Int = 80, rows: Int = 24, until ready: (Pixels) -> Bool
+    ) throws -> Pixels {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gallery-xterm-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let drawing = directory.appendingPathComponent("\(name).bin")
         try Data(bytes).write(to: drawing)
-        let xterm = try XTerminalSession(.xterm, command: "cat '\(drawing.path)'; sleep 60", directory: directory)
+        let xterm = try XTerminalSession(
+            .xterm, columns: columns, rows: rows, command: "cat '\(drawing.path)'; sleep 60", directory: directory)
         defer { xterm.stop() }
-        let pixels = try xterm.settledScreenshot(seconds: 15) { ready($0.pixels) }.pixels
+        let pixels = try xterm.settledScreenshot(seconds: 30) { ready($0.pixels) }.pixels
         let png = directory.appendingPathComponent("\(name).png")
         try Data(PNGWriter.encode(pixels)).write(to: png)
         print("\(name) screenshot: \(png.path)")

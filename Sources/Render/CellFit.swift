@@ -1,0 +1,155 @@
+import Imaging
+
+/// The best glyph for one cell and the linear-light mean of the samples under its ink and under its paper.
+struct CellFit {
+    var glyph: Int
+    var inkCount: Int
+    /// Linear R, G, B of the foreground (ink) and background samples; `ink` equals `paper` when `inkCount` is 0.
+    var ink: SIMD3<Float>
+    var paper: SIMD3<Float>
+}
+
+/// Finds, for a cell of `Glyph.columns × Glyph.rows` samples, the glyph whose two-colour picture is closest
+/// to the samples, with each side coloured by its own mean.
+///
+/// The error is measured in a perceptual opponent space (`PerceptualMetric`) that is a linear map of the
+/// sRGB-encoded values, and with each region painted by its mean the squared error is the samples' energy
+/// minus `|ink sum|² / ink count + |paper sum|² / paper count`. So only region sums of the raw 8-bit values are
+/// needed: an integer summed-area table gives each rectangle's sum from four entries, every glyph is a few
+/// rectangles, and no sample is converted to floating point at all, which keeps the fit within a few times
+/// the cost of half-blocks. Not Sendable: one fitter per `encode` call, reused for every cell.
+struct CellFitter {
+    static let stride = Glyph.columns + 1
+    static let samples = Float(Glyph.columns * Glyph.rows)
+
+    let glyphs: [Glyph]
+    /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
+    private let corners: [Int]
+    private let cornerStart: [Int]
+    private let inkCounts: [Float]
+    /// Per glyph and sample row, the inked columns `x0..<x1` (empty when `x0 == x1`).
+    private let spans: [(Int, Int)]
+    /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
+    private var table: [SIMD4<Int32>]
+
+    init(symbols: SymbolSet) {
+        glyphs = symbols.glyphs
+        var corners: [Int] = []
+        var cornerStart: [Int] = [0]
+        for glyph in glyphs {
+            for r in glyph.rectangles {
+                corners += [
+                    r.y1 * Self.stride + r.x1, r.y0 * Self.stride + r.x1, r.y1 * Self.stride + r.x0,
+                    r.y0 * Self.stride + r.x0,
+                ]
+            }
+            cornerStart.append(corners.count)
+        }
+        self.corners = corners
+        self.cornerStart = cornerStart
+        inkCounts = glyphs.map { Float($0.inkCount) }
+        spans = glyphs.flatMap { glyph in
+            (0..<Glyph.rows).map { y in
+                glyph.rectangles.first { $0.y0 <= y && y < $0.y1 }.map { ($0.x0, $0.x1) } ?? (0, 0)
+            }
+        }
+        table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
+    }
+
+    /// Fits the cell whose top-left sample is `(left, top)` in `bytes` (RGBX rows of `size`); samples past the
+    /// image's right or bottom edge repeat its last column or row.
+    mutating func fit(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) -> CellFit {
+        load(bytes, size: size, left: left, top: top)
+        let best = table.withUnsafeBufferPointer { table in
+            corners.withUnsafeBufferPointer { corners in
+                let total = PerceptualMetric.apply(table[table.count - 1])
+                var best = 0
+                var bestScore = -Float.infinity
+                for g in 0..<glyphs.count {
+                    var sum = SIMD4<Int32>.zero
+                    var i = cornerStart[g]
+                    while i < cornerStart[g + 1] {
+                        sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]]
+                        sum &+= table[corners[i + 3]]
+                        i += 4
+                    }
+                    let n = inkCounts[g]
+                    let ink = PerceptualMetric.apply(sum)
+                    let paper = total - ink
+                    let score =
+                        n == 0
+                        ? (total * total).sum() / Self.samples
+                        : (ink * ink).sum() / n + (paper * paper).sum() / (Self.samples - n)
+                    // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
+                    if score > bestScore * (1 + 1e-6) + 1e-3 {
+                        best = g
+                        bestScore = score
+                    }
+                }
+                return best
+            }
+        }
+        return colours(of: best, bytes, size: size, left: left, top: top)
+    }
+
+    /// The linear-light means of the winning glyph's two regions.
+    private func colours(
+        of g: Int, _ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int
+    ) -> CellFit {
+        var ink = SIMD3<Float>.zero
+        var all = SIMD3<Float>.zero
+        SRGB.toLinear.withUnsafeBufferPointer { toLinear in
+            spans.withUnsafeBufferPointer { spans in
+                for y in 0..<Glyph.rows {
+                    let row = min(top + y, size.height - 1) * size.width
+                    let (x0, x1) = spans[g * Glyph.rows + y]
+                    for x in 0..<Glyph.columns {
+                        let p = (row + min(left + x, size.width - 1)) * Pixels.bytesPerPixel
+                        let value = SIMD3(
+                            toLinear[Int(bytes[p])], toLinear[Int(bytes[p + 1])], toLinear[Int(bytes[p + 2])])
+                        all += value
+                        if x0 <= x && x < x1 { ink += value }
+                    }
+                }
+            }
+        }
+        let n = glyphs[g].inkCount
+        let paper = (all - ink) / (Self.samples - Float(n))
+        return CellFit(glyph: g, inkCount: n, ink: n > 0 ? ink / Float(n) : paper, paper: paper)
+    }
+
+    /// Fills the summed-area table for one cell.
+    private mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
+        let inside = left + Glyph.columns <= size.width
+        table.withUnsafeMutableBufferPointer { table in
+            for y in 0..<Glyph.rows {
+                let row = min(top + y, size.height - 1) * size.width
+                var run = SIMD4<Int32>.zero
+                let above = y * Self.stride
+                let here = above + Self.stride
+                for x in 0..<Glyph.columns {
+                    let p = (row + (inside ? left + x : min(left + x, size.width - 1))) * Pixels.bytesPerPixel
+                    run &+= SIMD4(Int32(bytes[p]), Int32(bytes[p + 1]), Int32(bytes[p + 2]), 0)
+                    table[here + x + 1] = table[above + x + 1] &+ run
+                }
+            }
+        }
+    }
+}
+
+/// The space the fit measures error in: a luma and two colour-difference axes of the sRGB-encoded values.
+///
+/// sRGB's encoding already spaces lightness about evenly for the eye, which is why a linear map of it is a
+/// fair perceptual metric; being linear, it can be applied to sums instead of samples. Luma gets Rec. 709's
+/// weights; the colour differences count half, since the eye resolves colour edges far less sharply than
+/// lightness edges.
+enum PerceptualMetric {
+    @inline(__always)
+    static func apply(_ sum: SIMD4<Int32>) -> SIMD3<Float> {
+        let r = Float(sum.x)
+        let g = Float(sum.y)
+        let b = Float(sum.z)
+        let luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        return SIMD3(luma, 0.5 * (b - luma), 0.5 * (r - luma))
+    }
+}
