@@ -16,9 +16,16 @@ struct ScanCursor: Sendable {
     var eof = false
     /// The input offset of a line being dropped for its length, until its newline arrives.
     private var droppingFrom: Int?
+    /// Bytes before this index hold no newline: a line arriving in small reads is searched once, not once a read.
+    private var searched = 0
 
-    func hasLine(in bytes: [UInt8]) -> Bool {
-        bytes[start..<end].contains(UInt8(ascii: "\n"))
+    mutating func hasLine(in bytes: [UInt8]) -> Bool {
+        if let newline = bytes[max(start, searched)..<end].firstIndex(of: UInt8(ascii: "\n")) {
+            searched = newline
+            return true
+        }
+        searched = end
+        return false
     }
 
     mutating func skipByteOrderMark() {
@@ -26,8 +33,12 @@ struct ScanCursor: Sendable {
     }
 
     mutating func nextLine(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Line? {
-        let newline = UnsafeBufferPointer(rebasing: bytes[start..<end]).firstIndex(of: UInt8(ascii: "\n"))
+        let from = max(start, searched)
+        let newline = UnsafeBufferPointer(rebasing: bytes[from..<end]).firstIndex(of: UInt8(ascii: "\n")).map {
+            $0 + from - start
+        }
         if newline == nil && !eof {
+            searched = end
             if end - start > maxBytes {
                 droppingFrom = droppingFrom ?? offset + start
                 start = end
@@ -54,6 +65,7 @@ struct ScanCursor: Sendable {
             UnsafeMutableRawPointer(bytes.baseAddress!).copyMemory(from: bytes.baseAddress! + from, byteCount: count)
         }
         offset += start
+        searched = max(searched - start, 0)
         end = count
         start = 0
     }
