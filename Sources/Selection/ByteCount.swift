@@ -13,10 +13,15 @@ public enum ByteCount {
 
     /// Parses `15000000` or `15_000_000`; nil for anything else, negatives included.
     public static func parse<S: StringProtocol>(_ text: S) -> Int64? {
-        guard let first = text.first, first.isASCII, first.isNumber, text.last != "_" else { return nil }
+        parse(utf8: text.utf8)
+    }
+
+    /// `parse(_:)` on the UTF-8 bytes of a field, so a list line need not become a `String` to be checked.
+    public static func parse(utf8 text: some Collection<UInt8>) -> Int64? {
+        guard let first = text.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else { return nil }
         var value: Int64 = 0
         var previousWasUnderscore = false
-        for c in text.utf8 {
+        for c in text {
             if c == UInt8(ascii: "_") {
                 if previousWasUnderscore { return nil }
                 previousWasUnderscore = true
@@ -29,6 +34,6 @@ public enum ByteCount {
             if o1 || o2 { return nil }
             value = sum
         }
-        return value
+        return previousWasUnderscore ? nil : value
     }
 }

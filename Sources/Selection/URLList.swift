@@ -76,29 +76,27 @@ public struct URLList: Sendable {
     /// Parses one more list; a URL already seen in an earlier one counts as a duplicate.
     /// - Parameter source: the file's name for messages, nil for standard input.
     public mutating func add(_ bytes: [UInt8], source: String? = nil) {
-        var body = bytes[...]
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        for (index, rawLine) in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            .enumerated()
-        {
-            let number = index + 1
-            guard rawLine.count <= Self.maxLineBytes else {
-                malformed.append(
-                    MalformedLine(source: source, line: number, reason: "longer than \(Self.maxLineBytes) bytes"))
-                continue
-            }
-            switch Self.parse(line: String(decoding: rawLine, as: UTF8.self), number: number, baseURL: baseURL) {
-            case .none: continue
-            case .some(.failure(var bad)):
-                bad.source = source
-                malformed.append(bad)
-            case .some(.success(let candidate)):
-                if seen.insert(candidate.url).inserted {
-                    candidates.append(candidate)
-                } else {
-                    duplicates += 1
-                }
-            }
+        var rest = bytes[...]
+        // A list given whole is parsed whole: every malformed line is kept, and none is refused as not a list.
+        var scanner = ListScanner(source: source, baseURL: baseURL, judging: false, warnings: .max) { into, _ in
+            let count = min(into.count, rest.count)
+            into.copyBytes(from: rest.prefix(count))
+            rest = rest.dropFirst(count)
+            return count
+        }
+        var sink = Collector()
+        while (try? scanner.scan(into: &sink)).map({ $0 != .end }) ?? false {}
+        malformed += scanner.log.pending
+        for candidate in sink.candidates {
+            if seen.insert(candidate.url).inserted { candidates.append(candidate) } else { duplicates += 1 }
+        }
+    }
+
+    private struct Collector: ListSink {
+        var candidates: [Candidate] = []
+        mutating func take(_ entry: ListEntry) -> Bool {
+            candidates.append(entry.candidate())
+            return true
         }
     }
 
@@ -142,33 +140,14 @@ public struct URLList: Sendable {
         return first == "-" || first == "+" || first.isNumber
     }
 
-    struct Refusal: Error { var text: String }
-
     /// Accepts http(s) URLs and relative paths; refuses every other scheme (`file:`, `ftp:` …).
-    static func resolve(_ target: String, baseURL: String) -> Result<String, Refusal> {
-        if let colon = target.firstIndex(of: ":"), let slash = target.firstIndex(of: "/"), colon < slash {
-            let scheme = target[..<colon].lowercased()
-            guard scheme == "http" || scheme == "https" else {
-                return .failure(Refusal(text: "scheme '\(scheme):' is not allowed (only http and https)"))
+    static func resolve(_ target: String, baseURL: String) -> Result<String, URLTarget.Refusal> {
+        var target = target
+        return target.withUTF8 { bytes in
+            URLTarget.check(bytes, baseURL: baseURL).map {
+                URLTarget.resolved(bytes, relative: $0, baseURL: baseURL)
             }
-            let afterScheme = target[target.index(after: colon)...]
-            guard afterScheme.hasPrefix("//"), afterScheme.count > 2, afterScheme.dropFirst(2).first != "/" else {
-                return .failure(Refusal(text: "not a URL: \(target)"))
-            }
-            guard target.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
-                return .failure(Refusal(text: "not a URL (control characters)"))
-            }
-            return .success(target)
         }
-        guard !target.contains(":"), target.first != "/" || baseURL.isEmpty == false else {
-            return .failure(Refusal(text: "not a URL: \(target)"))
-        }
-        guard target.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
-            return .failure(Refusal(text: "not a URL (control characters)"))
-        }
-        let base = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
-        let path = target.hasPrefix("/") ? String(target.dropFirst()) : target
-        return .success(base + path)
     }
 }
 
