@@ -13,7 +13,7 @@ import Synchronization
 final class DecodeTurns: Sendable {
     static let shared = DecodeTurns()
 
-    /// The images between `Image.init` and `done()`.
+    /// The images between `join()` and `done()`.
     private let images = Mutex<[ObjectIdentifier: Image]>([:])
 
     /// Some image has all its bytes and is not decoding now: it waits for a thread.
@@ -22,16 +22,25 @@ final class DecodeTurns: Sendable {
     /// A bound on the yields of one `giveWay`, in case the pool does not serve its queue in order.
     static let maxYields = 64
 
-    /// One image's part in the turns, from its first byte to `done()`.
+    /// One image's part in the turns, from `join()` (its first bytes) to `done()`.
     final class Image: Sendable {
         private let turns: DecodeTurns
         private let hasAllBytes: @Sendable () -> Bool
         private let decodingNow = Atomic<Bool>(false)
+        private let joined = Atomic<Bool>(false)
 
-        /// `hasAllBytes` is read from any thread, whenever another image asks whether someone waits.
-        init(turns: DecodeTurns = .shared, hasAllBytes: @escaping @Sendable () -> Bool) {
+        /// `hasAllBytes` is read from any thread, whenever another image asks whether someone waits. With `joined`
+        /// false the image counts only from `join()` on.
+        init(turns: DecodeTurns = .shared, hasAllBytes: @escaping @Sendable () -> Bool, joined: Bool = true) {
             self.turns = turns
             self.hasAllBytes = hasAllBytes
+            if joined { join() }
+        }
+
+        /// From now on the image can wait for a thread. Idempotent, and cheap after the first call.
+        func join() {
+            guard !joined.load(ordering: .relaxed) else { return }
+            joined.store(true, ordering: .relaxed)
             turns.images.withLock { $0[ObjectIdentifier(self)] = self }
         }
 

@@ -83,8 +83,9 @@ struct ImageJob: Sendable {
         var resumedFrom = saved?.resume?.offset
         try await saved?.readHeld { bytes in try await decoderForNextBytes().feed(bytes) }
         let body = fetcher.body(for: Request(url: candidate.url, resume: saved?.resume))
-        // Once its last byte is in, this image decodes before those still downloading.
-        let turn = DecodeTurns.Image(hasAllBytes: { body.lastByteArrived })
+        // Once its last byte is in, this image decodes before those still downloading. It takes part from its
+        // first bytes on, so the turns only ever look at images in flight, not at those queued in the engine.
+        let turn = DecodeTurns.Image(hasAllBytes: { body.lastByteArrived }, joined: false)
         defer { turn.done() }
         var response: Response?
         for try await event in body {
@@ -94,6 +95,7 @@ struct ImageJob: Sendable {
                 resumedFrom = nil
                 try saved?.restart(token)
             case .bytes(let chunk):
+                turn.join()
                 let feeding = decoderForNextBytes()
                 try await turn.decoding { try await chunk.withBytes { try await feeding.feed($0) } }
                 try saved?.write(chunk)
@@ -105,6 +107,7 @@ struct ImageJob: Sendable {
         guard let response else { throw CancellationError() }
         let finishing = decoderForNextBytes()
         finishing.expectedBytes = Int(response.bytes)
+        turn.join()
         let thumbnail = try await turn.decoding { try finishing.finish() }
         try saved?.commit()
         return ShownImage(

@@ -50,4 +50,16 @@ private final class Arrival: Sendable {
         downloading.done()
         #expect(!turns.someoneWaits)
     }
+
+    /// An image queued in the engine takes no part until its first bytes: only images in flight are looked at.
+    @Test func anImageCountsOnlyOnceItJoined() {
+        let turns = DecodeTurns()
+        let image = DecodeTurns.Image(turns: turns, hasAllBytes: { true }, joined: false)
+        #expect(!turns.someoneWaits, "not joined yet")
+        image.join()
+        image.join()
+        #expect(turns.someoneWaits)
+        image.done()
+        #expect(!turns.someoneWaits)
+    }
 }

@@ -104,7 +104,7 @@ final class MultiHandle {
         while nanosleep(&request, &left) != 0 && errno == EINTR { request = left }
     }
 
-    /// The next finished transfer, or nil when there is none. Other messages (curl defines none today) are
+    /// The next finished transfer, or nil when there is none. Messages of another kind (curl defines none) are
     /// skipped.
     /// - SeeAlso: <https://curl.se/libcurl/c/curl_multi_info_read.html>
     func nextFinished() -> Finished? {
