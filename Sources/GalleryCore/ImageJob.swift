@@ -39,8 +39,9 @@ enum ImageOutcome: Sendable {
 /// changed file comes back whole (200), and the part and decoder start over as for any restart.
 struct ImageJob: Sendable {
     let fetcher: Fetcher
-    /// The pixel size the thumbnail must fit (the slot's, or a default when nothing is drawn).
-    let box: PixelSize
+    /// The pixel size the thumbnail must fit (the slot's, or a default when nothing is drawn), read when the
+    /// decoder is made: the slots change size with the window.
+    let box: @Sendable () -> PixelSize
     let limits: DecodeLimits
     /// Where `--save` puts images, with each URL's file name; nil without `--save`.
     let save: (folder: SaveFolder, names: [String: String])?
@@ -79,7 +80,7 @@ struct ImageJob: Sendable {
         defer { turn.done() }
         func started() -> JPEGDecoder {
             if let decoder { return decoder }
-            let fresh = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
+            let fresh = JPEGDecoder(fitting: box(), limits: limits, expectedBytes: expected)
             decoder = fresh
             return fresh
         }
@@ -158,7 +159,7 @@ struct ImageJob: Sendable {
         var expected = candidate.size
         if expected == nil { expected = try? await fetcher.size(of: candidate.url) }
         guard onDisk == expected else { return nil }
-        let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: Int(onDisk))
+        let decoder = JPEGDecoder(fitting: box(), limits: limits, expectedBytes: Int(onDisk))
         do {
             try await folder.read(named: name) { try await decoder.feed($0) }
             let lastByte = ContinuousClock.now
