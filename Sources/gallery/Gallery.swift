@@ -11,13 +11,13 @@ import Render
 @main
 struct Gallery {
     static let version = "0.1.0"
-    /// The defaults the help shows are the pipeline's own, written once in `GalleryOptions` and
-    /// `FetchConfiguration`; the fields below that restate none are the command line's own choices.
+    /// Defaults are written once, in `GalleryOptions` and its `FetchConfiguration`: the fields start from them, and
+    /// the help shows them.
     private static let defaults = GalleryOptions()
 
     var lists: [String] = []
     var count = defaults.count
-    var minBytes: Int64 = 0
+    var minBytes = defaults.minBytes
     var shuffle = false
     var near = false
     var seed: UInt64?
@@ -25,7 +25,7 @@ struct Gallery {
     var baseURL = defaults.baseURL
     var noReplace = false
     var save: String?
-    var render: GalleryOptions.RenderMode = .auto
+    var render = defaults.render
     var keepImages = false
     var colors: ColorMode?
     var json = false
@@ -74,7 +74,7 @@ struct Gallery {
         }
     }
 
-    /// A usage error is one line on stderr and exit status 2 (the contract, and what most Unix tools do);
+    /// A usage error is one line on stderr and exit status 2 (what scripts expect of most Unix tools);
     /// `--help`, `--version` and the completion scripts go to stdout with status 0.
     static func main() async {
         let spec = commandLine
@@ -177,7 +177,7 @@ struct Gallery {
         options.quiet = quiet
         options.verbose = verbose
         options.fetch.maxInFlight = concurrency ?? min(count, FetchConfiguration.hardMaxInFlight)
-        options.fetch.maxPerHost = maxPerHost ?? FetchConfiguration.hardMaxInFlight
+        if let maxPerHost { options.fetch.maxPerHost = maxPerHost }
         options.fetch.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
         options.fetch.stallTimeout = .milliseconds(Int(stallTimeout * 1000))
         options.fetch.retries = retries
