@@ -125,6 +125,31 @@ struct PipelineTests {
         #expect(err.finish() == "gallery: \(server.url("missing.jpg")): HTTP 404 Not Found\n")
     }
 
+    /// Ctrl-C cancels the run: downloads cut short are no failures, the outputs end as interrupted, and the summary
+    /// still comes last.
+    @Test func cancellingTheRunEndsItInterruptedWithTheSummaryLast() async throws {
+        let server = try JPEGServer(
+            names: ["a.jpg", "slow.jpg"], slow: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 4096)])
+        defer { server.stop() }
+        let recorder = RecordingOutput()
+        let run = Task { try await self.run(["a.jpg", "slow/slow.jpg"], on: server, count: 2, output: recorder) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, !recorder.events.contains(where: { $0.kind == "completed" }) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        run.cancel()
+        #expect(try await run.value == .interrupted)
+        let calls = recorder.recorded
+        #expect(calls.contains { if case .end(interrupted: true) = $0 { true } else { false } })
+        #expect(!recorder.events.contains { $0.kind == "failed" }, "the cancelled download is not a failure")
+        guard case .summary(let shown, let failed, _, _)? = recorder.events.last else {
+            Issue.record("the last event is not the summary")
+            return
+        }
+        #expect(shown == 1 && failed == 0)
+        _ = (out.finish(), err.finish())
+    }
+
     /// A resized window gives the images decoded from then on the new slots' box; shown ones are redrawn, not
     /// decoded again.
     @Test func aRelayoutChangesTheBoxForImagesNotYetDecoded() async throws {
