@@ -121,9 +121,9 @@ public struct GalleryScreen: Sendable {
         return frame
     }
 
-    /// Lays the sheet out again for a new terminal size and redraws everything (SIGWINCH, SIGCONT).
-    /// Thumbnails larger than the new slots are shrunk with `resize`; smaller ones are drawn as they are
-    /// until the caller fills the slot again with pixels fitted to the new `pixelBox`.
+    /// Lays the sheet out again for a new terminal size and redraws everything (SIGWINCH, SIGCONT), from the
+    /// pixels the sheet already holds: nothing is decoded again. Thumbnails larger than the new slots are shrunk
+    /// with `resize`; smaller ones keep their size, centred. Images decoded from now on fit the new `pixelBox`.
     public mutating func relayout(to terminal: CellSize) -> [UInt8] {
         layout = layout.resized(to: terminal)
         let newest = sheet.slots.lastIndex { $0 != .placeholder } ?? 0
