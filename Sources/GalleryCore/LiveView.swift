@@ -16,7 +16,12 @@ public actor LiveView {
     /// so a decoder can read it without waiting for the actor; it changes when the window does.
     private let box: Mutex<PixelSize>
     /// Takes every slot's pixel image off the screen (kitty); empty for protocols that draw into the cells.
-    private let eraseImages: [UInt8]
+    private var eraseImages: [UInt8]
+    /// The encoder for another cell size, after a font change; nil for half-blocks, two pixels a cell whatever the
+    /// font.
+    private let remake: (@Sendable (CellPixels) -> any CellEncoder)?
+    /// The cell's pixel size as the kernel last reported it (`TIOCGWINSZ`), nil when it reports none.
+    private var kernelCellPixels: CellPixels?
     /// What detection decided and why, for `--verbose`.
     public nonisolated let graphics: GraphicsSupport?
 
@@ -44,15 +49,28 @@ public actor LiveView {
                 }
             }
         }
-        let encoder = support?.encoder(colors: colors) ?? HalfBlockEncoder(colorMode: colors)
+        let kittyIDBase = KittyEncoder.randomIDBase()
+        let remake = support.map { support in
+            { @Sendable (cellPixels: CellPixels) -> any CellEncoder in
+                var measured = support
+                measured.cellPixels = cellPixels
+                return measured.encoder(colors: colors, kittyIDBase: kittyIDBase)
+            }
+        }
+        let encoder = support?.encoder(colors: colors, kittyIDBase: kittyIDBase) ?? HalfBlockEncoder(colorMode: colors)
         return LiveView(
             terminal: terminal, count: options.count, encoder: encoder, graphics: support,
-            textStyle: TextStyle.detect(environment: environment))
+            textStyle: TextStyle.detect(environment: environment), remake: remake)
     }
 
-    init(terminal: Terminal, count: Int, encoder: any CellEncoder, graphics: GraphicsSupport?, textStyle: TextStyle) {
+    init(
+        terminal: Terminal, count: Int, encoder: any CellEncoder, graphics: GraphicsSupport?, textStyle: TextStyle,
+        remake: (@Sendable (CellPixels) -> any CellEncoder)? = nil
+    ) {
         self.terminal = terminal
         self.graphics = graphics
+        self.remake = remake
+        kernelCellPixels = TerminalProbe.kernelCellPixels(of: terminal.fileDescriptor)
         eraseImages = encoder.eraseAll(slotCount: count)
         let layout = GridLayout(terminal: terminal.size(), slotCount: count)
         screen = GalleryScreen(layout: layout, encoder: encoder, textStyle: textStyle)
@@ -102,12 +120,20 @@ public actor LiveView {
 
     /// After SIGWINCH (or SIGCONT): lay the grid out for the window's size now and redraw everything.
     public func relayout() {
-        relayout(to: terminal.size())
+        relayout(to: terminal.size(), cellPixels: TerminalProbe.kernelCellPixels(of: terminal.fileDescriptor))
     }
 
     /// Shown thumbnails are redrawn from the pixels they already have; images decoded from now on fit the new slots.
-    func relayout(to size: CellSize) {
-        terminal.draw(screen.relayout(to: size))
+    /// When the kernel reports another cell pixel size than before (the font changed), pixel images are drawn for
+    /// that size from now on.
+    func relayout(to size: CellSize, cellPixels: CellPixels? = nil) {
+        var encoder: (any CellEncoder)? = nil
+        if let cellPixels, let remake, let before = kernelCellPixels, cellPixels != before {
+            encoder = remake(cellPixels)
+        }
+        if cellPixels != nil { kernelCellPixels = cellPixels }
+        terminal.draw(screen.relayout(to: size, encoder: encoder))
+        if let encoder { eraseImages = encoder.eraseAll(slotCount: screen.sheet.slots.count) }
         box.withLock { $0 = screen.pixelBox }
     }
 

@@ -125,6 +125,28 @@ struct PipelineTests {
         #expect(err.finish() == "gallery: \(server.url("missing.jpg")): HTTP 404 Not Found\n")
     }
 
+    /// A font change (the kernel reports another cell pixel size with SIGWINCH) remakes the encoder, so images
+    /// decoded from then on fit the slots in the new pixels; the same cell size keeps the encoder.
+    @Test func anotherCellPixelSizeRemakesTheEncoderForImagesNotYetDecoded() async throws {
+        let remade = Mutex<[CellPixels]>([])
+        let view = LiveView(
+            terminal: out.terminal, count: 4, encoder: KittyEncoder(cellPixels: CellPixels(width: 8, height: 16)),
+            graphics: nil, textStyle: .styled,
+            remake: { cells in
+                remade.withLock { $0.append(cells) }
+                return KittyEncoder(cellPixels: cells)
+            })
+        let size = CellSize(columns: 80, rows: 24)
+        await view.relayout(to: size, cellPixels: CellPixels(width: 8, height: 16))
+        let small = view.pixelBox
+        await view.relayout(to: size, cellPixels: CellPixels(width: 8, height: 16))
+        #expect(remade.withLock { $0 }.isEmpty, "the same cell size keeps the encoder")
+        await view.relayout(to: size, cellPixels: CellPixels(width: 16, height: 32))
+        #expect(remade.withLock { $0 } == [CellPixels(width: 16, height: 32)])
+        #expect(view.pixelBox == PixelSize(width: small.width * 2, height: small.height * 2))
+        _ = (out.finish(), err.finish())
+    }
+
     /// Ctrl-C cancels the run: downloads cut short are no failures, the outputs end as interrupted, and the summary
     /// still comes last.
     @Test func cancellingTheRunEndsItInterruptedWithTheSummaryLast() async throws {
