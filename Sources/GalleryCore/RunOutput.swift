@@ -2,9 +2,10 @@ import Fetch
 
 /// Where a run's events go: report lines, JSON events, stderr messages, the live gallery.
 ///
-/// The pipeline calls `begin` once, `record` for every event in order (`started` from the download tasks, the
-/// rest from the as-completed loop), `progress` while downloads run when `showsProgress`, then `end` and the
-/// summary event. The `RunTally` has numbered and counted everything already: an output only shows it.
+/// The pipeline records the first `selected` events, calls `begin`, then records each event as it happens
+/// (`started` from the download tasks, the rest from the as-completed loop) and hands over `progress` while
+/// downloads run when `showsProgress`; then `end`, and the summary event last. The `RunTally` has numbered and
+/// counted everything already: an output only shows it.
 protocol RunOutput: Sendable {
     /// True for an output that draws the downloads' progress; the pipeline ticks only when one does.
     var showsProgress: Bool { get }
