@@ -3,6 +3,7 @@ import Fetch
 import Imaging
 import Render
 import Selection
+import Synchronization
 
 /// The terminal view of a run: the contact sheet plus progress lines, drawn through the one `Terminal` writer.
 ///
@@ -11,10 +12,16 @@ public actor LiveView {
     nonisolated let terminal: Terminal
     private var screen: GalleryScreen
     private var throttle = FrameThrottle()
-    private let started = ContinuousClock.now
-    private var tally: Tally
+    /// The box a thumbnail decoded now should fit: the slot's, in the encoder's pixels. Kept apart from `screen`
+    /// so a decoder can read it without waiting for the actor; it changes when the window does.
+    private let box: Mutex<PixelSize>
     /// Takes every slot's pixel image off the screen (kitty); empty for protocols that draw into the cells.
-    private let eraseImages: [UInt8]
+    private var eraseImages: [UInt8]
+    /// The encoder for another cell size, after a font change; nil for half-blocks, two pixels a cell whatever the
+    /// font.
+    private let remake: (@Sendable (CellPixels) -> any CellEncoder)?
+    /// The cell's pixel size as the kernel last reported it (`TIOCGWINSZ`), nil when it reports none.
+    private var kernelCellPixels: CellPixels?
     /// What detection decided and why, for `--verbose`.
     public nonisolated let graphics: GraphicsSupport?
 
@@ -22,7 +29,7 @@ public actor LiveView {
     ///
     /// `--render auto` asks the terminal what it can draw (through /dev/tty, at most ~200 ms); that exchange
     /// blocks, so it runs on a Dispatch thread, not on the cooperative pool.
-    public static func make(for options: GalleryOptions) async -> LiveView? {
+    public static func make(for options: GalleryOptions, on terminal: Terminal) async -> LiveView? {
         let forced: GraphicsProtocol?
         switch options.render {
         case .none: return nil
@@ -32,7 +39,6 @@ public actor LiveView {
         case .sixel: forced = .sixel
         case .iterm: forced = .iterm
         }
-        guard let terminal = Terminal.display() else { return nil }
         let environment = Terminal.currentEnvironment()
         let colors = options.colors ?? ColorMode.detect(environment: environment)
         var text = TextRendering(
@@ -48,24 +54,39 @@ public actor LiveView {
             support = answers.support
             text.palette = answers.palette ?? .xterm
         }
-        let encoder = support?.encoder(colors: colors, text: text) ?? text.encoder(colors: colors)
+        let kittyIDBase = KittyEncoder.randomIDBase()
+        let drawing = text
+        let remake = support.map { support in
+            { @Sendable (cellPixels: CellPixels) -> any CellEncoder in
+                var measured = support
+                measured.cellPixels = cellPixels
+                return measured.encoder(colors: colors, text: drawing, kittyIDBase: kittyIDBase)
+            }
+        }
+        let encoder =
+            support?.encoder(colors: colors, text: drawing, kittyIDBase: kittyIDBase) ?? drawing.encoder(colors: colors)
         return LiveView(
             terminal: terminal, count: options.count, encoder: encoder, graphics: support,
-            textStyle: TextStyle.detect(environment: environment))
+            textStyle: TextStyle.detect(environment: environment), remake: remake)
     }
 
-    init(terminal: Terminal, count: Int, encoder: any CellEncoder, graphics: GraphicsSupport?, textStyle: TextStyle) {
+    init(
+        terminal: Terminal, count: Int, encoder: any CellEncoder, graphics: GraphicsSupport?, textStyle: TextStyle,
+        remake: (@Sendable (CellPixels) -> any CellEncoder)? = nil
+    ) {
         self.terminal = terminal
         self.graphics = graphics
-        tally = Tally(slots: count)
+        self.remake = remake
+        kernelCellPixels = TerminalProbe.kernelCellPixels(of: terminal.fileDescriptor)
         eraseImages = encoder.eraseAll(slotCount: count)
         let layout = GridLayout(terminal: terminal.size(), slotCount: count)
         screen = GalleryScreen(layout: layout, encoder: encoder, textStyle: textStyle)
+        box = Mutex(screen.pixelBox)
     }
 
-    /// The pixel box a thumbnail should be decoded to.
+    /// The pixel box a thumbnail decoded now should fit; read by each image's decoder when it is made.
     nonisolated var pixelBox: PixelSize {
-        get async { await screen.pixelBox }
+        box.withLock { $0 }
     }
 
     func begin() {
@@ -74,19 +95,17 @@ public actor LiveView {
         terminal.draw(screen.begin())
     }
 
-    func show(slot: Int, thumbnail: Pixels, title: String, name: String, bytes: Int64) {
-        tally.shown += 1
-        tally.bytes += bytes
+    func show(slot: Int, thumbnail: Pixels, title: String, name: String) {
         terminal.draw(screen.fill(slot: slot, pixels: thumbnail, caption: Caption(title: title, name: name)))
     }
 
     func fail(name: String, reason: String) {
-        tally.failed += 1
         terminal.draw(screen.fail(name: name, reason: reason))
     }
 
-    /// Redraws the progress area from the engine's snapshot, at most ~15 times a second.
-    func progress(_ transfers: [TransferProgress], force: Bool = false) {
+    /// Redraws the progress area from the engine's snapshot and the run's tally, at most once a
+    /// `FrameThrottle.progressInterval`.
+    func progress(_ transfers: [TransferProgress], tally: RunTally, force: Bool = false) {
         guard force || throttle.shouldDraw(at: .now) else { return }
         let lines = transfers.map { transfer in
             ProgressLine(
@@ -94,35 +113,49 @@ public actor LiveView {
                 bytesPerSecond: transfer.bytesPerSecond, state: transfer.state.rawValue)
         }
         let inFlight = transfers.reduce(Int64(0)) { $0 + $1.received }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = ContinuousClock.now - tally.started
         let bytes = tally.bytes + inFlight
         // With nothing in flight (the final tally) the run's average rate says more than "0 B/s".
         let rate =
             transfers.isEmpty
             ? Double(bytes) / max(elapsed.seconds, 1e-3) : transfers.reduce(0) { $0 + $1.bytesPerSecond }
         let summary = ProgressSummary(
-            done: tally.shown, failed: tally.failed, active: transfers.count, total: tally.slots,
+            done: tally.shown, failed: tally.failed, active: transfers.count, total: screen.sheet.slots.count,
             bytes: bytes, bytesPerSecond: rate, elapsed: elapsed)
         terminal.draw(screen.progress(lines: lines, summary: summary))
     }
 
-    /// After SIGWINCH (or SIGCONT): lay the grid out for the new size and redraw everything.
+    /// After SIGWINCH (or SIGCONT): lay the grid out for the window's size now and redraw everything.
     public func relayout() {
-        terminal.draw(screen.relayout(to: terminal.size()))
+        relayout(to: terminal.size(), cellPixels: TerminalProbe.kernelCellPixels(of: terminal.fileDescriptor))
+    }
+
+    /// Shown thumbnails are redrawn from the pixels they already have; images decoded from now on fit the new slots.
+    /// When the kernel reports another cell pixel size than before (the font changed), pixel images are drawn for
+    /// that size from now on.
+    func relayout(to size: CellSize, cellPixels: CellPixels? = nil) {
+        var encoder: (any CellEncoder)? = nil
+        if let cellPixels, let remake, let before = kernelCellPixels, cellPixels != before {
+            encoder = remake(cellPixels)
+        }
+        if cellPixels != nil { kernelCellPixels = cellPixels }
+        terminal.draw(screen.relayout(to: size, encoder: encoder))
+        if let encoder { eraseImages = encoder.eraseAll(slotCount: screen.sheet.slots.count) }
+        box.withLock { $0 = screen.pixelBox }
     }
 
     /// Final frame: empty slots get a dash, the aggregate line gives the final tally (`8 of 10 shown · 2 failed`),
     /// and the cursor ends below everything, shown, with colours reset. A completed sheet stays on screen; an
     /// interrupted one loses its pixel images unless `--keep-images` asked to keep them.
-    public func finish(erasingImages: Bool) {
-        progress([], force: true)
+    func finish(tally: RunTally, erasingImages: Bool) {
+        progress([], tally: tally, force: true)
         terminal.draw(screen.finish())
         terminal.restore(leaving: erasingImages ? eraseImages : [])
     }
 
     /// Ctrl-Z: give the shell a normal terminal (cursor shown, colours reset) before the process stops.
     public func suspend() {
-        terminal.write(Escape.resetAttributes.bytes + Escape.showCursor.bytes)
+        terminal.write(Terminal.restoreBytes)
         terminal.drain()
         QuietInput.settle()
     }
@@ -133,12 +166,4 @@ public actor LiveView {
         terminal.draw(Escape.hideCursor.bytes)
         relayout()
     }
-}
-
-/// Counts of a run so far, for the aggregate progress line.
-struct Tally: Sendable {
-    var slots: Int
-    var shown = 0
-    var failed = 0
-    var bytes: Int64 = 0
 }

@@ -2,8 +2,8 @@ public import Imaging
 
 /// What the contact sheet holds, without any bytes: which slot shows what, and what failed.
 ///
-/// Kept apart from `GalleryScreen` so the completion-order rules can be tested as plain values, and so a
-/// full redraw (after SIGWINCH or SIGCONT) can be rebuilt from the model alone.
+/// Kept apart from `GalleryScreen` so a full redraw (after SIGWINCH or SIGCONT) can be rebuilt from the model
+/// alone. Which slot an image takes is the caller's: its number in the run's tally, counted in completion order.
 public struct ContactSheet: Sendable, Equatable {
     public enum Slot: Sendable, Equatable {
         /// Waiting for the image that finishes next.
@@ -29,19 +29,6 @@ public struct ContactSheet: Sendable, Equatable {
 
     public init(count: Int) {
         slots = Array(repeating: .placeholder, count: max(0, count))
-    }
-
-    /// Slots showing an image.
-    public var filledCount: Int {
-        slots.reduce(0) { count, slot in
-            if case .image = slot { count + 1 } else { count }
-        }
-    }
-
-    /// The slot the next finished image goes to (the talk's `gallery.update(i, …)` with i counting
-    /// completions), or nil when every slot is taken.
-    public var nextOpenSlot: Int? {
-        slots.firstIndex(of: .placeholder)
     }
 
     /// Puts an image in `slot`. Returns false (and changes nothing) for a slot outside the sheet, so a

@@ -4,10 +4,13 @@
 /// the writer's time on frames nobody sees. Image fills and failures are not throttled: they are drawn as
 /// soon as they happen. Pure apart from the clock reading the caller passes in.
 public struct FrameThrottle: Sendable {
+    /// The pace of progress frames: about 15 a second, smooth to the eye and cheap for a slow terminal.
+    public static let progressInterval: Duration = .milliseconds(66)
+
     public let interval: Duration
     private var lastFrame: ContinuousClock.Instant?
 
-    public init(interval: Duration = .milliseconds(66)) {
+    public init(interval: Duration = Self.progressInterval) {
         self.interval = interval
     }
 

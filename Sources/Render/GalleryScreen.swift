@@ -12,7 +12,7 @@ public import Imaging
 public struct GalleryScreen: Sendable {
     public private(set) var layout: GridLayout
     public private(set) var sheet: ContactSheet
-    public let encoder: any CellEncoder
+    public private(set) var encoder: any CellEncoder
     public let textStyle: TextStyle
     let resize: ThumbnailFit.Resize
 
@@ -121,14 +121,17 @@ public struct GalleryScreen: Sendable {
         return frame
     }
 
-    /// Lays the sheet out again for a new terminal size and redraws everything (SIGWINCH, SIGCONT).
-    /// Thumbnails larger than the new slots are shrunk with `resize`; smaller ones are drawn as they are
-    /// until the caller fills the slot again with pixels fitted to the new `pixelBox`.
-    public mutating func relayout(to terminal: CellSize) -> [UInt8] {
+    /// Lays the sheet out again for a new terminal size and redraws everything (SIGWINCH, SIGCONT), from the
+    /// pixels the sheet already holds: nothing is decoded again. Thumbnails larger than the new slots are shrunk
+    /// with `resize`; smaller ones keep their size, centred. Images decoded from now on fit the new `pixelBox`.
+    /// A new `encoder` (the font, so the cell's pixel size, changed too) draws from now on; the old one erases
+    /// the images it drew.
+    public mutating func relayout(to terminal: CellSize, encoder newEncoder: (any CellEncoder)? = nil) -> [UInt8] {
         layout = layout.resized(to: terminal)
         let newest = sheet.slots.lastIndex { $0 != .placeholder } ?? 0
         firstVisibleSlotRow = layout.firstVisibleSlotRow(showingSlot: newest)
         var frame: [UInt8] = encoder.eraseAll(slotCount: sheet.slots.count)
+        if let newEncoder { encoder = newEncoder }
         frame.append(.resetAttributes)
         frame.append(.cursorPosition(CellPosition(row: 0, column: 0)))
         frame.append(.eraseScreen)

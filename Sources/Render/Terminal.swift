@@ -35,9 +35,11 @@ public final class Terminal: Sendable {
         var writeError: Int32?
     }
 
-    /// Shows the cursor and resets colours and attributes; a constant with a stable address, so a
-    /// signal-handling path can pass it straight to `write(2)` without allocating.
-    public static let restoreBytes: StaticString = "\u{1B}[0m\u{1B}[?25h"
+    /// Resets colours and attributes and shows the cursor: what a shell expects back, at the end of a run and
+    /// before Ctrl-Z stops the process.
+    public static var restoreBytes: [UInt8] {
+        Escape.resetAttributes.bytes + Escape.showCursor.bytes
+    }
 
     public init(fileDescriptor: Int32) {
         self.fileDescriptor = fileDescriptor
@@ -48,15 +50,6 @@ public final class Terminal: Sendable {
     /// One writer per descriptor for the whole process: two `Terminal`s on one fd would interleave frames.
     public static let standardOutput = Terminal(fileDescriptor: STDOUT_FILENO)
     public static let standardError = Terminal(fileDescriptor: STDERR_FILENO)
-
-    /// Where the live view goes: stdout when it is a terminal; otherwise stderr when that is one, so that
-    /// `gallery … | tee log` still shows progress; nil when neither is, and nothing but report lines is printed.
-    public static func display() -> Terminal? {
-        if standardOutput.isTTY {
-            return standardOutput
-        }
-        return standardError.isTTY ? standardError : nil
-    }
 
     /// The window size: the kernel's (`TIOCGWINSZ`), else `COLUMNS` and `LINES`, else 80×24.
     public func size(environment: [String: String] = Terminal.currentEnvironment()) -> CellSize {
@@ -147,9 +140,7 @@ public final class Terminal: Sendable {
             return true
         }
         if shouldWrite {
-            var bytes = leaving
-            Self.restoreBytes.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            enqueue(bytes)
+            enqueue(leaving + Self.restoreBytes)
         }
         drain()
         QuietInput.settle()

@@ -28,7 +28,9 @@ public struct TextRendering: Sendable, Hashable {
 
 extension GraphicsSupport {
     /// The encoder for this support, with `text` for the cells when the protocol is blocks.
-    public func encoder(colors: ColorMode, text: TextRendering) -> any CellEncoder {
-        graphics == .blocks ? text.encoder(colors: colors) : encoder(colors: colors)
+    public func encoder(
+        colors: ColorMode, text: TextRendering, kittyIDBase: UInt32 = KittyEncoder.randomIDBase()
+    ) -> any CellEncoder {
+        graphics == .blocks ? text.encoder(colors: colors) : encoder(colors: colors, kittyIDBase: kittyIDBase)
     }
 }

@@ -1,9 +1,8 @@
 /// A program's command line as one declarative value. The parser, `--help` and the shell completion scripts are all
 /// read from it, so the help always describes what the parser accepts.
 ///
-/// Plain generics over the command's type: no reflection, no `Mirror`, no existential casts. Those scans are what
-/// made swift-argument-parser cost about 2 ms at every start, and its Foundation dependency made the binary slower
-/// to load; time to the first image is gallery's headline figure.
+/// Plain generics over the command's type: no reflection, no `Mirror`, no existential casts, no Foundation. The
+/// parser runs at every start, and time to the first image is gallery's headline figure.
 struct CommandLineSpec<Command> {
     /// The program's name, as in `USAGE:` and in the completion scripts.
     var name: String

@@ -11,18 +11,21 @@ import Render
 @main
 struct Gallery {
     static let version = "0.1.0"
+    /// Defaults are written once, in `GalleryOptions` and its `FetchConfiguration`: the fields start from them, and
+    /// the help shows them.
+    private static let defaults = GalleryOptions()
 
     var lists: [String] = []
-    var count = 10
-    var minBytes: Int64 = 0
+    var count = defaults.count
+    var minBytes = defaults.minBytes
     var shuffle = false
     var near = false
     var seed: UInt64?
     var strict = false
-    var baseURL = "https://upload.wikimedia.org/wikipedia/commons/"
+    var baseURL = defaults.baseURL
     var noReplace = false
     var save: String?
-    var render: GalleryOptions.RenderMode = .auto
+    var render = defaults.render
     var keepImages = false
     var colors: ColorMode?
     var symbols: SymbolSet?
@@ -33,11 +36,11 @@ struct Gallery {
     var concurrency: Int?
     var maxPerHost: Int?
     var maxRate: Int?
-    var retries = 3
-    var connectTimeout: Double = 10
-    var stallTimeout: Double = 20
-    var timeout: Double?
-    var maxBytes: Int64 = 512 * 1024 * 1024
+    var retries = defaults.fetch.retries
+    var connectTimeout = defaults.fetch.connectTimeout.seconds
+    var stallTimeout = defaults.fetch.stallTimeout.seconds
+    var timeout = defaults.fetch.totalTimeout?.seconds
+    var maxBytes = defaults.fetch.maxBytes
     var userAgent = "gallery/\(Gallery.version) (+https://github.com/gallery-cli/gallery)"
     var cacert: String?
     var insecure = false
@@ -73,7 +76,7 @@ struct Gallery {
         }
     }
 
-    /// A usage error is one line on stderr and exit status 2 (the contract, and what most Unix tools do);
+    /// A usage error is one line on stderr and exit status 2 (what scripts expect of most Unix tools);
     /// `--help`, `--version` and the completion scripts go to stdout with status 0.
     static func main() async {
         let spec = commandLine
@@ -94,8 +97,9 @@ struct Gallery {
             try gallery.validate()
             Fetcher.prepareInBackground()
         } catch {
-            Terminal.standardError.write(Array("gallery: \(error.message)\n".utf8))
-            Terminal.standardError.drain()
+            let reporter = Reporter()
+            reporter.error(error.message)
+            reporter.drain()
             Glibc.exit(ExitStatus.failure.rawValue)
         }
         do {
@@ -108,25 +112,28 @@ struct Gallery {
     }
 
     func run() async throws(ExitCode) {
+        let reporter = Reporter(quiet: quiet, verbose: verbose)
+        /// A reason the run cannot start: one line, and exit status 2.
+        func refuse(_ message: String) -> ExitCode {
+            reporter.error(message)
+            reporter.drain()
+            return ExitCode(ExitStatus.failure.rawValue)
+        }
         var options = makeOptions()
         if let save {
             do {
                 options.saveFolder = try SaveFolder(path: save)
             } catch {
-                Terminal.standardError.write(Array("gallery: \(error)\n".utf8))
-                Terminal.standardError.drain()
-                throw ExitCode(ExitStatus.failure.rawValue)
+                throw refuse("\(error)")
             }
         }
-        if insecure { Terminal.standardError.write(Array("gallery: warning: TLS verification is off\n".utf8)) }
+        if insecure { reporter.error("warning: TLS verification is off") }
 
         var inputs: [ListInput] = []
         do {
             for path in lists.isEmpty ? ["-"] : lists { inputs.append(try await InputReader.read(path)) }
         } catch {
-            Terminal.standardError.write(Array("gallery: \(error)\n".utf8))
-            Terminal.standardError.drain()
-            throw ExitCode(ExitStatus.failure.rawValue)
+            throw refuse("\(error)")
         }
 
         let parsed = ParsedLists(inputs, baseURL: baseURL)
@@ -134,22 +141,19 @@ struct Gallery {
             hosts: parsed.urls, explicitMaxPerHost: maxPerHost,
             explicitMaxBytesPerSecond: maxRate)
         options.fetch.hostLimits = hosts.limits
-        if let notice = hosts.notice, !quiet, !json { Terminal.standardError.write(Array((notice + "\n").utf8)) }
+        if let notice = hosts.notice, !json { reporter.notice(notice) }
 
         let fetcher: Fetcher
         do {
             fetcher = try Fetcher(configuration: options.fetch)
         } catch {
-            Terminal.standardError.write(Array("gallery: \(error.reasonText)\n".utf8))
-            Terminal.standardError.drain()
-            throw ExitCode(ExitStatus.failure.rawValue)
+            throw refuse(error.reasonText)
         }
-        let view = await Pipeline.view(for: options)
-        if verbose, let graphics = view?.graphics {
-            Terminal.standardError.write(
-                Array("gallery: drawing with \(graphics.graphics.rawValue): \(graphics.reason)\n".utf8))
+        let pipeline = Pipeline(options: options, reporter: reporter)
+        let view = await pipeline.view()
+        if let graphics = view?.graphics {
+            reporter.detail("drawing with \(graphics.graphics.rawValue): \(graphics.reason)")
         }
-        let pipeline = Pipeline(options: options)
         let run = Task { await pipeline.run(lists: parsed, fetcher: fetcher, view: view) }
         let signals = SignalWatcher(view: view, onInterrupt: { _ in run.cancel() })
         let status = await run.value
@@ -177,7 +181,7 @@ struct Gallery {
         options.quiet = quiet
         options.verbose = verbose
         options.fetch.maxInFlight = concurrency ?? min(count, FetchConfiguration.hardMaxInFlight)
-        options.fetch.maxPerHost = maxPerHost ?? FetchConfiguration.hardMaxInFlight
+        if let maxPerHost { options.fetch.maxPerHost = maxPerHost }
         options.fetch.connectTimeout = .milliseconds(Int(connectTimeout * 1000))
         options.fetch.stallTimeout = .milliseconds(Int(stallTimeout * 1000))
         options.fetch.retries = retries

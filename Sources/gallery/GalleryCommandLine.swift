@@ -1,3 +1,4 @@
+import Fetch
 import GalleryCore
 import Render
 
@@ -94,7 +95,7 @@ extension Gallery {
                     help: "Print each transfer's HTTP version, connection reuse and timings on standard error."),
                 .option(
                     "concurrency", \.concurrency, value: "n",
-                    help: "Download at most this many images at once (at most 64)."),
+                    help: "Download at most this many images at once (at most \(FetchConfiguration.hardMaxInFlight))."),
                 .option(
                     "max-per-host", \.maxPerHost, value: "n",
                     help: "Download at most this many images at once from one host."),

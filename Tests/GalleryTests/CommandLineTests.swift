@@ -1,4 +1,6 @@
+import Fetch
 import Foundation
+import GalleryCore
 import GalleryTestSupport
 import Testing
 
@@ -15,6 +17,25 @@ struct CommandLineTests {
     /// A list whose one image can never come (nothing listens on port 1), so a run ends at once; the notice that
     /// fewer images qualify than `--count` asks for names the count the parser settled on.
     static let unreachableList = "http://127.0.0.1:1/a.jpg\n"
+
+    /// Defaults are written once, in `GalleryOptions` and `FetchConfiguration`; the help shows those values.
+    @Test func theHelpShowsThePipelinesOwnDefaults() async throws {
+        let help = try Self.run(["--help"]).lines.map(\.text).joined(separator: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        let defaults = GalleryOptions()
+        for shown in [
+            "Show this many images. (default: \(defaults.count))",
+            "learned with HEAD). (default: \(defaults.minBytes))",
+            "against this URL. (default: \(defaults.baseURL))",
+            "waiting longer each time. (default: \(defaults.fetch.retries))",
+            "to a server after this many seconds. (default: \(defaults.fetch.connectTimeout.seconds))",
+            "for this many seconds. (default: \(defaults.fetch.stallTimeout.seconds))",
+            "larger than this many bytes. (default: \(defaults.fetch.maxBytes))",
+            "at once (at most \(FetchConfiguration.hardMaxInFlight)).",
+        ] {
+            #expect(help.contains(shown), "\(shown)")
+        }
+    }
 
     @Test func anAttachedValueAndTheNextArgumentAreTheSameAndTheLastRepeatWins() async throws {
         let separate = try Self.run(["--count", "3", "--retries", "0"], stdin: Self.unreachableList)

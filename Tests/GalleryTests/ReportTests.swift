@@ -1,5 +1,7 @@
-import GalleryCore
+import Render
 import Testing
+
+@testable import GalleryCore
 
 struct ReportTests {
     @Test func lineMatchesPythonsFormat() {
@@ -15,5 +17,45 @@ struct ReportTests {
 
     @Test func totalIsGrouped() {
         #expect(Report.total(149_841_550) == "TOTAL BYTES: 149_841_550")
+    }
+}
+
+/// What the reporter holds while the live gallery is up, and in which order it lets it go.
+struct ReporterTests {
+    @Test func heldLinesFollowInOrderStdoutsFirstAndOnlyStdoutsWhenTheGalleryIsThere() {
+        let out = CapturedOutput()
+        let err = CapturedOutput()
+        let reporter = Reporter(out: out.terminal, err: err.terminal, verbose: true)
+        reporter.hold(stdout: false)
+        reporter.line("( 1) streamed")
+        reporter.error("held 1")
+        reporter.detail("held 2")
+        err.terminal.write(Array("[sheet]".utf8))
+        reporter.release()
+        reporter.error("after")
+        #expect(out.finish() == "( 1) streamed\n")
+        #expect(err.finish() == "[sheet]gallery: held 1\ngallery: held 2\ngallery: after\n")
+    }
+
+    @Test func withTheGalleryOnStdoutItsLinesWaitForTheRelease() {
+        let out = CapturedOutput()
+        let reporter = Reporter(out: out.terminal, err: out.terminal)
+        reporter.hold(stdout: true)
+        reporter.error("a failure")
+        reporter.line("( 1) a.jpg")
+        out.terminal.write(Array("[sheet]".utf8))
+        reporter.release()
+        reporter.line("TOTAL")
+        #expect(out.finish() == "[sheet]( 1) a.jpg\ngallery: a failure\nTOTAL\n")
+    }
+
+    @Test func quietHidesWarningsAndNoticesButNotErrors() {
+        let err = CapturedOutput()
+        let reporter = Reporter(out: err.terminal, err: err.terminal, quiet: true)
+        reporter.warning("skipped")
+        reporter.notice("gallery: polite")
+        reporter.detail("detail")
+        reporter.error("failed")
+        #expect(err.finish() == "gallery: failed\n")
     }
 }

@@ -185,4 +185,17 @@ struct GalleryScreenTests {
         #expect(!text.contains("\u{1B}[2m"))
         #expect(!text.contains("\u{1B}[1m"))
     }
+
+    /// After a font change the new encoder draws, at its cell size; the old one erases the images it drew.
+    @Test func aRelayoutWithANewEncoderErasesWithTheOldAndDrawsWithTheNew() {
+        let before = KittyEncoder(cellPixels: CellPixels(width: 8, height: 16), imageIDBase: 100)
+        let after = KittyEncoder(cellPixels: CellPixels(width: 16, height: 32), imageIDBase: 100)
+        var screen = GalleryScreen(layout: GridLayout(terminal: Self.wide, slotCount: 4), encoder: before)
+        let box = screen.pixelBox
+        _ = screen.begin()
+        _ = screen.fill(slot: 0, pixels: Self.thumbnail(for: screen), caption: Self.caption(1))
+        let frame = screen.relayout(to: Self.wide, encoder: after)
+        #expect(frame.starts(with: before.eraseAll(slotCount: 4)))
+        #expect(screen.pixelBox == PixelSize(width: box.width * 2, height: box.height * 2))
+    }
 }

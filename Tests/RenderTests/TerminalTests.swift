@@ -108,7 +108,7 @@ struct TerminalTests {
     }
 
     @Test func restoreBytesShowTheCursorAndResetAttributes() {
-        #expect(Terminal.restoreBytes.description == "\u{1B}[0m\u{1B}[?25h")
+        #expect(String(decoding: Terminal.restoreBytes, as: UTF8.self) == "\u{1B}[0m\u{1B}[?25h")
     }
 }
 
