@@ -60,7 +60,7 @@ public struct Pipeline: Sendable {
         defer { reporter.drain() }
         guard let (selection, candidates) = await select(from: lists, fetcher: fetcher) else { return .failure }
         let job = ImageJob(
-            fetcher: fetcher, box: { box }, limits: options.decodeLimits,
+            fetcher: fetcher, box: box, limits: options.decodeLimits,
             save: options.saveFolder.map { ($0, SaveName.assign(candidates)) })
         let spares = options.replaceFailures ? selection.spares : []
         let tally = SharedTally(RunTally(wanted: options.count, spares: spares, started: started))
