@@ -79,6 +79,44 @@ struct TerminalSessionTests {
         #expect(done.contains("TOTAL BYTES: 337_204"))
     }
 
+    /// A window made larger during the run (SIGWINCH): an image whose decoder is made after it fits the new, larger
+    /// slot, while the one decoded before keeps its thumbnail. One paced download at a time, so the second starts
+    /// (and makes its decoder) only after the resize, whichever goes first.
+    @Test func anImageDecodedAfterTheWindowGrewFillsTheLargerSlot() throws {
+        let folder = try TempFolder()
+        let jpeg = try Fixtures.bytes("jpeg/good/baseline-420.jpg")
+        for name in ["a.jpg", "b.jpg"] { try folder.write(name, bytes: jpeg) }
+        let nginx = try Nginx(root: folder.url, locations: [Nginx.Location(prefix: "/paced/", bytesPerSecond: 20_000)])
+        defer {
+            nginx.stop()
+            folder.remove()
+        }
+        let list = folder.url.appendingPathComponent("list.txt")
+        try "\(nginx.baseURL)/paced/a.jpg\n\(nginx.baseURL)/paced/b.jpg\n".write(
+            to: list, atomically: true, encoding: .utf8)
+        let command =
+            "'\(ChildProcess.galleryExecutable)' --count 2 --concurrency 1 --render blocks < '\(list.path)'; echo EXIT=$?"
+        let tmux = try Tmux(columns: 60, rows: 20, command: command)
+        defer { tmux.kill() }
+
+        // The first download has bytes in (so its decoder is made), and nothing is shown yet.
+        let running = try tmux.waitFor(timeout: .seconds(20)) {
+            $0.contains("0 of 2 shown") && $0.contains(" kB/84.3 kB")
+        }
+        #expect(running.contains("0 of 2 shown"), "\(running)")
+        let resize = try ChildProcess(
+            [Tmux.executable, "-L", tmux.socket, "resize-window", "-t", tmux.session, "-x", "160", "-y", "60"],
+            stdin: "")
+        #expect(resize.wait() == 0, "\(resize.errorText)")
+        let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXIT=") }
+        #expect(done.contains("EXIT=0"), "\(done)")
+        // Two slots side by side: the first image's cells on the left, the second's on the right.
+        let lines = done.split(separator: "\n").map(Array.init)
+        let left = lines.reduce(0) { $0 + $1.prefix(80).filter { $0 == "▀" }.count }
+        let right = lines.reduce(0) { $0 + $1.dropFirst(80).filter { $0 == "▀" }.count }
+        #expect(left > 0 && right > 2 * left, "cells: \(left) left, \(right) right\n\(done)")
+    }
+
     /// Whether the terminal device at `path` echoes input (its `ECHO` local flag).
     private static func echoes(_ path: String) throws -> Bool {
         let fd = open(path, O_RDONLY | O_NOCTTY)
