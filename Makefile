@@ -3,7 +3,8 @@ SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 # Debian packages the build, the tests and the demo need. Checked with dpkg first, so setup is idempotent.
 APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl \
 	xvfb xterm kitty x11-apps xfonts-base zsh fish
-BENCH_PACKAGES := curl libjpeg-turbo-progs time
+BENCH_PACKAGES := curl libjpeg-turbo-progs time chafa python3-skimage imagemagick fonts-dejavu-core \
+	plasma-workspace-wallpapers ukui-wallpapers
 
 .PHONY: all setup setup-bench build release test demo bench fuzz format lint clean
 

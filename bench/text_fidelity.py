@@ -27,6 +27,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,7 @@ DEPTHS = [("truecolor", "full"), ("256", "240"), ("16", "16")]
 XTERM16 = ["#000000", "#cd0000", "#00cd00", "#cdcd00", "#0000ee", "#cd00cd", "#00cdcd", "#e5e5e5",
            "#7f7f7f", "#ff0000", "#00ff00", "#ffff00", "#5c5cff", "#ff00ff", "#00ffff", "#ffffff"]
 DEFAULT_SET = {"kitty": "all", "xterm": "block"}
+DITHER = os.environ.get("TEXT_FIDELITY_DITHER", "diffusion")  # the default; other values compare the others
 # Illustrations and renders with gradients, outlines and fine detail; the first found are used, in this order.
 IMAGES = ["/usr/share/wallpapers/Path/contents/images/2560x1600.jpg",
           "/usr/share/wallpapers/ColorfulCups/contents/images/2560x1600.jpg",
@@ -187,7 +189,7 @@ def measure(display, program, image, ppm, size, work):
             if renderer == "chafa":
                 bytes_, cells = chafa(image, size, chafa_colors, row, column)
             else:
-                symbols, dither = ("half", "none") if renderer == "half" else (DEFAULT_SET[program], "diffusion")
+                symbols, dither = ("half", "none") if renderer == "half" else (DEFAULT_SET[program], DITHER)
                 bytes_, cells = gallery(ppm, size, symbols, colors, dither, row, column)
             drawing += bytes_
             placed[(renderer, colors)] = ((row, column), cells)
@@ -242,6 +244,8 @@ def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "cell-bench"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
+    # A SIGTERM unwinds like an error, so the display and the terminals on it are ended.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     display = Display()
     table = {}
     try:
@@ -251,6 +255,7 @@ def main():
                 to_ppm(image, ppm)
                 for program in args.terminals.split(","):
                     for size in sizes:
+                        print(f"{os.path.basename(image)} {program} {size[0]}x{size[1]}", file=sys.stderr, flush=True)
                         results, shot, placed, cell = measure(display.name, program, image, ppm, size, work)
                         table.setdefault((program, size), []).append(results)
                         if index == 0 and program == "kitty" and size == sizes[0]:

@@ -20,6 +20,10 @@ struct CellDither {
     private var current: [SIMD3<Float>]
     private var next: [SIMD3<Float>]
 
+    /// The share of a cell's error passed on. All of it keeps the tone exact but, with cells as coarse as
+    /// these, scatters isolated far-off colours that break up edges; part of it keeps most of the tone.
+    static let damping: Float = 0.5
+
     private static let bayer: [Float] = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5]
 
     init(_ dither: Dither, columns: Int) {
@@ -41,8 +45,9 @@ struct CellDither {
     }
 
     /// Passes a cell's error on to its unvisited neighbours.
-    mutating func spread(_ error: SIMD3<Float>, column: Int) {
+    mutating func spread(_ fullError: SIMD3<Float>, column: Int) {
         guard dither == .diffusion else { return }
+        let error = fullError * Self.damping
         current[column + 2] += error * (7 / 16)
         next[column] += error * (3 / 16)
         next[column + 1] += error * (5 / 16)

@@ -110,4 +110,16 @@ struct SymbolEncoderTests {
         let origin = CellPosition(row: 2, column: 3)
         #expect(encoder.encode(image, at: origin) == HalfBlockEncoder(colorMode: colors).encode(image, at: origin))
     }
+
+    /// Sextants only where the terminal draws them itself; never inside tmux or screen, even within kitty.
+    @Test func sextantsAreChosenOnlyWhereTheTerminalIsKnownToDrawThem() {
+        #expect(SymbolSet.preferred(environment: ["TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"]) == .all)
+        #expect(SymbolSet.preferred(environment: ["TERM": "foot"]) == .all)
+        #expect(SymbolSet.preferred(environment: ["TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"]) == .all)
+        #expect(SymbolSet.preferred(environment: ["TERM": "xterm-256color"]) == .block)
+        #expect(
+            SymbolSet.preferred(environment: ["TERM": "tmux-256color", "TMUX": "/tmp/t,1,0", "KITTY_WINDOW_ID": "1"])
+                == .block)
+        #expect(SymbolSet.preferred(environment: ["TERM": "screen", "STY": "1.pts", "KITTY_WINDOW_ID": "1"]) == .block)
+    }
 }
