@@ -1,3 +1,5 @@
+import SystemCalls
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -82,8 +84,9 @@ public enum NoReplaceSave {
         var offset: Int64 = 0
         while offset < size {
             let wanted = Int(min(Int64(chunk.count), size - offset))
-            let count = chunk.withUnsafeMutableBytes { pread(source, $0.baseAddress, wanted, off_t(offset)) }
-            if count < 0 && errno == EINTR { continue }
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                retryingOnInterrupt { pread(source, buffer.baseAddress, wanted, off_t(offset)) }
+            }
             guard count > 0 else { return ("read", count < 0 ? errno : EIO) }
             let failure = chunk.withUnsafeBytes {
                 UnlinkedFile.writeAll(target, UnsafeRawBufferPointer(rebasing: $0[..<count]))

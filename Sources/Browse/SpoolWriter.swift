@@ -1,4 +1,5 @@
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -100,8 +101,9 @@ public final class SpoolReader {
         var chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
         var offset: Int64 = 0
         while offset < size {
-            let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, $0.count, off_t(offset)) }
-            if count < 0 && errno == EINTR { continue }
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                retryingOnInterrupt { pread(fileDescriptor, buffer.baseAddress, buffer.count, off_t(offset)) }
+            }
             guard count > 0 else { throw BrowseFileError("spool", call: "pread", errno: count < 0 ? errno : EIO) }
             try chunk.withUnsafeBytes { try consume(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             offset += Int64(count)
