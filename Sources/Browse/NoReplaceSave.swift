@@ -15,6 +15,12 @@ public enum NoReplaceSave {
     /// How many suffixed names to try before giving up.
     public static let maximumAttempts = 100
 
+    /// Saves a body from the spool (or any `BodyReader`) as `save(from:size:into:as:)` does.
+    public static func save(_ body: BodyReader, into folder: String, as name: String) throws(BrowseFileError) -> String
+    {
+        try save(from: body.fileDescriptor, size: body.size, into: folder, as: name)
+    }
+
     /// Copies `size` bytes read from `source` (with `pread`, from offset 0) into `folder` as `name` or the first
     /// free suffixed name, and returns the path it got. `name` must be a plain file name (`SaveName.sanitized`).
     public static func save(
