@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Decode", dependencies: ["JPEGShim", "Imaging"], swiftSettings: strict),
         .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
         // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
-        .target(name: "Browse", dependencies: ["Render", "Imaging"], swiftSettings: strict),
+        .target(name: "Browse", dependencies: ["Render", "Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
         .target(
             name: "GalleryCore",
             dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging"],
@@ -79,7 +79,8 @@ let package = Package(
             name: "RenderTests", dependencies: ["Render", "Imaging", "Decode", "GalleryTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "BrowseTests", dependencies: ["Browse", "Render", "Imaging", "GalleryTestSupport"],
+            name: "BrowseTests",
+            dependencies: ["Browse", "Render", "Decode", "Imaging", "Selection", "GalleryTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),

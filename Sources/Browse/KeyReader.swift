@@ -1,6 +1,7 @@
 import Dispatch
 import Render
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -72,8 +73,11 @@ private struct ReadLoop {
             if ready < 0 && errno != EINTR { return }
             if waits[0].revents != 0 { return }
             if foreground, waits[1].revents != 0 {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                let count = buffer.withUnsafeMutableBytes { bytes in
+                    retryingOnInterrupt { read(fd, bytes.baseAddress, bytes.count) }
+                }
+                // A non-blocking descriptor another program left behind: poll said readable, someone was quicker.
+                if count < 0 && errno == EAGAIN { continue }
                 guard count > 0 else { return }
                 for event in parser.feed(buffer[..<count], at: .now) { emit(event) }
             }

@@ -1,3 +1,5 @@
+import SystemCalls
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -12,6 +14,12 @@
 public enum NoReplaceSave {
     /// How many suffixed names to try before giving up.
     public static let maximumAttempts = 100
+
+    /// Saves a body from the spool (or any `BodyReader`) as `save(from:size:into:as:)` does.
+    public static func save(_ body: BodyReader, into folder: String, as name: String) throws(BrowseFileError) -> String
+    {
+        try save(from: body.fileDescriptor, size: body.size, into: folder, as: name)
+    }
 
     /// Copies `size` bytes read from `source` (with `pread`, from offset 0) into `folder` as `name` or the first
     /// free suffixed name, and returns the path it got. `name` must be a plain file name (`SaveName.sanitized`).
@@ -82,8 +90,9 @@ public enum NoReplaceSave {
         var offset: Int64 = 0
         while offset < size {
             let wanted = Int(min(Int64(chunk.count), size - offset))
-            let count = chunk.withUnsafeMutableBytes { pread(source, $0.baseAddress, wanted, off_t(offset)) }
-            if count < 0 && errno == EINTR { continue }
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                retryingOnInterrupt { pread(source, buffer.baseAddress, wanted, off_t(offset)) }
+            }
             guard count > 0 else { return ("read", count < 0 ? errno : EIO) }
             let failure = chunk.withUnsafeBytes {
                 UnlinkedFile.writeAll(target, UnsafeRawBufferPointer(rebasing: $0[..<count]))

@@ -107,13 +107,13 @@ public final class Spool: Sendable {
 
     /// A reader of image `id`'s complete body, or nil when it is not sealed. The reader has its own descriptor,
     /// so the body stays readable through it even if the spool drops it meanwhile.
-    public func reader(for id: Int) -> SpoolReader? {
-        state.withLock { state -> SpoolReader? in
+    public func reader(for id: Int) -> BodyReader? {
+        state.withLock { state -> BodyReader? in
             guard case .sealed(let bytes, let fd) = state.entries[id] else { return nil }
             let copy = dup(fd)
             guard copy >= 0 else { return nil }
             _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
-            return SpoolReader(fd: copy, size: bytes)
+            return BodyReader(fd: copy, size: bytes, name: path + " (spool)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -75,44 +76,5 @@ public final class SpoolWriter {
     private func closeWithoutSealing() {
         close(fd)
         fd = -1
-    }
-}
-
-/// A complete spooled body, read through its own descriptor (closed when the reader goes).
-///
-/// Not Sendable on purpose: one task reads it, in order or at offsets (`pread`, so no shared file offset).
-public final class SpoolReader {
-    public let size: Int64
-    /// The nameless file; valid while the reader lives.
-    public let fileDescriptor: Int32
-
-    init(fd: Int32, size: Int64) {
-        self.fileDescriptor = fd
-        self.size = size
-    }
-
-    deinit { close(fileDescriptor) }
-
-    /// Hands the body to `consume` in chunks of at most `chunkSize` bytes, from the start.
-    public func forEachChunk(
-        chunkSize: Int = 256 * 1024, _ consume: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        var chunk = [UInt8](repeating: 0, count: max(1, chunkSize))
-        var offset: Int64 = 0
-        while offset < size {
-            let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, $0.count, off_t(offset)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw BrowseFileError("spool", call: "pread", errno: count < 0 ? errno : EIO) }
-            try chunk.withUnsafeBytes { try consume(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-            offset += Int64(count)
-        }
-    }
-
-    /// The whole body in memory, for small images and tests.
-    public func readAll() throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(size))
-        try forEachChunk { bytes.append(contentsOf: $0) }
-        return bytes
     }
 }

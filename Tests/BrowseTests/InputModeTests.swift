@@ -1,4 +1,5 @@
 import Foundation
+import GalleryTestSupport
 import Render
 import Testing
 
@@ -29,9 +30,9 @@ import Testing
     }
 
     @Test func notATerminalIsRefused() throws {
-        let folder = try TemporaryDirectory("notty")
+        let folder = try TempFolder()
         defer { folder.remove() }
-        let fd = try descriptor(holding: [1], in: folder, name: "plain")
+        let fd = try folder.descriptor(holding: [1], name: "plain")
         defer { close(fd) }
         #expect(!BrowseInputMode.enter(fd))
         #expect(!BrowseInputMode.isActive)

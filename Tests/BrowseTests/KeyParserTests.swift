@@ -1,4 +1,6 @@
+import GalleryTestSupport
 import Render
+import Selection
 import Testing
 
 @testable import Browse
@@ -124,7 +126,7 @@ import Testing
 
     /// Random bytes in random-sized reads: no crash, nothing kept past the bound, at most one key per byte.
     @Test func garbageIsConsumedWithBoundedState() {
-        var generator = XorShift(state: 0x2121_2121)
+        var generator = SplitMix64(name: "garbageIsConsumedWithBoundedState")
         var parser = KeyParser()
         var total = 0
         var events = 0
@@ -142,17 +144,5 @@ import Testing
         _ = parser.feed(KeyParser.pasteEnd, at: start + .seconds(1))
         _ = parser.expire(at: start + .seconds(2))
         #expect(parser.feed(Array("j".utf8), at: start + .seconds(3)) == [.character("j")])
-    }
-}
-
-/// Marsaglia's xorshift64, seeded, so a garbage test that fails fails the same way again.
-struct XorShift: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
     }
 }

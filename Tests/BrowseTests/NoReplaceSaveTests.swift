@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GalleryTestSupport
 import Synchronization
 import Testing
 
@@ -13,14 +14,14 @@ import Testing
 @Suite struct NoReplaceSaveTests {
     @Test(arguments: [UnlinkedFile.Method.temporaryFile, .unlinkedName])
     func savesUnderTheNameThenWithASuffix(_ method: UnlinkedFile.Method) throws {
-        let folder = try TemporaryDirectory("save")
+        let folder = try TempFolder()
         defer { folder.remove() }
-        let sources = try TemporaryDirectory("source")
+        let sources = try TempFolder()
         defer { sources.remove() }
         let body = patterned(700_000)
-        let source = try descriptor(holding: body, in: sources, name: "body")
+        let source = try sources.descriptor(holding: body, name: "body")
         defer { close(source) }
-        try folder.write("photo.jpg", Array("someone else's".utf8))
+        try folder.write("photo.jpg", bytes: Array("someone else's".utf8))
         let first = try NoReplaceSave.save(
             from: source, size: Int64(body.count), into: folder.path, as: "photo.jpg", method: method)
         let second = try NoReplaceSave.save(
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func namesThatCouldLeaveTheFolderAreRefused() throws {
-        let folder = try TemporaryDirectory("refuse")
+        let folder = try TempFolder()
         defer { folder.remove() }
         for name in ["../x.jpg", ".hidden", "", "a/b.jpg"] {
             #expect(throws: BrowseFileError.self) {
@@ -54,12 +55,12 @@ import Testing
     /// Saves of one name racing each other and a process creating files of that name: every save gets a name of
     /// its own, every file holds what its writer wrote, and nothing is overwritten.
     @Test func racingSavesNeverReplaceEachOtherOrAnExistingFile() throws {
-        let folder = try TemporaryDirectory("race")
+        let folder = try TempFolder()
         defer { folder.remove() }
-        let sources = try TemporaryDirectory("race-source")
+        let sources = try TempFolder()
         defer { sources.remove() }
         let bodies = (0..<8).map { patterned(50_000 + $0 * 1000, seed: UInt8($0)) }
-        let descriptors = try bodies.enumerated().map { try descriptor(holding: $1, in: sources, name: "b\($0)") }
+        let descriptors = try bodies.enumerated().map { try sources.descriptor(holding: $1, name: "b\($0)") }
         defer { for fd in descriptors { close(fd) } }
         let results = Mutex<[Int: String]>([:])
         DispatchQueue.concurrentPerform(iterations: bodies.count + 1) { index in

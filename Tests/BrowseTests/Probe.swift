@@ -1,4 +1,5 @@
 import Foundation
+import GalleryTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -11,10 +12,7 @@ final class Probe {
     private let output: Int32
     private let input: Int32
 
-    static var executable: String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("browse-probe").path
-    }
+    static var executable: String { builtProduct("browse-probe") }
 
     init(_ arguments: [String]) throws {
         var toChild: [Int32] = [0, 0]

@@ -1,4 +1,5 @@
 import Foundation
+import GalleryTestSupport
 import Testing
 
 @testable import Browse
@@ -11,7 +12,7 @@ import Testing
 @Suite struct SpoolTests {
     @Test(arguments: [UnlinkedFile.Method.temporaryFile, .unlinkedName])
     func bodyReadsBackIntactAndLeavesNoName(_ method: UnlinkedFile.Method) throws {
-        let folder = try TemporaryDirectory("spool")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let spool = try Spool(path: folder.path, capacity: 1 << 20, method: method)
         let body = patterned(300_000)
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func oldestBodiesAreDroppedFirst() throws {
-        let folder = try TemporaryDirectory("evict")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let spool = try Spool(path: folder.path, capacity: 1000)
         for id in 0..<3 {
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func aReaderKeepsItsBodyAfterEviction() throws {
-        let folder = try TemporaryDirectory("reader")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let spool = try Spool(path: folder.path, capacity: 500)
         let first = try #require(try spool.writer(for: 0))
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func bodyLargerThanTheCapIsNeverSpooled() throws {
-        let folder = try TemporaryDirectory("large")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let spool = try Spool(path: folder.path, capacity: 1000)
         let kept = try #require(try spool.writer(for: 0))
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func aGrowingBodyCanBeDroppedForANewerOne() throws {
-        let folder = try TemporaryDirectory("growing")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let spool = try Spool(path: folder.path, capacity: 1000)
         let older = try #require(try spool.writer(for: 0))
@@ -93,7 +94,7 @@ import Testing
     }
 
     @Test func fetchAgainReplacesTheBodyAndAnAbandonedWriterLeavesNothing() throws {
-        let folder = try TemporaryDirectory("again")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let spool = try Spool(path: folder.path, capacity: 1000)
         do {
@@ -113,7 +114,7 @@ import Testing
     /// The guarantee SIGKILL tests: a process holding a sealed and a half-written body never shows a name in the
     /// folder, and once it is killed the space is gone with it.
     @Test func nothingRemainsAfterSIGKILL() throws {
-        let folder = try TemporaryDirectory("kill")
+        let folder = try TempFolder()
         defer { folder.remove() }
         let probe = try Probe(["spool", folder.path, "2000000"])
         let ready = try probe.readLine(timeout: .seconds(30))
