@@ -1,9 +1,12 @@
 # gallery: the two commands a newcomer needs are `make demo` and `make test`; both install what they need.
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 # Debian packages the build, the tests and the demo need. Checked with dpkg first, so setup is idempotent.
+# The decoders link libpng, libwebp and giflib; the format tests decode their fixtures again with netpbm's
+# pngtopam, webp's dwebp/cwebp and ImageMagick's convert for reference.
 APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl \
-	xvfb xterm kitty x11-apps xfonts-base zsh fish
-BENCH_PACKAGES := curl libjpeg-turbo-progs time
+	xvfb xterm kitty x11-apps xfonts-base zsh fish \
+	libpng-dev libwebp-dev libgif-dev netpbm webp imagemagick
+BENCH_PACKAGES := curl libjpeg-turbo-progs time netpbm webp
 
 .PHONY: all setup setup-bench build release test demo bench fuzz format lint clean
 
