@@ -73,13 +73,13 @@ struct ImageJob: Sendable {
     ) async -> ImageOutcome {
         let expected = candidate.size.map { Int($0) }
         // Made at the first byte, not before: a job may wait in the engine's queue behind many others.
-        var decoder: JPEGDecoder?
+        var decoder: (any ImageDecoder)?
         // Once its last byte is in, this image decodes before those still downloading.
         let turn = DecodeTurns.Image()
         defer { turn.done() }
-        func started() -> JPEGDecoder {
+        func started() -> any ImageDecoder {
             if let decoder { return decoder }
-            let fresh = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expected)
+            let fresh = makeImageDecoder(fitting: box, limits: limits, expectedBytes: expected)
             decoder = fresh
             return fresh
         }
@@ -158,7 +158,7 @@ struct ImageJob: Sendable {
         var expected = candidate.size
         if expected == nil { expected = try? await fetcher.size(of: candidate.url) }
         guard onDisk == expected else { return nil }
-        let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: Int(onDisk))
+        let decoder = makeImageDecoder(fitting: box, limits: limits, expectedBytes: Int(onDisk))
         do {
             try await folder.read(named: name) { try await decoder.feed($0) }
             let lastByte = ContinuousClock.now
