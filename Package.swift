@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// gallery: input → selection → fetch → decode → render, one target per stage.
-/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, CPNG, PNGShim); Swift never calls a variadic C function
+/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, CPNG, PNGShim, CWebP, WebPShim); Swift never calls a variadic C function
 /// and never sees a setjmp.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
@@ -35,12 +35,18 @@ let package = Package(
             providers: [.apt(["libpng-dev"])]
         ),
         .target(name: "PNGShim", dependencies: ["CPNG"]),
+        .systemLibrary(
+            name: "CWebP",
+            pkgConfig: "libwebp",
+            providers: [.apt(["libwebp-dev"])]
+        ),
+        .target(name: "WebPShim", dependencies: ["CWebP"]),
 
         // Stages.
         .target(name: "Imaging", swiftSettings: strict),
         .target(name: "Selection", swiftSettings: strict),
         .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
-        .target(name: "Decode", dependencies: ["JPEGShim", "PNGShim", "Imaging"], swiftSettings: strict),
+        .target(name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "Imaging"], swiftSettings: strict),
         .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
         .target(
             name: "GalleryCore",

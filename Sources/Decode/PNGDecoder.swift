@@ -18,11 +18,10 @@ public final class PNGDecoder: ImageDecoder {
     public let limits: DecodeLimits
     public var expectedBytes: Int?
     /// Bytes fed so far.
-    public private(set) var bytesFed = 0
+    public var bytesFed: Int { ledger.bytesFed }
 
     private var decoder: OpaquePointer?
-    private var failure: DecodeError?
-    private var finished = false
+    private let ledger = DecodeLedger(.png)
     private var plain: RowResampler?
     private var sparse: SparseResampler?
     private var checkerboard: Checkerboard?
@@ -58,21 +57,12 @@ public final class PNGDecoder: ImageDecoder {
 
     // MARK: Feeding
 
+    /// Decodes as far as `chunk` allows; the shim copies what libpng has not been handed yet.
     public func feed(_ chunk: UnsafeRawBufferPointer) async throws(DecodeError) {
-        try await proceed(after: try push(chunk).get())
-    }
-
-    public func feed(_ chunk: RawSpan) async throws(DecodeError) {
-        try await proceed(after: try chunk.withUnsafeBytes { push($0) }.get())
-    }
-
-    private func push(_ chunk: UnsafeRawBufferPointer) -> Result<gallery_png_status, DecodeError> {
-        if let failure { return .failure(failure) }
-        precondition(!finished, "PNGDecoder.feed after finish()")
-        guard let decoder else { return .failure(fail(.memoryLimit(.png, reason: "cannot allocate a decoder"))) }
-        bytesFed += chunk.count
+        try ledger.admit(chunk.count)
+        guard let decoder else { throw fail(.memoryLimit(.png, reason: "cannot allocate a decoder")) }
         let bytes = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        return .success(gallery_png_decoder_feed(decoder, bytes, chunk.count))
+        try await proceed(after: gallery_png_decoder_feed(decoder, bytes, chunk.count))
     }
 
     /// Takes the rows of each full band, giving other tasks the thread between bands.
@@ -95,9 +85,7 @@ public final class PNGDecoder: ImageDecoder {
     // MARK: Finishing
 
     public func finish() throws(DecodeError) -> Thumbnail {
-        if let failure { throw failure }
-        precondition(!finished, "PNGDecoder.finish called twice")
-        finished = true
+        try ledger.close()
         var status = gallery_png_decoder_finish(decoder)
         while status == GALLERY_PNG_ROWS_READY {
             takeRows()
@@ -193,10 +181,7 @@ public final class PNGDecoder: ImageDecoder {
         }
     }
 
-    private func fail(_ error: DecodeError) -> DecodeError {
-        failure = error
-        return error
-    }
+    private func fail(_ error: DecodeError) -> DecodeError { ledger.fail(error) }
 }
 
 @available(*, unavailable)

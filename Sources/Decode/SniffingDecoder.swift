@@ -68,7 +68,8 @@ public final class SniffingDecoder: ImageDecoder {
         switch format {
         case .jpeg: JPEGDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
         case .png: PNGDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
-        case .gif, .webp: nil
+        case .webp: WebPDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
+        case .gif: nil
         }
     }
 
