@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// gallery: input → selection → fetch → decode → render, one target per stage.
-/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, CPNG, PNGShim, CWebP, WebPShim); Swift never calls a variadic C function
+/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, and
+/// one C library and one shim per image format); Swift never calls a variadic C function
 /// and never sees a setjmp.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
@@ -41,12 +42,20 @@ let package = Package(
             providers: [.apt(["libwebp-dev"])]
         ),
         .target(name: "WebPShim", dependencies: ["CWebP"]),
+        .systemLibrary(
+            name: "CGIF",
+            pkgConfig: "libgif",
+            providers: [.apt(["libgif-dev"])]
+        ),
+        .target(name: "GIFShim", dependencies: ["CGIF"]),
 
         // Stages.
         .target(name: "Imaging", swiftSettings: strict),
         .target(name: "Selection", swiftSettings: strict),
         .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
-        .target(name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "Imaging"], swiftSettings: strict),
+        .target(
+            name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "GIFShim", "Imaging"],
+            swiftSettings: strict),
         .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
         .target(
             name: "GalleryCore",

@@ -48,9 +48,8 @@ public final class SniffingDecoder: ImageDecoder {
 
     private func startIfKnown() async throws(DecodeError) {
         guard let kind = ImageSniffer.verdict(head, complete: false) else { return }
-        guard let format = kind.format,
-            let decoder = Self.decoder(for: format, box: box, limits: limits, expectedBytes: expectedBytes)
-        else { throw remember(.refusing(kind)) }
+        guard let format = kind.format else { throw remember(.refusing(kind)) }
+        let decoder = Self.decoder(for: format, box: box, limits: limits, expectedBytes: expectedBytes)
         self.format = format
         inner = decoder
         let first = head
@@ -63,13 +62,13 @@ public final class SniffingDecoder: ImageDecoder {
     }
 
     static func decoder(for format: ImageFormat, box: PixelSize, limits: DecodeLimits, expectedBytes: Int?)
-        -> (any ImageDecoder)?
+        -> any ImageDecoder
     {
         switch format {
         case .jpeg: JPEGDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
         case .png: PNGDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
         case .webp: WebPDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
-        case .gif: nil
+        case .gif: GIFDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
         }
     }
 

@@ -135,6 +135,6 @@ func mean(_ pixels: Pixels, _ region: Region) -> RGB {
 /// Which Debian program decodes a fixture for reference, by extension.
 func referenceCommand(for path: String) -> String {
     if path.hasSuffix(".webp") { return "dwebp -quiet -pam -o - '\(path)'" }
-    if path.hasSuffix(".gif") { return "convert '\(path)[0]' pam:-" }
+    if path.hasSuffix(".gif") { return "convert '\(path)[0]' -background none -layers flatten pam:-" }
     return "pngtopam -alphapam '\(path)'"
 }
