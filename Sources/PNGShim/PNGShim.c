@@ -206,6 +206,12 @@ static gallery_png_status pump(gallery_png_decoder *dec) {
     }
     if (dec->done) {
         dec->held_start = dec->held_length = 0; // anything after IEND is ignored
+        if (!every_row_delivered(dec)) { // libpng only warns when the image data ends early
+            char message[sizeof dec->message];
+            snprintf(message, sizeof message, "image data ends after %llu of %llu rows",
+                     (unsigned long long)dec->out.rows_delivered, (unsigned long long)dec->out.rows_total);
+            return fail(dec, GALLERY_PNG_ERROR_CORRUPT, message);
+        }
         return GALLERY_PNG_DONE;
     }
     return GALLERY_PNG_NEED_MORE;
