@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// gallery: input → selection → fetch → decode → render, one target per stage.
-/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, DemoJPEGEncoder); Swift never calls a variadic C
-/// function and never sees a setjmp.
+/// C lives only in the shim targets (CCurl, CJPEG, JPEGShim, DemoJPEGEncoder, and one C library and one shim per
+/// image format); Swift never calls a variadic C function and never sees a setjmp.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
@@ -29,6 +29,25 @@ let package = Package(
             providers: [.apt(["libjpeg-dev"])]
         ),
         .target(name: "JPEGShim", dependencies: ["CJPEG"]),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .target(name: "PNGShim", dependencies: ["CPNG"]),
+        .systemLibrary(
+            name: "CWebP",
+            pkgConfig: "libwebp",
+            providers: [.apt(["libwebp-dev"])]
+        ),
+        .target(name: "WebPShim", dependencies: ["CWebP"]),
+        .systemLibrary(
+            name: "CGIF",
+            pkgConfig: "libgif",
+            providers: [.apt(["libgif-dev"])]
+        ),
+        .target(name: "GIFShim", dependencies: ["CGIF"]),
+
         // libjpeg's compressor for make-demo-jpegs alone, so the gallery binary carries no encoder.
         .target(name: "DemoJPEGEncoder", dependencies: ["CJPEG"]),
 
@@ -39,7 +58,9 @@ let package = Package(
         .target(name: "Imaging", swiftSettings: strict),
         .target(name: "Selection", swiftSettings: strict),
         .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
-        .target(name: "Decode", dependencies: ["JPEGShim", "Imaging"], swiftSettings: strict),
+        .target(
+            name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "GIFShim", "Imaging"],
+            swiftSettings: strict),
         .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
         // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
         .target(name: "Browse", dependencies: ["Render", "Decode", "Imaging", "SystemCalls"], swiftSettings: strict),

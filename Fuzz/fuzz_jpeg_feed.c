@@ -7,18 +7,11 @@
 // 1 byte to 8 KiB). Built outside SwiftPM by `make fuzz` with clang -fsanitize=fuzzer,address.
 
 #include "JPEGShim.h"
+#include "fuzz_feed_plan.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t fnv1a(const uint8_t *data, size_t size) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 0x100000001b3ull;
-    return h;
-}
-
-static volatile uint32_t sink;
 
 /// Reads every byte the band offers (so ASan checks its bounds and MSan-style garbage shows as crashes in
 /// the invariant checks below), then releases it.

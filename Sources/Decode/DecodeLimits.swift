@@ -9,10 +9,19 @@ public struct DecodeLimits: Sendable, Hashable {
     /// `LargeDecodeGate.shared` before decoding, so only one such buffer exists at a time.
     public var exclusiveAbove: Int
 
-    public init(maxPixels: Int = 400_000_000, maxMemory: Int = 256 << 20, exclusiveAbove: Int = 16 << 20) {
+    /// An animation's first frame (GIF, WebP) is held whole until it has all arrived, as neither giflib nor
+    /// libwebp's incremental decoder can decode one frame of an animation as it arrives. A larger first frame
+    /// fails with `DecodeError.memoryLimit`.
+    public var maxHeldFrame: Int
+
+    public init(
+        maxPixels: Int = 400_000_000, maxMemory: Int = 256 << 20, exclusiveAbove: Int = 16 << 20,
+        maxHeldFrame: Int = 32 << 20
+    ) {
         self.maxPixels = maxPixels
         self.maxMemory = maxMemory
         self.exclusiveAbove = exclusiveAbove
+        self.maxHeldFrame = maxHeldFrame
     }
 
     public static let `default` = DecodeLimits()

@@ -103,12 +103,6 @@ public final class JPEGDecoder {
         try await proceed(after: status)
     }
 
-    /// Feeds `bytes`; see `feed(_:)`.
-    public func feed(_ bytes: [UInt8]) async throws(DecodeError) {
-        let status = try bytes.withUnsafeBytes { push($0) }.get()
-        try await proceed(after: status)
-    }
-
     /// Feeds borrowed `bytes`, such as a body chunk lent by the fetch engine; see `feed(_:)`. The shim keeps a copy
     /// of whatever it has not consumed, so the bytes need not outlive the call.
     public func feed(_ bytes: RawSpan) async throws(DecodeError) {
@@ -121,7 +115,7 @@ public final class JPEGDecoder {
         if let failure { return .failure(failure) }
         precondition(!finished, "JPEGDecoder.feed after finish()")
         bytesFed += chunk.count
-        guard let decoder else { return .failure(fail(.memoryLimit(reason: "cannot allocate a decoder"))) }
+        guard let decoder else { return .failure(fail(.memoryLimit(.jpeg, reason: "cannot allocate a decoder"))) }
         var chunk = chunk
         if !sniffed {
             let taken = min(chunk.count, ImageSniffer.bytesNeeded - head.count)
@@ -213,7 +207,8 @@ public final class JPEGDecoder {
             pixels: pixels,
             imageSize: orientation(info).uprightSize(
                 of: PixelSize(
-                    width: Int(info.image_width), height: Int(info.image_height))))
+                    width: Int(info.image_width), height: Int(info.image_height))),
+            format: .jpeg)
     }
 
     // MARK: Helpers
@@ -224,7 +219,11 @@ public final class JPEGDecoder {
         var first: UInt32 = 0
         var count: UInt32 = 0
         guard let rows = gallery_jpeg_decoder_band(decoder, &first, &count), count > 0, let info else { return }
-        if resampler == nil { resampler = RowResampler(from: decodedSizeOf(info), to: targetSize(info)) }
+        if resampler == nil {
+            resampler = RowResampler(
+                from: decodedSizeOf(info),
+                to: storedThumbnailSize(of: decodedSizeOf(info), turned: orientation(info), fitting: box))
+        }
         let bytes = UnsafeRawBufferPointer(start: rows, count: Int(count) * Int(info.output_width) * 4)
         resampler?.push(rows: bytes, count: Int(count))
         gallery_jpeg_decoder_release_band(decoder)
@@ -234,15 +233,6 @@ public final class JPEGDecoder {
         PixelSize(width: Int(info.output_width), height: Int(info.output_height))
     }
 
-    /// The thumbnail's size before it is turned upright: the decoded image fitted into `box` as it will be
-    /// shown (upright), measured back in stored orientation. No box: the decoded size.
-    private func targetSize(_ info: gallery_jpeg_info) -> PixelSize {
-        let turn = orientation(info)
-        let upright = turn.uprightSize(of: decodedSizeOf(info))
-        guard box.width > 0 && box.height > 0 else { return decodedSizeOf(info) }
-        return turn.uprightSize(of: Resampler.fittingSize(of: upright, in: box))
-    }
-
     /// Decides from the head whether this is a JPEG: as soon as it starts with FF D8 FF, or once enough
     /// bytes (or the end of input) show it is something else.
     private func sniff(final: Bool) throws(DecodeError) {
@@ -250,12 +240,12 @@ public final class JPEGDecoder {
             if head.count >= 3 { sniffed = true }
             if final {
                 sniffed = true
-                if head.isEmpty { throw fail(.notJPEG(looksLike: .empty)) }
+                if head.isEmpty { throw fail(.wrongFormat(expected: .jpeg, found: .empty)) }
             }
             return
         }
         if head.count >= ImageSniffer.bytesNeeded || final {
-            throw fail(.notJPEG(looksLike: ImageSniffer.kind(of: head)))
+            throw fail(.wrongFormat(expected: .jpeg, found: ImageSniffer.kind(of: head)))
         }
     }
 
@@ -269,17 +259,18 @@ public final class JPEGDecoder {
         let message = String(cString: gallery_jpeg_decoder_error_message(decoder))
         switch gallery_jpeg_decoder_error_kind(decoder) {
         case GALLERY_JPEG_ERROR_TRUNCATED:
-            return .truncated(got: bytesFed, expected: expectedBytes)
+            return .truncated(.jpeg, got: bytesFed, expected: expectedBytes)
         case GALLERY_JPEG_ERROR_TOO_LARGE:
-            return .tooLarge(width: Int(info.image_width), height: Int(info.image_height), maxPixels: limits.maxPixels)
+            return .tooLarge(
+                .jpeg, width: Int(info.image_width), height: Int(info.image_height), maxPixels: limits.maxPixels)
         case GALLERY_JPEG_ERROR_MEMORY_LIMIT:
-            return .memoryLimit(reason: message)
+            return .memoryLimit(.jpeg, reason: message)
         case GALLERY_JPEG_ERROR_UNSUPPORTED:
-            return .unsupported(reason: message)
+            return .unsupported(.jpeg, reason: message)
         case GALLERY_JPEG_ERROR_NOT_JPEG:
-            return .notJPEG(looksLike: ImageSniffer.kind(of: head))
+            return .wrongFormat(expected: .jpeg, found: ImageSniffer.kind(of: head))
         default:
-            return .corrupt(reason: Self.reason(from: message))
+            return .corrupt(.jpeg, reason: Self.reason(from: message))
         }
     }
 

@@ -7,7 +7,7 @@ import SystemCalls
 #endif
 
 /// decode-probe FILE CHUNK [--box WxH]
-///     Decodes FILE read and fed in CHUNK-byte pieces through JPEGDecoder, then prints one line:
+///     Decodes FILE (any supported format) read and fed in CHUNK-byte pieces, then prints one line:
 ///     `rss-increase-kib=N ru-maxrss-increase-kib=M thumbnail=WxH image=WxH`. N is the rise of this address
 ///     space's peak RSS (VmHWM in /proc/self/status, reset to the current RSS just before the decode) over
 ///     the RSS just before it; M is the same rise measured with getrusage's ru_maxrss, which agrees when run
@@ -124,7 +124,7 @@ func decodeStreaming(_ path: String, chunk: Int, box: PixelSize, buffer: UnsafeM
     defer { close(fd) }
     var info = stat()
     let size = fstat(fd, &info) == 0 ? Int(info.st_size) : nil
-    let decoder = JPEGDecoder(fitting: box, expectedBytes: size)
+    let decoder = makeImageDecoder(fitting: box, expectedBytes: size)
     while true {
         let count = retryingOnInterrupt { read(fd, buffer.baseAddress, chunk) }
         if count < 0 { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
@@ -169,7 +169,7 @@ if options.time {
     var best = Double.infinity
     for _ in 0..<options.runs {
         let start = seconds()
-        let decoder = JPEGDecoder(fitting: options.box, expectedBytes: bytes.count)
+        let decoder = makeImageDecoder(fitting: options.box, expectedBytes: bytes.count)
         do throws(DecodeError) {
             var offset = 0
             while offset < bytes.count {

@@ -3,12 +3,12 @@ import Testing
 
 @Suite struct BadFixtureTests {
     static let cases: [(String, DecodeError)] = [
-        ("truncated-at-half.jpg", .truncated(got: 42150, expected: nil)),
-        ("garbage-in-entropy-data.jpg", .corrupt(reason: "bad Huffman code")),
-        ("zero-bytes.jpg", .notJPEG(looksLike: .empty)),
-        ("png-named.jpg", .notJPEG(looksLike: .png)),
-        ("html-error-page.jpg", .notJPEG(looksLike: .html)),
-        ("header-65500x65500.jpg", .tooLarge(width: 65500, height: 65500, maxPixels: 400_000_000)),
+        ("truncated-at-half.jpg", .truncated(.jpeg, got: 42150, expected: nil)),
+        ("garbage-in-entropy-data.jpg", .corrupt(.jpeg, reason: "bad Huffman code")),
+        ("zero-bytes.jpg", .wrongFormat(expected: .jpeg, found: .empty)),
+        ("png-named.jpg", .wrongFormat(expected: .jpeg, found: .png)),
+        ("html-error-page.jpg", .wrongFormat(expected: .jpeg, found: .html)),
+        ("header-65500x65500.jpg", .tooLarge(.jpeg, width: 65500, height: 65500, maxPixels: 400_000_000)),
     ]
 
     @Test(arguments: cases)
@@ -29,7 +29,7 @@ import Testing
         let bytes = try fixture("bad/garbage-in-entropy-data.jpg")
         for chunk in [1, 7, 4096, bytes.count] {
             let error = await decodeError(bytes, chunk: chunk)
-            guard case .corrupt(let reason) = error else {
+            guard case .corrupt(.jpeg, let reason) = error else {
                 Issue.record("chunks of \(chunk) bytes: \(String(describing: error))")
                 continue
             }
@@ -47,7 +47,9 @@ import Testing
     @Test func nonJPEGIsRejectedFromItsFirstBytes() async throws {
         let decoder = JPEGDecoder(fitting: slot)
         let png = try fixture("bad/png-named.jpg")
-        await #expect(throws: DecodeError.notJPEG(looksLike: .png)) { try await decoder.feed(Array(png.prefix(16))) }
+        await #expect(throws: DecodeError.wrongFormat(expected: .jpeg, found: .png)) {
+            try await decoder.feed(Array(png.prefix(16)))
+        }
     }
 
     @Test func everyTruncationPointOfASmallFileIsAnErrorNotAGreyImage() async throws {
@@ -59,9 +61,20 @@ import Testing
     }
 
     @Test func descriptionsReadAsOneLine() {
-        #expect(DecodeError.notJPEG(looksLike: .png).description == "not a JPEG (looks like PNG)")
-        #expect(DecodeError.notJPEG(looksLike: .html).description == "not a JPEG (looks like an HTML page)")
-        #expect(DecodeError.notJPEG(looksLike: .empty).description == "not a JPEG (empty)")
-        #expect(DecodeError.corrupt(reason: "bad Huffman code").description == "corrupt JPEG: bad Huffman code")
+        #expect(DecodeError.wrongFormat(expected: .jpeg, found: .png).description == "not a JPEG (looks like PNG)")
+        #expect(
+            DecodeError.notAnImage(looksLike: .html).description == "not a supported image (looks like an HTML page)")
+        #expect(DecodeError.notAnImage(looksLike: .empty).description == "not a supported image (empty)")
+        #expect(DecodeError.unsupportedFormat(.svg).description == "SVG is not supported")
+        #expect(DecodeError.corrupt(.jpeg, reason: "bad Huffman code").description == "corrupt JPEG: bad Huffman code")
+        #expect(DecodeError.corrupt(.png, reason: "IDAT: CRC error").description == "corrupt PNG: IDAT: CRC error")
+        #expect(
+            DecodeError.tooLarge(.png, width: 70000, height: 70000, maxPixels: 400_000_000).description
+                == "too large (70000×70000 px; PNG allows at most 400,000,000 px)")
+        #expect(
+            DecodeError.tooLarge(.webp, width: 20000, height: 100, maxPixels: 400_000_000).description
+                == "too large (20000×100 px; WebP allows at most 16383 px a side)")
+        #expect(
+            DecodeError.truncated(.png, got: 10, expected: 20).description == "truncated PNG (got 10 of 20 bytes)")
     }
 }

@@ -10,7 +10,11 @@ func decode(
     _ bytes: [UInt8], chunk: Int = 65536, box: PixelSize = slot, limits: DecodeLimits = .default,
     expectedBytes: Int? = nil
 ) async throws(DecodeError) -> Thumbnail {
-    let decoder = JPEGDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes)
+    try await feedAll(bytes, chunk: chunk, to: JPEGDecoder(fitting: box, limits: limits, expectedBytes: expectedBytes))
+}
+
+/// Feeds `bytes` to `decoder` in chunks of `chunk` bytes, then finishes.
+func feedAll(_ bytes: [UInt8], chunk: Int, to decoder: any ImageDecoder) async throws(DecodeError) -> Thumbnail {
     var offset = 0
     while offset < bytes.count {
         let end = min(offset + chunk, bytes.count)

@@ -51,7 +51,7 @@ import Testing
     @Test func tooManyPixelsFailsBeforeDecoding() async throws {
         let limits = DecodeLimits(maxPixels: 1000)
         let error = await decodeError(try fixture("good/baseline-420.jpg"), limits: limits)
-        #expect(error == .tooLarge(width: 512, height: 384, maxPixels: 1000))
+        #expect(error == .tooLarge(.jpeg, width: 512, height: 384, maxPixels: 1000))
     }
 
     @Test func progressiveOverTheMemoryCapIsAClearError() async throws {

@@ -67,7 +67,7 @@ struct EndToEndTests {
                 "TOTAL BYTES: \(grouped(jpeg.count))",
             ])
         #expect(child.errorText.contains("\(nginx.baseURL)/missing.jpg: HTTP 404 Not Found"))
-        #expect(child.errorText.contains("\(nginx.baseURL)/page.jpg: not a JPEG (looks like an HTML page)"))
+        #expect(child.errorText.contains("\(nginx.baseURL)/page.jpg: not a supported image (looks like an HTML page)"))
     }
 
     @Test func emptyListIsAnErrorWithExitStatus2() async throws {

@@ -1,0 +1,2 @@
+// giflib's header, for the GIF shim target only (Swift never imports it).
+#include <gif_lib.h>
