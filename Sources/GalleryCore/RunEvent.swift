@@ -28,7 +28,8 @@ enum RunEvent: Sendable {
             JSONLine.object([
                 ("event", .string("completed")), ("index", .int(index)), ("url", .string(image.candidate.url)),
                 ("name", .string(image.candidate.name)), ("bytes", .int(image.bytes)),
-                ("width", .int(image.thumbnail.imageSize.width)), ("height", .int(image.thumbnail.imageSize.height)),
+                ("format", .string(image.thumbnail.format.name)), ("width", .int(image.thumbnail.imageSize.width)),
+                ("height", .int(image.thumbnail.imageSize.height)),
                 ("seconds", .double(image.seconds)), ("receivedAt", receivedAt.map(JSONValue.double) ?? .null),
                 ("shownAt", .double(shownAt)), ("cached", .bool(image.cached)),
                 ("file", image.savedAs.map(JSONValue.string) ?? .null),

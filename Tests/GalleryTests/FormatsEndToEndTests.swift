@@ -52,4 +52,29 @@ struct FormatsEndToEndTests {
             }, "\(errors)")
         #expect(errors.count == 2, "\(errors)")
     }
+
+    /// `--json` names each image's format as its bytes said, not as its name does.
+    @Test func jsonNamesTheFormatOfEachImage() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        for (name, fixture) in Self.shown { try folder.write(name, bytes: try Fixtures.bytes(fixture)) }
+        let nginx = try Nginx(root: folder.url)
+        defer { nginx.stop() }
+        let list = Self.shown.map { "\(nginx.baseURL)/\($0.0)" }.joined(separator: "\n")
+
+        let child = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--json", "--count", "\(Self.shown.count)"], stdin: list)
+        #expect(child.wait(timeout: .seconds(60)) == 0, "stderr: \(child.errorText)")
+        var formats: [String: String] = [:]
+        for line in child.lines {
+            let event = try JSONSerialization.jsonObject(with: Data(line.text.utf8)) as? [String: Any] ?? [:]
+            guard event["event"] as? String == "completed", let name = event["name"] as? String else { continue }
+            formats[name] = event["format"] as? String
+        }
+        #expect(
+            formats == [
+                "photo.jpg": "jpeg", "diagram.png": "png", "animation.gif": "gif", "animation.webp": "webp",
+                "named-wrongly.jpg": "png",
+            ])
+    }
 }
