@@ -265,23 +265,33 @@ def profile_c(files):
     return table(f"(c) per-connection pacing: nginx limit_rate {RATE} per connection on loopback", runs), checks, runs
 
 
-def main():
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+def measure(profiles=PROFILES):
+    """Runs the wanted profiles; returns (markdown lines, PASS/FAIL lines, whether every run fetched every image).
+    The entry point for a gallerybench section: its `run` calls this, its `report` returns the lines."""
     files = demo_files()
     report, verdicts, all_ok = [], [], True
-    profiles = {"a": profile_a, "b": profile_b, "c": profile_c}
+    table_of = {"a": profile_a, "b": profile_b, "c": profile_c}
     try:
-        for key in PROFILES:
+        for key in profiles:
             print(f"profile ({key}):", flush=True)
-            lines, checks, runs = profiles[key](files)
+            lines, checks, runs = table_of[key](files)
             report += lines + [""]
             verdicts += checks
             all_ok = all_ok and all(r.ok for rs in runs.values() for r in rs)
-    except KeyboardInterrupt:
+    finally:
         subprocess.run([NETNS_LINK, "down"], check=False)
+    return report, verdicts, all_ok
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    try:
+        report, verdicts, all_ok = measure()
+    except KeyboardInterrupt:
         return 130
-    text = "\n".join([f"## Scheduling bench ({ROUNDS} rounds, medians; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
-                      f", load {os.getloadavg()[0]:.1f})", ""] + report + verdicts) + "\n"
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    heading = f"## Scheduling bench ({ROUNDS} rounds, medians; {stamp}, load {os.getloadavg()[0]:.1f})"
+    text = "\n".join([heading, ""] + report + verdicts) + "\n"
     print("\n" + text)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

@@ -40,7 +40,7 @@ extension FetchEngine {
             defer { server.stop() }
             let fetcher = try Fetcher()
             let held = Task {
-                try await fetcher.fetch(Request(url: "\(server.baseURL)/shared/held.jpg")) { _ in
+                try await fetcher.consume(Request(url: "\(server.baseURL)/shared/held.jpg")) { _ in
                     try await Task.sleep(for: .seconds(60))
                 }
             }
@@ -60,9 +60,9 @@ extension FetchEngine {
             defer { server.stop() }
             let fetcher = try Fetcher()
             var rest: [UInt8] = []
-            let response = try await fetcher.fetch(
+            let response = try await fetcher.consume(
                 Request(
-                    url: "\(server.baseURL)/shared/a.jpg", resume: Request.Resume(offset: 100_000, validator: "\"v1\""))
+                    url: "\(server.baseURL)/shared/a.jpg", resume: ResumeToken(validator: "\"v1\"", offset: 100_000))
             ) { rest.append($0) }
             await fetcher.shutdown()
             #expect(response.status == 206)
@@ -84,7 +84,7 @@ extension FetchEngine.SchedulerSharedLinkTests {
         let fetcher = try Fetcher(configuration: .fast())
         var received: [UInt8] = []
         var paused = false
-        let response = try await fetcher.fetch(Request(url: "\(server.baseURL)/shared/slow.jpg")) { chunk in
+        let response = try await fetcher.consume(Request(url: "\(server.baseURL)/shared/slow.jpg")) { chunk in
             received.append(chunk)
             // At the first chunk: a reader that ran at full speed for a while has had its receive buffer grown
             // by the kernel to megabytes, which would swallow the rest of the body without a stalled send.

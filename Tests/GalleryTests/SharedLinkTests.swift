@@ -17,13 +17,12 @@ struct SharedLinkTests {
     }
 
     /// Seconds from the start to each image's report line, in completion order.
-    static func completions(_ arguments: [String], list: String) throws -> (status: Int32, times: [Double]) {
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "\(images)"] + arguments, stdin: list)
-        let status = child.wait(timeout: .seconds(120))
-        let times = child.lines.filter { $0.text.hasPrefix("(") }.map(\.at)
-        #expect(status == 0, "stderr: \(child.errorText)")
-        #expect(times.count == images, "stdout: \(child.lines.map(\.text))")
-        return (status, times)
+    static func completions(_ arguments: [String], list: String) throws -> [Double] {
+        let outcome = try run(gallery: ["--count", "\(images)"] + arguments, stdin: list, timeout: .seconds(120))
+        let times = outcome.lines.filter { $0.text.hasPrefix("(") }.map(\.at)
+        #expect(outcome.status == 0, "stderr: \(outcome.errorText)")
+        #expect(times.count == images, "stdout: \(outcome.texts)")
+        return times
     }
 
     /// Even sharing splits the link five ways: all five images complete in the last part of the run.
@@ -32,7 +31,7 @@ struct SharedLinkTests {
         defer { server.stop() }
         let list = (0..<Self.images).map { "\(Self.imageBytes) \(server.baseURL)/shared/\($0).jpg" }
             .joined(separator: "\n")
-        let (_, times) = try Self.completions([], list: list)
+        let times = try Self.completions([], list: list)
         guard let first = times.first, let last = times.last else { return }
         #expect(first > 0.6 * last, "completions \(times)")
     }
@@ -45,11 +44,10 @@ struct SharedLinkTests {
         for index in 0..<Self.images { try folder.write("\(index).jpg", bytes: jpeg) }
         let nginx = try Nginx(root: folder.url, bytesPerSecond: 1_000_000)
         defer { nginx.stop() }
-        let one = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "1"], stdin: "\(Self.imageBytes) \(nginx.baseURL)/0.jpg")
-        #expect(one.wait(timeout: .seconds(60)) == 0, "stderr: \(one.errorText)")
+        let one = try run(gallery: ["--count", "1"], stdin: "\(Self.imageBytes) \(nginx.baseURL)/0.jpg")
+        #expect(one.status == 0, "stderr: \(one.errorText)")
         let list = (0..<Self.images).map { "\(Self.imageBytes) \(nginx.baseURL)/\($0).jpg" }.joined(separator: "\n")
-        let (_, times) = try Self.completions([], list: list)
+        let times = try Self.completions([], list: list)
         guard let last = times.last, let alone = one.lines.first?.at else { return }
         #expect(last < 1.3 * alone, "five at once: \(times); one alone: \(alone) s")
     }
