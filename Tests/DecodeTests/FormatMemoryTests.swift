@@ -15,7 +15,7 @@ import Testing
 
     /// The probe's fields: "rss-increase-kib=3100 ru-maxrss-increase-kib=2700 thumbnail=150x100 image=8660x5773".
     static func probe(_ path: String) throws -> [String: String] {
-        let probe = try ChildProcess([MemoryTests.sibling("decode-probe"), path, "65536"], stdin: "")
+        let probe = try ChildProcess([builtProduct("decode-probe"), path, "65536"], stdin: "")
         let status = probe.wait(timeout: .seconds(600))
         let errors = probe.errorText
         #expect(status == 0, "decode-probe: \(errors)")
