@@ -40,12 +40,12 @@ let package = Package(
         .target(name: "Selection", swiftSettings: strict),
         .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "Decode", dependencies: ["JPEGShim", "Imaging"], swiftSettings: strict),
-        .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
+        .target(name: "Render", dependencies: ["Imaging", "SystemCalls"], swiftSettings: strict),
         // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
         .target(name: "Browse", dependencies: ["Render", "Imaging"], swiftSettings: strict),
         .target(
             name: "GalleryCore",
-            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging"],
+            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging", "SystemCalls"],
             swiftSettings: strict
         ),
         // The command line is our own (CommandLineSpec): no package dependency, no Foundation in the binary.
