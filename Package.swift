@@ -82,6 +82,7 @@ let package = Package(
             name: "BrowseTests", dependencies: ["Browse", "Render", "Imaging", "GalleryTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),
+            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport", "SystemCalls"],
+            swiftSettings: strict),
     ]
 )
