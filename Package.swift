@@ -61,12 +61,12 @@ let package = Package(
         .target(
             name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "GIFShim", "Imaging"],
             swiftSettings: strict),
-        .target(name: "Render", dependencies: ["Imaging"], swiftSettings: strict),
+        .target(name: "Render", dependencies: ["Imaging", "SystemCalls"], swiftSettings: strict),
         // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
         .target(name: "Browse", dependencies: ["Render", "Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
         .target(
             name: "GalleryCore",
-            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging"],
+            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging", "SystemCalls"],
             swiftSettings: strict
         ),
         // The command line is our own (CommandLineSpec): no package dependency, no Foundation in the binary.
@@ -104,6 +104,7 @@ let package = Package(
             dependencies: ["Browse", "Render", "Decode", "Imaging", "Selection", "GalleryTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport"], swiftSettings: strict),
+            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport", "SystemCalls"],
+            swiftSettings: strict),
     ]
 )

@@ -28,24 +28,14 @@ struct ImageMessages: RunOutput {
     static func detail(on image: ShownImage) -> String {
         let url = Sanitizer.clean(image.candidate.url)
         guard let response = image.response else {
-            return "\(url): read from disk, decoded after \(Seconds.text(image.seconds)) s"
+            return "\(url): read from disk, decoded after \(formatSeconds(hundredths: image.seconds)) s"
         }
         let connection = response.newConnections > 0 ? "new connection" : "reused connection"
         let resumed = image.resumedFrom.map { ", resumed from \(ByteCount.grouped($0)) bytes" } ?? ""
         let retries =
             response.retries > 0 ? ", after \(response.retries) \(response.retries == 1 ? "retry" : "retries")" : ""
         return "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
-            + "in \(Seconds.text(response.seconds)) s, decoded after \(Seconds.text(image.seconds)) s"
+            + "in \(formatSeconds(hundredths: response.seconds)) s, decoded after \(formatSeconds(hundredths: image.seconds)) s"
             + resumed + retries
-    }
-}
-
-/// Seconds for messages: two decimals (`0.52`), without Foundation's formatters.
-enum Seconds {
-    static func text(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "?" }
-        let hundredths = Int((seconds * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -1,3 +1,5 @@
+import SystemCalls
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -44,8 +46,9 @@ public final class SaveFolder: Sendable {
         var buffer = [UInt8](repeating: 0, count: 258)
         var count = 0
         while count < buffer.count {
-            let got = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if got < 0 && errno == EINTR { continue }
+            let got = buffer.withUnsafeMutableBytes { unfilled in
+                retryingOnInterrupt { Glibc.read(fd, unfilled.baseAddress.map { $0 + count }, unfilled.count - count) }
+            }
             guard got >= 0 else { return nil }
             if got == 0 { break }
             count += got
@@ -67,8 +70,7 @@ public final class SaveFolder: Sendable {
         defer { chunk.deallocate() }
         while true {
             try Task.checkCancellation()
-            let count = Glibc.read(fd, chunk.baseAddress, chunk.count)
-            if count < 0 && errno == EINTR { continue }
+            let count = retryingOnInterrupt { Glibc.read(fd, chunk.baseAddress, chunk.count) }
             guard count >= 0 else { throw SaveError(display(name), call: "read") }
             if count == 0 { return }
             try await consume(UnsafeRawBufferPointer(rebasing: chunk[..<count]))
@@ -100,13 +102,7 @@ final class PartFile {
     deinit { discard() }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(SaveError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw SaveError(folder.display(partName), call: "write") }
-            offset += written
-        }
+        guard writeAll(bytes, to: fd) else { throw SaveError(folder.display(partName), call: "write") }
     }
 
     static let validatorSuffix = ".validator"
@@ -122,18 +118,11 @@ final class PartFile {
         let temporary = validatorName + ".tmp"
         let fd = openat(folder.descriptor, temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SaveError(folder.display(temporary), call: "open") }
-        let bytes = Array((validator + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let error = SaveError(folder.display(temporary), call: "write")
-                close(fd)
-                unlinkat(folder.descriptor, temporary, 0)
-                throw error
-            }
-            offset += written
+        guard Array((validator + "\n").utf8).withUnsafeBytes({ writeAll($0, to: fd) }) else {
+            let error = SaveError(folder.display(temporary), call: "write")
+            close(fd)
+            unlinkat(folder.descriptor, temporary, 0)
+            throw error
         }
         close(fd)
         guard renameat(folder.descriptor, temporary, folder.descriptor, validatorName) == 0 else {
@@ -173,6 +162,20 @@ final class PartFile {
         unlinkat(folder.descriptor, validatorName, 0)
         unlinkat(folder.descriptor, partName, 0)
     }
+}
+
+/// Writes all of `bytes` to `fd`, again after a short write; false when a call fails (`errno` says why) or writes
+/// nothing.
+private func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let written = retryingOnInterrupt {
+            Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+        }
+        guard written > 0 else { return false }
+        offset += written
+    }
+    return true
 }
 
 /// A failed file operation, naming the file and the call: `out/.a.jpg.part: write: No space left on device`.

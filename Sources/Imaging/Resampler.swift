@@ -138,7 +138,8 @@ public struct RowResampler: ~Copyable {
         let stride = source.width * Pixels.bytesPerPixel
         if copies {
             copied.withUnsafeMutableBytes { dst in
-                (dst.baseAddress! + rowsPushed * stride).copyMemory(from: rows.baseAddress!, byteCount: count * stride)
+                UnsafeMutableRawBufferPointer(rebasing: dst[(rowsPushed * stride)...])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: rows[..<(count * stride)]))
             }
             rowsPushed += count
             return
@@ -153,18 +154,18 @@ public struct RowResampler: ~Copyable {
                             rowTargets.withUnsafeBufferPointer { rowTargets in
                                 rowWeights.withUnsafeBufferPointer { rowWeights in
                                     for k in 0..<count {
-                                        let srcRow = src.baseAddress! + k * stride
+                                        let srcRow = UnsafeBufferPointer(rebasing: src[(k * stride)...])
                                         var m = 0
                                         for x in 0..<outWidth {
                                             var r: Float = 0
                                             var g: Float = 0
                                             var b: Float = 0
                                             for t in starts[x]..<starts[x + 1] {
-                                                let p = srcRow + sources[t] * Pixels.bytesPerPixel
+                                                let p = sources[t] * Pixels.bytesPerPixel
                                                 let w = weights[t]
-                                                r += w * lin[Int(p[0])]
-                                                g += w * lin[Int(p[1])]
-                                                b += w * lin[Int(p[2])]
+                                                r += w * lin[Int(srcRow[p])]
+                                                g += w * lin[Int(srcRow[p + 1])]
+                                                b += w * lin[Int(srcRow[p + 2])]
                                             }
                                             mid[m] = r
                                             mid[m + 1] = g
@@ -174,7 +175,7 @@ public struct RowResampler: ~Copyable {
                                         let j = rowsPushed + k
                                         let n = outWidth * 3
                                         for t in rowStarts[j]..<rowStarts[j + 1] {
-                                            let out = sums.baseAddress! + rowTargets[t] * n
+                                            let out = UnsafeMutableBufferPointer(rebasing: sums[(rowTargets[t] * n)...])
                                             let w = rowWeights[t]
                                             for i in 0..<n { out[i] += w * mid[i] }
                                         }

@@ -50,7 +50,7 @@ public enum Escape: Sendable, Hashable {
     /// SGR 49.
     case defaultBackground
 
-    // Pixel protocols and terminal queries (issue 8).
+    // Pixel protocols and terminal queries.
 
     /// A kitty graphics command, `ESC _ G keys ; payload ESC \` (APC); no `;` when the payload is empty.
     /// - SeeAlso: <https://sw.kovidgoyal.net/kitty/graphics-protocol/>

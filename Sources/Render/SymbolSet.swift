@@ -77,6 +77,12 @@ struct Glyph: Sendable {
         inkCount = count
     }
 
+    /// The scalar at `codePoint`: every table here names block or sextant code points, which are all scalars.
+    private static func scalar(_ codePoint: Int) -> Unicode.Scalar {
+        guard let scalar = Unicode.Scalar(UInt32(codePoint)) else { preconditionFailure("no scalar at \(codePoint)") }
+        return scalar
+    }
+
     static let space = Glyph(" ") { _, _ in false }
     static let upperHalf = Glyph("\u{2580}") { _, y in y < rows / 2 }
 
@@ -95,16 +101,15 @@ struct Glyph: Sendable {
     /// Lower one to seven eighths (`▁`…`▇`) and left one to seven eighths (`▏`…`▉`), halves excepted.
     static let eighths: [Glyph] = [1, 2, 3, 5, 6, 7].flatMap { (k: Int) -> [Glyph] in
         [
-            Glyph(Unicode.Scalar(0x2580 + UInt32(k))!) { _, y in y >= rows - 2 * k },
-            Glyph(Unicode.Scalar(0x2590 - UInt32(k))!) { x, _ in x < k },
+            Glyph(scalar(0x2580 + k)) { _, y in y >= rows - 2 * k },
+            Glyph(scalar(0x2590 - k)) { x, _ in x < k },
         ]
     }
 
     /// The 30 sextant patterns (U+1FB00…) whose bottom-right sixth is background, the left column (`▌`) aside.
     /// Bit `2 * third + column` is set when that sixth is ink; a third is 5, 6 and 5 sample rows.
     static let sextants: [Glyph] = (1..<32).filter { $0 != 0b10101 }.map { mask in
-        let scalar = Unicode.Scalar(0x1FB00 + UInt32(mask - 1 - (mask > 0b10101 ? 1 : 0)))!
-        return Glyph(scalar) { x, y in
+        Glyph(scalar(0x1FB00 + mask - 1 - (mask > 0b10101 ? 1 : 0))) { x, y in
             let third = y < 5 ? 0 : y < 11 ? 1 : 2
             return mask & (1 << (2 * third + (x < columns / 2 ? 0 : 1))) != 0
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -172,15 +173,13 @@ public final class Terminal: Sendable {
             guard let base = buffer.baseAddress else { return nil }
             var offset = 0
             while offset < buffer.count {
-                let written = posixWrite(fd, base + offset, buffer.count - offset)
+                let written = retryingOnInterrupt { posixWrite(fd, base + offset, buffer.count - offset) }
                 if written > 0 {
                     offset += written
                     continue
                 }
                 let error = written < 0 ? errno : EIO
                 switch error {
-                case EINTR:
-                    continue
                 case EAGAIN, EWOULDBLOCK:
                     var waiter = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
                     _ = poll(&waiter, 1, 1000)

@@ -1,3 +1,5 @@
+import SystemCalls
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -129,11 +131,9 @@ public enum TerminalProbe {
             let milliseconds = Int32(
                 clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
             var waiter = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&waiter, 1, milliseconds)
-            if ready < 0, errno == EINTR { continue }
-            guard ready > 0 else { continue }
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard retryingOnInterrupt({ poll(&waiter, 1, milliseconds) }) > 0 else { continue }
+            let count = retryingOnInterrupt { read(fd, &buffer, buffer.count) }
+            if count < 0, errno == EAGAIN { continue }
             guard count > 0 else { break }
             received.append(contentsOf: buffer[0..<count])
             if buffer[0..<count].contains(0x03) {

@@ -6,8 +6,8 @@ import Render
 #endif
 
 /// cell-bench speed [RUNS]
-///     Times the text encoders on one 30×10-cell slot of a photo-like test image: today's half-blocks
-///     (`--symbols half --dither none`) and the symbol encoder for every set and colour depth, each the
+///     Times the text encoders on one 30×10-cell slot of a photo-like test image: the half-block
+///     baseline (`--symbols half --dither none`) and the symbol encoder for every set and colour depth, each the
 ///     median of RUNS encodes (default 100). Prints `name median-ms ratio-to-half-blocks`, one line each.
 /// cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]
 ///     Fits a binary PPM (P6) into COLUMNS×ROWS cells the way the gallery does (linear-light resampling into

@@ -38,6 +38,10 @@ public final class XTerminalSession: @unchecked Sendable {
         return found
     }()
 
+    /// Where `tool` is installed. Callers skip when `missingTools(for:)` is not empty, so the bare name, which
+    /// makes the spawn fail with ENOENT, stands in only for a tool removed since.
+    static func path(of tool: String) -> String { toolPaths[tool, default: tool] }
+
     /// The programs `program` needs that are not installed (empty when the tests can run).
     public static func missingTools(for program: Program) -> [String] {
         program.tools.filter { toolPaths[$0] == nil }
@@ -86,7 +90,7 @@ public final class XTerminalSession: @unchecked Sendable {
         do {
             // Large enough for 80×24 cells of kitty's font as well as xterm's.
             spawnedServer = try Self.spawn(
-                Self.toolPaths["Xvfb"]!,
+                Self.path(of: "Xvfb"),
                 [
                     "-displayfd", "3", "-screen", "0", "\(max(columns * 12, 640))x\(max(rows * 24, 400))x24",
                     "-nolisten", "tcp",
@@ -139,7 +143,7 @@ public final class XTerminalSession: @unchecked Sendable {
                 + ["/bin/sh", "-c", command]
         }
         do {
-            terminal = try Self.spawn(Self.toolPaths[program.rawValue]!, arguments, environment: env)
+            terminal = try Self.spawn(Self.path(of: program.rawValue), arguments, environment: env)
         } catch {
             Self.end(spawnedServer)
             Self.removeLocks(of: display)
@@ -173,7 +177,7 @@ public final class XTerminalSession: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(15)
         while true {
             let xwd = try Self.spawn(
-                Self.toolPaths["xwd"]!, ["-display", display, "-name", title, "-nobdrs", "-silent", "-out", dump.path],
+                Self.path(of: "xwd"), ["-display", display, "-name", title, "-nobdrs", "-silent", "-out", dump.path],
                 environment: ProcessInfo.processInfo.environment)
             guard let status = Self.wait(xwd, seconds: 10) else {
                 Self.end(xwd)

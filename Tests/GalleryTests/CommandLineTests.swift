@@ -8,19 +8,13 @@ import Testing
 /// through the built binary.
 @Suite(.serialized)
 struct CommandLineTests {
-    static func run(_ arguments: [String], stdin: String = "") throws -> ChildProcess {
-        let child = try ChildProcess([ChildProcess.galleryExecutable] + arguments, stdin: stdin)
-        child.wait()
-        return child
-    }
-
     /// A list whose one image can never come (nothing listens on port 1), so a run ends at once; the notice that
     /// fewer images qualify than `--count` asks for names the count the parser settled on.
     static let unreachableList = "http://127.0.0.1:1/a.jpg\n"
 
     /// Defaults are written once, in `GalleryOptions` and `FetchConfiguration`; the help shows those values.
     @Test func theHelpShowsThePipelinesOwnDefaults() async throws {
-        let help = try Self.run(["--help"]).lines.map(\.text).joined(separator: " ")
+        let help = try run(gallery: ["--help"]).lines.map(\.text).joined(separator: " ")
             .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         let defaults = GalleryOptions()
         for shown in [
@@ -38,9 +32,9 @@ struct CommandLineTests {
     }
 
     @Test func anAttachedValueAndTheNextArgumentAreTheSameAndTheLastRepeatWins() async throws {
-        let separate = try Self.run(["--count", "3", "--retries", "0"], stdin: Self.unreachableList)
-        let attached = try Self.run(["--count=3", "--retries=0"], stdin: Self.unreachableList)
-        let repeated = try Self.run(["--count", "5", "--retries=0", "--count=3"], stdin: Self.unreachableList)
+        let separate = try run(gallery: ["--count", "3", "--retries", "0"], stdin: Self.unreachableList)
+        let attached = try run(gallery: ["--count=3", "--retries=0"], stdin: Self.unreachableList)
+        let repeated = try run(gallery: ["--count", "5", "--retries=0", "--count=3"], stdin: Self.unreachableList)
         let notice = "gallery: only 1 of 3 images qualify; showing those"
         for child in [separate, attached, repeated] {
             #expect(child.status == 2)
@@ -68,21 +62,21 @@ struct CommandLineTests {
         (["--count", "1", "--", "--weird-name.txt"], "gallery: --weird-name.txt: No such file or directory"),
     ])
     func badCommandLinesExitWith2AndOneLine(arguments: [String], message: String) async throws {
-        let child = try Self.run(arguments)
+        let child = try run(gallery: arguments)
         #expect(child.status == 2)
         #expect(child.errorText == message + "\n")
         #expect(child.lines.isEmpty)
     }
 
     @Test func helpWinsOverAnErrorElsewhereOnTheLine() async throws {
-        let child = try Self.run(["--frobnicate", "-qh"])
+        let child = try run(gallery: ["--frobnicate", "-qh"])
         #expect(child.status == 0)
         #expect(child.errorText.isEmpty)
         #expect(child.lines.first?.text.hasPrefix("OVERVIEW: ") == true)
     }
 
     @Test func anUnknownShellIsAUsageError() async throws {
-        let child = try Self.run(["--generate-completion-script", "tcsh"])
+        let child = try run(gallery: ["--generate-completion-script", "tcsh"])
         #expect(child.status == 2)
         #expect(
             child.errorText
@@ -149,7 +143,7 @@ struct CommandLineTests {
 
     /// `gallery --generate-completion-script shell`, saved in `folder`; returns its path.
     static func writeScript(for shell: String, into folder: TempFolder) throws -> String {
-        let child = try run(["--generate-completion-script", shell])
+        let child = try run(gallery: ["--generate-completion-script", shell])
         #expect(child.status == 0, "\(child.errorText)")
         let script = child.lines.map(\.text).joined(separator: "\n") + "\n"
         #expect(script.contains("auto blocks kitty sixel iterm none"), "the render modes are offered")

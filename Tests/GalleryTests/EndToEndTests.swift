@@ -30,9 +30,9 @@ struct EndToEndTests {
             "\(jpeg.count)\t\(nginx.baseURL)/r\(i)/\(image.1)"
         }.joined(separator: "\n")
 
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "4", "--min-bytes", "1000"], stdin: "# demo\n\n" + list)
-        let status = child.wait(timeout: .seconds(40))
+        let child = try run(
+            gallery: ["--count", "4", "--min-bytes", "1000"], stdin: "# demo\n\n" + list, timeout: .seconds(40))
+        let status = child.status
 
         #expect(status == 0, "stderr: \(child.errorText)")
         let expected =
@@ -57,8 +57,8 @@ struct EndToEndTests {
         defer { nginx.stop() }
         let list = ["good.jpg", "missing.jpg", "page.jpg"].map { "\(nginx.baseURL)/\($0)" }.joined(separator: "\n")
 
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "3"], stdin: list)
-        let status = child.wait(timeout: .seconds(30))
+        let child = try run(gallery: ["--count", "3"], stdin: list, timeout: .seconds(30))
+        let status = child.status
 
         #expect(status == 1)
         #expect(
@@ -71,14 +71,14 @@ struct EndToEndTests {
     }
 
     @Test func emptyListIsAnErrorWithExitStatus2() async throws {
-        let child = try ChildProcess([ChildProcess.galleryExecutable], stdin: "# nothing\n")
-        #expect(child.wait() == 2)
+        let child = try run(gallery: [], stdin: "# nothing\n")
+        #expect(child.status == 2)
         #expect(child.errorText.contains("no image"))
     }
 
     @Test func nonsenseOptionsAreRejected() async throws {
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--count", "0"], stdin: "")
-        #expect(child.wait() == 2)
+        let child = try run(gallery: ["--count", "0"], stdin: "")
+        #expect(child.status == 2)
         #expect(child.errorText == "gallery: '--count' must be at least 1\n")
     }
 }

@@ -6,26 +6,20 @@ import Testing
     import Glibc
 #endif
 
-/// The issue's exit statuses, one test per case: 0, 1, 2, 130.
+/// gallery's exit statuses, one test per case: 0, 1, 2, 130.
 @Suite(.serialized)
 struct ExitStatusTests {
-    static func run(_ arguments: [String], stdin: String) throws -> ChildProcess {
-        let child = try ChildProcess([ChildProcess.galleryExecutable] + arguments, stdin: stdin)
-        child.wait(timeout: .seconds(60))
-        return child
-    }
-
     @Test func zeroWhenCountImagesWereShownAndNoneFailed() async throws {
         let server = try JPEGServer(names: ["a.jpg", "b.jpg"])
         defer { server.stop() }
-        let child = try Self.run(["--count", "2"], stdin: "\(server.url("a.jpg"))\n\(server.url("b.jpg"))")
+        let child = try run(gallery: ["--count", "2"], stdin: "\(server.url("a.jpg"))\n\(server.url("b.jpg"))")
         #expect(child.status == 0, "stderr: \(child.errorText)")
     }
 
     @Test func oneWhenFewerThanCountCouldBeShown() async throws {
         let server = try JPEGServer(names: ["a.jpg"])
         defer { server.stop() }
-        let child = try Self.run(["--count", "3"], stdin: server.url("a.jpg"))
+        let child = try run(gallery: ["--count", "3"], stdin: server.url("a.jpg"))
         #expect(child.status == 1)
         #expect(child.errorText == "gallery: only 1 of 3 images qualify; showing those\n")
     }
@@ -34,7 +28,7 @@ struct ExitStatusTests {
         let server = try JPEGServer(names: ["a.jpg", "spare.jpg"])
         defer { server.stop() }
         let list = ["missing.jpg", "a.jpg", "spare.jpg"].map(server.url).joined(separator: "\n")
-        let child = try Self.run(["--count", "2"], stdin: list)
+        let child = try run(gallery: ["--count", "2"], stdin: list)
         #expect(child.status == 1)
         #expect(child.lines.count == 3, "both slots filled")
     }
@@ -43,17 +37,17 @@ struct ExitStatusTests {
         let server = try JPEGServer(names: [])
         defer { server.stop() }
         let list = ["gone1.jpg", "gone2.jpg"].map(server.url).joined(separator: "\n")
-        let child = try Self.run(["--count", "2"], stdin: list)
+        let child = try run(gallery: ["--count", "2"], stdin: list)
         #expect(child.status == 2)
         #expect(child.lines.map(\.text) == ["TOTAL BYTES: 0"])
     }
 
     @Test func twoForAUsageError() async throws {
-        #expect(try Self.run(["--count", "many"], stdin: "").status == 2)
+        #expect(try run(gallery: ["--count", "many"], stdin: "").status == 2)
     }
 
     @Test func twoForUnreadableInput() async throws {
-        #expect(try Self.run(["/nonexistent/list"], stdin: "").status == 2)
+        #expect(try run(gallery: ["/nonexistent/list"], stdin: "").status == 2)
     }
 
     @Test func oneThirtyWhenInterruptedWithThePartialSummaryPrinted() async throws {

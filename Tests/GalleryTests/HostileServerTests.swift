@@ -12,10 +12,10 @@ struct HostileServerTests {
         let jpeg = try Fixtures.bytes("jpeg/good/baseline-420.jpg")
         let server = try FaultServer(body: jpeg)
         defer { server.stop() }
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "1", "--stall-timeout", "2", "--verbose"],
+        let child = try run(
+            gallery: ["--count", "1", "--stall-timeout", "2", "--verbose"],
             stdin: "\(server.baseURL)\(path)\n")
-        #expect(child.wait(timeout: .seconds(60)) == 0, "stderr: \(child.errorText)")
+        #expect(child.status == 0, "stderr: \(child.errorText)")
         #expect(child.lines.map(\.text).last == "TOTAL BYTES: \(grouped(jpeg.count))")
         #expect(server.requests(path) >= 2)
         if path == "/503-twice" { #expect(child.errorText.contains("after 2 retries"), "\(child.errorText)") }

@@ -17,8 +17,8 @@ struct OutputTests {
         defer { server.stop() }
         let list = ["a.jpg", "b%20%22quoted%22.jpg", "missing.jpg", "spare.jpg"].map(server.url)
             .joined(separator: "\n")
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--json", "--count", "3"], stdin: list)
-        #expect(child.wait() == 1, "stderr: \(child.errorText)")
+        let child = try run(gallery: ["--json", "--count", "3"], stdin: list)
+        #expect(child.status == 1, "stderr: \(child.errorText)")
         let events = try Self.parse(child.lines)
         let kinds = events.map { $0["event"] as? String ?? "?" }
         #expect(kinds.filter { $0 == "selected" }.count == 4, "three at first, one replacement")
@@ -59,8 +59,8 @@ struct OutputTests {
         let server = try JPEGServer(names: ["a.jpg"])
         defer { server.stop() }
         let list = "ftp://h/skipped.jpg\n\(server.url("a.jpg"))\n\(server.url("missing.jpg"))\n"
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--quiet", "--count", "3"], stdin: list)
-        #expect(child.wait() == 1)
+        let child = try run(gallery: ["--quiet", "--count", "3"], stdin: list)
+        #expect(child.status == 1)
         #expect(child.errorText == "gallery: \(server.url("missing.jpg")): HTTP 404 Not Found\n")
         #expect(child.lines.count == 2)
     }
@@ -69,9 +69,8 @@ struct OutputTests {
         let server = try JPEGServer(names: ["a.jpg", "b.jpg", "c.jpg"])
         defer { server.stop() }
         let list = ["a.jpg", "b.jpg", "c.jpg"].map(server.url).joined(separator: "\n")
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--verbose", "--count", "3", "--concurrency", "1"], stdin: list)
-        #expect(child.wait() == 0, "stderr: \(child.errorText)")
+        let child = try run(gallery: ["--verbose", "--count", "3", "--concurrency", "1"], stdin: list)
+        #expect(child.status == 0, "stderr: \(child.errorText)")
         let details = child.errorText.split(separator: "\n").filter { $0.contains(": HTTP/1.1, ") }
         #expect(details.count == 3, "\(child.errorText)")
         #expect(details.filter { $0.contains("new connection") }.count == 1, "one connection, reused")
@@ -94,8 +93,8 @@ struct OutputTests {
         (["--base-url", "file:///etc/"], "gallery: '--base-url' must be an http:// or https:// URL"),
     ])
     func usageErrorsExitWith2AndOneLine(arguments: [String], message: String) async throws {
-        let child = try ChildProcess([ChildProcess.galleryExecutable] + arguments, stdin: "")
-        #expect(child.wait() == 2)
+        let child = try run(gallery: arguments, stdin: "")
+        #expect(child.status == 2)
         #expect(child.errorText == message + "\n")
         #expect(child.lines.isEmpty)
     }
@@ -103,9 +102,8 @@ struct OutputTests {
     /// The help text is part of the interface: a change to it shows up here and in review.
     /// Regenerate with `GALLERY_UPDATE_GOLDEN=1 swift test --filter helpTextIsPinned`.
     @Test func helpTextIsPinned() async throws {
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--help"], stdin: "", environment: ["COLUMNS": "100", "LINES": "40"])
-        #expect(child.wait() == 0)
+        let child = try run(gallery: ["--help"], stdin: "", environment: ["COLUMNS": "100", "LINES": "40"])
+        #expect(child.status == 0)
         let help = child.lines.map(\.text).joined(separator: "\n") + "\n"
         let golden = Fixtures.url("golden/help.txt")
         if ProcessInfo.processInfo.environment["GALLERY_UPDATE_GOLDEN"] == "1" {
@@ -117,8 +115,8 @@ struct OutputTests {
     }
 
     @Test func versionPrintsTheVersion() async throws {
-        let child = try ChildProcess([ChildProcess.galleryExecutable, "--version"], stdin: "")
-        #expect(child.wait() == 0)
+        let child = try run(gallery: ["--version"], stdin: "")
+        #expect(child.status == 0)
         #expect(child.lines.map(\.text) == ["0.1.0"])
     }
 }

@@ -47,7 +47,7 @@ struct RealTerminalGalleryTests {
             "--render auto in xterm -ti vt340 picks sixel from DA1:\n\(run.errors)")
         #expect(run.output.contains("\u{1B}P"), "sixel images (DCS) were written")
         #expect(!run.output.contains("▀"), "no half-blocks")
-        Self.checkScreen(run)
+        try Self.checkScreen(run)
     }
 
     @Test(
@@ -58,7 +58,7 @@ struct RealTerminalGalleryTests {
         #expect(!run.output.contains("\u{1B}P"), "no sixel")
         #expect(!run.output.contains("\u{1B}_G"), "--render blocks asks the terminal nothing")
         #expect(Self.setsBackgrounds(run.output), "text cells: flat pictures are spaces on a background")
-        Self.checkScreen(run)
+        try Self.checkScreen(run)
     }
 
     /// kitty with TERM=xterm-256color and no KITTY_WINDOW_ID, so nothing in the environment names it: the
@@ -74,7 +74,7 @@ struct RealTerminalGalleryTests {
             "--render auto in kitty picks kitty from its answer:\n\(run.errors)")
         #expect(run.output.contains("\u{1B}_Ga=T,f=24"), "kitty images were written")
         #expect(!run.output.contains("▀"), "no half-blocks")
-        Self.checkScreen(run)
+        try Self.checkScreen(run)
     }
 
     /// tmux 3.3a (Debian's) with allow-passthrough on, in xterm VT340: tmux answers for itself and names its
@@ -91,7 +91,7 @@ struct RealTerminalGalleryTests {
         #expect(!run.output.contains("\u{1B}P"), "no sixel or passthrough reached xterm")
         #expect(!run.output.contains("\u{1B}_G"), "no kitty graphics reached xterm")
         #expect(Self.setsBackgrounds(run.output), "text cells: flat pictures are spaces on a background")
-        Self.checkScreen(run)
+        try Self.checkScreen(run)
     }
 
     /// Whether `output` sets a background colour in any encoding (SGR 40–47, 100–107, 48;5;n or 48;2;r;g;b):
@@ -194,14 +194,14 @@ struct RealTerminalGalleryTests {
     }
 
     /// The checks both renderings share.
-    static func checkScreen(_ run: Run) {
+    static func checkScreen(_ run: Run) throws {
         #expect(run.status == "EXIT=0", "gallery's exit status (\(run.status)); stderr:\n\(run.errors)")
         let screen = run.screen
         let cell = run.cell
         // Whole cells and no padding (kitty's window has one spare pixel row and column).
         #expect(screen.width - columns * cell.width <= 1 && screen.height - rows * cell.height <= 1)
         let layout = GridLayout(terminal: CellSize(columns: columns, rows: rows), slotCount: 4)
-        let colours = completionOrder.map { name in pictures.first { $0.name == name }!.colour }
+        let colours = try completionOrder.map { name in try #require(pictures.first { $0.name == name }).colour }
 
         for (slot, colour) in colours.enumerated() {
             guard let rect = layout.thumbnailRect(slot), let caption = layout.captionRect(slot) else {

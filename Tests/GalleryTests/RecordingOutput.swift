@@ -2,6 +2,7 @@ import Dispatch
 import Fetch
 import Render
 import Synchronization
+import SystemCalls
 
 @testable import GalleryCore
 
@@ -74,8 +75,9 @@ final class CapturedOutput: Sendable {
         DispatchQueue.global().async { [self] in
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
-                let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
+                let count = retryingOnInterrupt {
+                    buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                }
                 guard count > 0 else { break }
                 bytes.withLock { $0 += buffer.prefix(count) }
             }

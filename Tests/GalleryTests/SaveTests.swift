@@ -24,9 +24,8 @@ struct SaveTests {
         defer { out.remove() }
         let dir = out.url.appendingPathComponent("saved")
         let list = ["a.jpg", "b.jpg", "missing.jpg"].map(server.url).joined(separator: "\n")
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "3", "--save", dir.path], stdin: list)
-        #expect(child.wait() == 1)
+        let child = try run(gallery: ["--count", "3", "--save", dir.path], stdin: list)
+        #expect(child.status == 1)
         #expect(Self.files(in: dir) == ["a.jpg", "b.jpg"])
         #expect(
             try Fixtures.bytes("jpeg/good/baseline-420.jpg")
@@ -44,9 +43,9 @@ struct SaveTests {
         let dir = out.url.appendingPathComponent("saved")
         let size = server.jpeg.count
         let list = "\(size) \(server.url("fast.jpg"))\n\(size) \(server.url("slow/slow.jpg"))\n"
-        let arguments = [ChildProcess.galleryExecutable, "--count", "2", "--save", dir.path, "--json"]
+        let arguments = ["--count", "2", "--save", dir.path, "--json"]
 
-        let first = try ChildProcess(arguments, stdin: list)
+        let first = try ChildProcess([ChildProcess.galleryExecutable] + arguments, stdin: list)
         let part = dir.appendingPathComponent(".slow.jpg.part")
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -62,8 +61,8 @@ struct SaveTests {
         #expect(!Self.files(in: dir).contains("slow.jpg"))
 
         let gets = server.nginx.accessLog().components(separatedBy: "GET /fast.jpg").count - 1
-        let second = try ChildProcess(arguments, stdin: list)
-        #expect(second.wait(timeout: .seconds(60)) == 0, "stderr: \(second.errorText)")
+        let second = try run(gallery: arguments, stdin: list)
+        #expect(second.status == 0, "stderr: \(second.errorText)")
         #expect(Self.files(in: dir) == ["fast.jpg", "slow.jpg"], "complete, and the part file is gone")
         #expect(Self.size(dir.appendingPathComponent("slow.jpg")) == size)
         #expect(
@@ -99,7 +98,7 @@ struct SaveTests {
         }
     }
 
-    static func completedEvents(_ child: ChildProcess) throws -> [[String: Any]] {
+    static func completedEvents(_ child: ProcessOutcome) throws -> [[String: Any]] {
         try child.lines.map {
             try JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any] ?? [:]
         }.filter { $0["event"] as? String == "completed" }
@@ -121,10 +120,10 @@ struct SaveTests {
         #expect(validator.hasPrefix("\""), "nginx's ETag: \(validator)")
 
         // The same name from the unpaced location: the same file and ETag, so the rerun need not wait.
-        let second = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "1", "--save", dir.path, "--json"],
+        let second = try run(
+            gallery: ["--count", "1", "--save", dir.path, "--json"],
             stdin: "\(size) \(server.url("slow.jpg"))\n")
-        #expect(second.wait(timeout: .seconds(60)) == 0, "stderr: \(second.errorText)")
+        #expect(second.status == 0, "stderr: \(second.errorText)")
         #expect(Self.files(in: dir) == ["slow.jpg"], "the part and its validator are gone")
         #expect([UInt8](try Data(contentsOf: dir.appendingPathComponent("slow.jpg"))) == server.jpeg)
         #expect(Self.statuses(of: "/slow.jpg", in: server.nginx.accessLog()) == [206])
@@ -149,10 +148,10 @@ struct SaveTests {
         let changed = try Fixtures.bytes("jpeg/good/panorama-12000x300.jpg")
         #expect(changed.count != server.jpeg.count, "a new size makes a new ETag")
         try server.folder.write("slow.jpg", bytes: changed)
-        let second = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "1", "--save", dir.path, "--json"],
+        let second = try run(
+            gallery: ["--count", "1", "--save", dir.path, "--json"],
             stdin: "\(server.url("slow.jpg"))\n")
-        #expect(second.wait(timeout: .seconds(60)) == 0, "stderr: \(second.errorText)")
+        #expect(second.status == 0, "stderr: \(second.errorText)")
         #expect(Self.files(in: dir) == ["slow.jpg"])
         #expect([UInt8](try Data(contentsOf: dir.appendingPathComponent("slow.jpg"))) == changed)
         #expect(Self.statuses(of: "/slow.jpg", in: server.nginx.accessLog()) == [200])
@@ -186,9 +185,8 @@ struct SaveTests {
         let out = try TempFolder()
         defer { out.remove() }
         let list = "\(server.url("photo.jpg"))\n\(server.url("other/photo.jpg"))\n"
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "2", "--save", out.url.path], stdin: list)
-        #expect(child.wait() == 0, "stderr: \(child.errorText)")
+        let child = try run(gallery: ["--count", "2", "--save", out.url.path], stdin: list)
+        #expect(child.status == 0, "stderr: \(child.errorText)")
         let files = Self.files(in: out.url)
         #expect(files.count == 2)
         #expect(files.allSatisfy { $0.hasPrefix("photo-") && $0.hasSuffix(".jpg") })
@@ -213,9 +211,8 @@ struct SaveTests {
             atPath: dir.appendingPathComponent(".b.jpg.part").path,
             withDestinationPath: outside.url.appendingPathComponent("victim-b").path)
         let list = ["a.jpg", "b.jpg"].map(server.url).joined(separator: "\n")
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "2", "--no-replace", "--save", dir.path], stdin: list)
-        #expect(child.wait() == 1, "b.jpg cannot be saved through a symlink")
+        let child = try run(gallery: ["--count", "2", "--no-replace", "--save", dir.path], stdin: list)
+        #expect(child.status == 1, "b.jpg cannot be saved through a symlink")
         #expect(try String(contentsOf: outside.url.appendingPathComponent("victim-a"), encoding: .utf8) == "keep me")
         #expect(
             try String(contentsOf: outside.url.appendingPathComponent("victim-b"), encoding: .utf8) == "keep me too")
@@ -234,9 +231,7 @@ struct SaveTests {
         // nginx serves these at the same file only if the path normalises there; the names must be safe either way.
         let list = ["a.jpg?x=/../../escaped.jpg", "x/..%2F..%2Fescaped.jpg", ".%2E/a.jpg"].map(server.url)
             .joined(separator: "\n")
-        let child = try ChildProcess(
-            [ChildProcess.galleryExecutable, "--count", "3", "--save", dir.path], stdin: list)
-        _ = child.wait()
+        _ = try run(gallery: ["--count", "3", "--save", dir.path], stdin: list)
         #expect(Self.files(in: out.url) == ["inner"], "nothing written next to the folder")
         #expect(Self.files(in: dir).allSatisfy { !$0.contains("/") })
     }

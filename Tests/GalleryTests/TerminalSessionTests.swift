@@ -10,7 +10,7 @@ struct TerminalSessionTests {
         let folder = try TempFolder()
         let jpeg = try Fixtures.bytes("jpeg/good/baseline-420.jpg")
         let names = ["Akron_%28ZRS-4%29.jpg", "b.jpg", "c.jpg", "d.jpg"]
-        for name in names { try folder.write(name.removingPercentEncoding!, bytes: jpeg) }
+        for name in names { try folder.write(try #require(name.removingPercentEncoding), bytes: jpeg) }
         let nginx = try Nginx(root: folder.url, locations: [Nginx.Location(prefix: "/paced/", bytesPerSecond: rate)])
         let list = folder.url.appendingPathComponent("list.txt")
         try names.map { "\(nginx.baseURL)/paced/\($0)" }.joined(separator: "\n").write(

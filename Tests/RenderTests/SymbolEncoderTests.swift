@@ -100,7 +100,7 @@ struct SymbolEncoderTests {
         #expect(encoder.footprint(of: PixelSize(width: 241, height: 160)) == CellSize(columns: 31, rows: 10))
     }
 
-    /// `--symbols half --dither none` with xterm's palette is today's half-block encoder, byte for byte.
+    /// `--symbols half --dither none` with xterm's palette is the half-block encoder, byte for byte.
     @Test(arguments: ColorMode.allCases)
     func halfWithoutDitherIsTheHalfBlockEncoderByteForByte(colors: ColorMode) {
         let encoder = TextRendering(symbols: .half, dither: .none).encoder(colors: colors)

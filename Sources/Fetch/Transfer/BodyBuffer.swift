@@ -26,8 +26,7 @@ final class BodyBuffer: @unchecked Sendable {
     /// Copies `bytes` after those already there. They must fit (`space`).
     func append(_ bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count <= space, "BodyBuffer.append beyond its capacity")
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        (storage.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+        UnsafeMutableRawBufferPointer(rebasing: storage[count...]).copyMemory(from: bytes)
         count += bytes.count
     }
 
