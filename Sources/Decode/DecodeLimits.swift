@@ -1,6 +1,7 @@
 /// Guards applied to every image before anything large is allocated.
 public struct DecodeLimits: Sendable, Hashable {
-    /// Images with more pixels fail with `DecodeError.tooLarge` (the CLI's `--max-pixels`).
+    /// Images with more pixels fail with `DecodeError.tooLarge`: a guard against decompression bombs, checked on the
+    /// header before any pixel buffer exists. No option changes it; tests lower it.
     public var maxPixels: Int
     /// libjpeg's `max_memory_to_use` for one decode; a progressive image whose coefficient buffer does not
     /// fit fails with `DecodeError.memoryLimit`.
