@@ -21,11 +21,17 @@ public struct ListNews: Sendable {
 /// How the inputs fared, for the exit status: at least 1 when one was skipped, 2 when none was usable or one
 /// could not be read at all.
 public struct InputTally: Sendable, Equatable {
-    public var usable = 0
+    /// Inputs opened; one the run never reached (first-N stopped before it) still counts as usable.
+    public var opened = 0
+    /// Opened, then refused as not a list.
     public var skipped = 0
+    /// Not opened, or opened and failing at a read.
     public var unreadable = 0
+    var failedReads = 0
 
     public init() {}
+
+    public var usable: Int { opened - skipped - failedReads }
 
     /// The least exit status the inputs allow; nil when every input was a readable list.
     public var statusFloor: ExitStatus? {

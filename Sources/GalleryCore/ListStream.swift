@@ -22,6 +22,7 @@ public final class ListStream: @unchecked Sendable {
         for path in paths.isEmpty ? ["-"] : paths {
             do {
                 files.append(try ListFile(path: path, baseURL: baseURL, strict: strict))
+                tally.opened += 1
             } catch {
                 tally.unreadable += 1
                 news.lines.append(error.description)
@@ -92,12 +93,12 @@ public final class ListStream: @unchecked Sendable {
         let file = files[current]
         if let unreadable {
             tally.unreadable += 1
+            tally.failedReads += 1
             news.lines.append(unreadable)
         } else if let reason {
             tally.skipped += 1
             news.lines.append("\(file.name): \(reason); skipped")
         } else {
-            tally.usable += 1
             if let summary = file.scanner.log.summary { news.lines.append(summary) }
         }
         file.close()

@@ -63,6 +63,7 @@ struct ListStreamTests {
         #expect(first.drain().map(\.candidate.line) == [1, 2, 3])
         #expect(news.hosts == ["h"], "base.example is only reached at the last line")
         #expect(!news.finished)
+        #expect(await stream.inputs().statusFloor == nil, "a list read only in part is a usable input")
         let (_, rest) = await stream.readAll(into: FirstEligible(rules: SelectionRules(count: 1)))
         #expect(rest.hosts == ["base.example"] && rest.finished)
     }
