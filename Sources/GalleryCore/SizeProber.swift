@@ -24,7 +24,7 @@ struct SizeProber: Sendable {
                     let (position, candidate) = (next, sample[next])
                     next += 1
                     inFlight += 1
-                    group.addTask { (position, await probe(candidate)) }
+                    group.addTask { (position, await sized(candidate)) }
                 }
             }
             startMore()
@@ -39,7 +39,8 @@ struct SizeProber: Sendable {
     }
 
     /// The candidate with its size filled in, or unchanged when the server did not say; nil when the HEAD failed.
-    private func probe(_ candidate: Candidate) async -> Candidate? {
+    /// `ListChoice`'s probe for first-N, where each unsized line is probed when reached.
+    func sized(_ candidate: Candidate) async -> Candidate? {
         do {
             var sized = candidate
             sized.size = try await fetcher.size(of: candidate.url)

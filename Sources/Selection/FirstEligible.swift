@@ -68,11 +68,29 @@ extension ListScanner {
     /// One pull for `InOrderChooser`: scans until `sink` holds at least one pick and the scan reaches a pause or the
     /// end of a buffer, or until the input stops (`.end`, `.notAList`, `.refused`). A stretch of ineligible lines
     /// is read in one go, without returning to the caller per buffer.
-    public mutating func pull(into sink: inout FirstEligible, want: Int) throws -> Step {
+    public mutating func pull(into sink: inout some PickingSink, want: Int) throws -> Step {
         sink.want = max(want, 1)
         while true {
             let step = try scan(into: &sink)
-            if step != .more || !sink.picks.isEmpty { return step }
+            if step != .more || sink.hasPicks { return step }
         }
     }
+}
+
+/// A sink that pauses the scan once it holds `want` picks: `FirstEligible`, or a wrapper around it.
+public protocol PickingSink: ListSink {
+    var want: Int { get set }
+    var hasPicks: Bool { get }
+}
+
+extension FirstEligible: PickingSink {
+    public var hasPicks: Bool { !picks.isEmpty }
+}
+
+extension HostWatch: PickingSink where Inner: PickingSink {
+    public var want: Int {
+        get { inner.want }
+        set { inner.want = newValue }
+    }
+    public var hasPicks: Bool { inner.hasPicks }
 }
