@@ -26,7 +26,8 @@ struct CellFitter {
     /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
     private let corners: [Int]
     private let cornerStart: [Int]
-    private let inkCounts: [Float]
+    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too).
+    private let weights: [SIMD2<Float>]
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
     private var table: [SIMD4<Int32>]
     /// The same sums in linear light, for the winning glyph's colours.
@@ -47,7 +48,10 @@ struct CellFitter {
         }
         self.corners = corners
         self.cornerStart = cornerStart
-        inkCounts = glyphs.map { Float($0.inkCount) }
+        weights = glyphs.map { glyph in
+            let n = Float(glyph.inkCount)
+            return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
+        }
         table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
@@ -58,34 +62,42 @@ struct CellFitter {
         load(bytes, size: size, left: left, top: top)
         let best = table.withUnsafeBufferPointer { table in
             corners.withUnsafeBufferPointer { corners in
-                let total = PerceptualMetric.apply(table[table.count - 1])
-                var best = 0
-                var bestScore = -Float.infinity
-                for g in 0..<glyphs.count {
-                    var sum = SIMD4<Int32>.zero
-                    var i = cornerStart[g]
-                    while i < cornerStart[g + 1] {
-                        sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]]
-                        sum &+= table[corners[i + 3]]
-                        i += 4
-                    }
-                    let n = inkCounts[g]
-                    let ink = PerceptualMetric.apply(sum)
-                    let paper = total - ink
-                    let score =
-                        n == 0
-                        ? (total * total).sum() / Self.samples
-                        : (ink * ink).sum() / n + (paper * paper).sum() / (Self.samples - n)
-                    // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
-                    if score > bestScore * (1 + 1e-6) + 1e-3 {
-                        best = g
-                        bestScore = score
+                cornerStart.withUnsafeBufferPointer { cornerStart in
+                    weights.withUnsafeBufferPointer { weights in
+                        bestGlyph(table: table, corners: corners, cornerStart: cornerStart, weights: weights)
                     }
                 }
-                return best
             }
         }
         return colours(of: best)
+    }
+
+    /// The glyph with the highest `|ink sum|² / ink count + |paper sum|² / paper count`; the first on a tie.
+    @inline(__always)
+    private func bestGlyph(
+        table: UnsafeBufferPointer<SIMD4<Int32>>, corners: UnsafeBufferPointer<Int>,
+        cornerStart: UnsafeBufferPointer<Int>, weights: UnsafeBufferPointer<SIMD2<Float>>
+    ) -> Int {
+        let total = PerceptualMetric.apply(table[table.count - 1])
+        var best = 0
+        var bestScore = -Float.infinity
+        for g in 0..<weights.count {
+            var sum = SIMD4<Int32>.zero
+            var i = cornerStart[g]
+            while i < cornerStart[g + 1] {
+                sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
+                i += 4
+            }
+            let ink = PerceptualMetric.apply(sum)
+            let paper = total - ink
+            let score = (ink * ink).sum() * weights[g].x + (paper * paper).sum() * weights[g].y
+            // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
+            if score > bestScore * (1 + 1e-6) + 1e-3 {
+                best = g
+                bestScore = score
+            }
+        }
+        return best
     }
 
     /// The linear-light means of the winning glyph's two regions, from the linear-light table.
