@@ -17,7 +17,7 @@ side-by-side picture (source, half-blocks, new default, chafa) of the first imag
 
 Renderers: gallery through `cell-bench draw` (the encoders alone, the gallery's linear-light fit into the slot's
 pixel box), `--symbols half --dither none` and the default for the terminal (`all` in kitty, `block` in xterm,
-`--dither diffusion`); chafa pinned as `chafa -f symbols -c full|240|16 --size WxH`.
+`--dither none`); chafa pinned as `chafa -f symbols -c full|240|16 --size WxH`.
 
 Usage: bench/text_fidelity.py [--images N] [--sizes 120x35,64x17] [--terminals kitty,xterm] [--png PATH]
 Needs: swift, Xvfb, xwd, ImageMagick's convert, kitty, xterm, chafa, python3-skimage, the two wallpaper packages.
@@ -44,7 +44,7 @@ DEPTHS = [("truecolor", "full"), ("256", "240"), ("16", "16")]
 XTERM16 = ["#000000", "#cd0000", "#00cd00", "#cdcd00", "#0000ee", "#cd00cd", "#00cdcd", "#e5e5e5",
            "#7f7f7f", "#ff0000", "#00ff00", "#ffff00", "#5c5cff", "#ff00ff", "#00ffff", "#ffffff"]
 DEFAULT_SET = {"kitty": "all", "xterm": "block"}
-DITHER = os.environ.get("TEXT_FIDELITY_DITHER", "diffusion")  # the default; other values compare the others
+DITHER = os.environ.get("TEXT_FIDELITY_DITHER", "none")  # gallery's default; set it to compare the others
 # Illustrations and renders with gradients, outlines and fine detail; the first found are used, in this order.
 IMAGES = ["/usr/share/wallpapers/Path/contents/images/2560x1600.jpg",
           "/usr/share/wallpapers/ColorfulCups/contents/images/2560x1600.jpg",
@@ -258,7 +258,7 @@ def main():
                         print(f"{os.path.basename(image)} {program} {size[0]}x{size[1]}", file=sys.stderr, flush=True)
                         results, shot, placed, cell = measure(display.name, program, image, ppm, size, work)
                         table.setdefault((program, size), []).append(results)
-                        if index == 0 and program == "kitty" and size == sizes[0]:
+                        if index == 0 and program == "kitty" and size == sizes[-1]:
                             side_by_side(args.png, ppm, shot, placed, cell)
     finally:
         display.close()

@@ -26,11 +26,12 @@ struct CellFitter {
     /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
     private let corners: [Int]
     private let cornerStart: [Int]
-    private let inkCounts: [Float]
-    /// Per glyph and sample row, the inked columns `x0..<x1` (empty when `x0 == x1`).
-    private let spans: [(Int, Int)]
+    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too).
+    private let weights: [SIMD2<Float>]
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
     private var table: [SIMD4<Int32>]
+    /// The same sums in linear light, for the winning glyph's colours.
+    private var light: [SIMD4<Float>]
 
     init(symbols: SymbolSet) {
         glyphs = symbols.glyphs
@@ -47,13 +48,12 @@ struct CellFitter {
         }
         self.corners = corners
         self.cornerStart = cornerStart
-        inkCounts = glyphs.map { Float($0.inkCount) }
-        spans = glyphs.flatMap { glyph in
-            (0..<Glyph.rows).map { y in
-                glyph.rectangles.first { $0.y0 <= y && y < $0.y1 }.map { ($0.x0, $0.x1) } ?? (0, 0)
-            }
+        weights = glyphs.map { glyph in
+            let n = Float(glyph.inkCount)
+            return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
         }
         table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
+        light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
 
     /// Fits the cell whose top-left sample is `(left, top)` in `bytes` (RGBX rows of `size`); samples past the
@@ -62,75 +62,80 @@ struct CellFitter {
         load(bytes, size: size, left: left, top: top)
         let best = table.withUnsafeBufferPointer { table in
             corners.withUnsafeBufferPointer { corners in
-                let total = PerceptualMetric.apply(table[table.count - 1])
-                var best = 0
-                var bestScore = -Float.infinity
-                for g in 0..<glyphs.count {
-                    var sum = SIMD4<Int32>.zero
-                    var i = cornerStart[g]
-                    while i < cornerStart[g + 1] {
-                        sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]]
-                        sum &+= table[corners[i + 3]]
-                        i += 4
-                    }
-                    let n = inkCounts[g]
-                    let ink = PerceptualMetric.apply(sum)
-                    let paper = total - ink
-                    let score =
-                        n == 0
-                        ? (total * total).sum() / Self.samples
-                        : (ink * ink).sum() / n + (paper * paper).sum() / (Self.samples - n)
-                    // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
-                    if score > bestScore * (1 + 1e-6) + 1e-3 {
-                        best = g
-                        bestScore = score
+                cornerStart.withUnsafeBufferPointer { cornerStart in
+                    weights.withUnsafeBufferPointer { weights in
+                        bestGlyph(table: table, corners: corners, cornerStart: cornerStart, weights: weights)
                     }
                 }
-                return best
             }
         }
-        return colours(of: best, bytes, size: size, left: left, top: top)
+        return colours(of: best)
     }
 
-    /// The linear-light means of the winning glyph's two regions.
-    private func colours(
-        of g: Int, _ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int
-    ) -> CellFit {
-        var ink = SIMD3<Float>.zero
-        var all = SIMD3<Float>.zero
-        SRGB.toLinear.withUnsafeBufferPointer { toLinear in
-            spans.withUnsafeBufferPointer { spans in
-                for y in 0..<Glyph.rows {
-                    let row = min(top + y, size.height - 1) * size.width
-                    let (x0, x1) = spans[g * Glyph.rows + y]
-                    for x in 0..<Glyph.columns {
-                        let p = (row + min(left + x, size.width - 1)) * Pixels.bytesPerPixel
-                        let value = SIMD3(
-                            toLinear[Int(bytes[p])], toLinear[Int(bytes[p + 1])], toLinear[Int(bytes[p + 2])])
-                        all += value
-                        if x0 <= x && x < x1 { ink += value }
-                    }
-                }
+    /// The glyph with the highest `|ink sum|² / ink count + |paper sum|² / paper count`; the first on a tie.
+    @inline(__always)
+    private func bestGlyph(
+        table: UnsafeBufferPointer<SIMD4<Int32>>, corners: UnsafeBufferPointer<Int>,
+        cornerStart: UnsafeBufferPointer<Int>, weights: UnsafeBufferPointer<SIMD2<Float>>
+    ) -> Int {
+        let total = PerceptualMetric.apply(table[table.count - 1])
+        var best = 0
+        var bestScore = -Float.infinity
+        for g in 0..<weights.count {
+            var sum = SIMD4<Int32>.zero
+            var i = cornerStart[g]
+            while i < cornerStart[g + 1] {
+                sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
+                i += 4
             }
+            let ink = PerceptualMetric.apply(sum)
+            let paper = total - ink
+            let score = (ink * ink).sum() * weights[g].x + (paper * paper).sum() * weights[g].y
+            // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
+            if score > bestScore * (1 + 1e-6) + 1e-3 {
+                best = g
+                bestScore = score
+            }
+        }
+        return best
+    }
+
+    /// The linear-light means of the winning glyph's two regions, from the linear-light table.
+    private func colours(of g: Int) -> CellFit {
+        var ink = SIMD4<Float>.zero
+        var i = cornerStart[g]
+        while i < cornerStart[g + 1] {
+            ink += light[corners[i]] - light[corners[i + 1]] - light[corners[i + 2]] + light[corners[i + 3]]
+            i += 4
         }
         let n = glyphs[g].inkCount
-        let paper = (all - ink) / (Self.samples - Float(n))
-        return CellFit(glyph: g, inkCount: n, ink: n > 0 ? ink / Float(n) : paper, paper: paper)
+        let all = light[light.count - 1]
+        let paper = SIMD3(all.x - ink.x, all.y - ink.y, all.z - ink.z) / (Self.samples - Float(n))
+        let inkMean = SIMD3(ink.x, ink.y, ink.z) / Float(max(1, n))
+        return CellFit(glyph: g, inkCount: n, ink: n > 0 ? inkMean : paper, paper: paper)
     }
 
-    /// Fills the summed-area table for one cell.
+    /// Fills both summed-area tables for one cell: one pass over its samples.
     private mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
         let inside = left + Glyph.columns <= size.width
-        table.withUnsafeMutableBufferPointer { table in
-            for y in 0..<Glyph.rows {
-                let row = min(top + y, size.height - 1) * size.width
-                var run = SIMD4<Int32>.zero
-                let above = y * Self.stride
-                let here = above + Self.stride
-                for x in 0..<Glyph.columns {
-                    let p = (row + (inside ? left + x : min(left + x, size.width - 1))) * Pixels.bytesPerPixel
-                    run &+= SIMD4(Int32(bytes[p]), Int32(bytes[p + 1]), Int32(bytes[p + 2]), 0)
-                    table[here + x + 1] = table[above + x + 1] &+ run
+        SRGB.toLinear.withUnsafeBufferPointer { toLinear in
+            table.withUnsafeMutableBufferPointer { table in
+                light.withUnsafeMutableBufferPointer { light in
+                    for y in 0..<Glyph.rows {
+                        let row = min(top + y, size.height - 1) * size.width
+                        var run = SIMD4<Int32>.zero
+                        var lightRun = SIMD4<Float>.zero
+                        let above = y * Self.stride
+                        let here = above + Self.stride
+                        for x in 0..<Glyph.columns {
+                            let p = (row + (inside ? left + x : min(left + x, size.width - 1))) * Pixels.bytesPerPixel
+                            let (r, g, b) = (Int(bytes[p]), Int(bytes[p + 1]), Int(bytes[p + 2]))
+                            run &+= SIMD4(Int32(r), Int32(g), Int32(b), 0)
+                            lightRun += SIMD4(toLinear[r], toLinear[g], toLinear[b], 0)
+                            table[here + x + 1] = table[above + x + 1] &+ run
+                            light[here + x + 1] = light[above + x + 1] + lightRun
+                        }
+                    }
                 }
             }
         }

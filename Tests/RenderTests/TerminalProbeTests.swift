@@ -61,6 +61,8 @@ final class FakeTerminal: Sendable {
     }
 }
 
+/// Serialized: the late-answer tests share `QuietInput`'s one process-wide hold.
+@Suite(.serialized)
 struct TerminalProbeTests {
     static let environment = ["TERM": "xterm-256color"]
 
