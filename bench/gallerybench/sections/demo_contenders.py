@@ -11,7 +11,8 @@ from ..runs import COLS, ROWS, measure
 # Not anchored: in the pty the first report line follows the last status line after a cursor move.
 REPORT_LINE = re.compile(rb"\(\s*(\d+)\)\s+[\d_]+ bytes \| ")
 TOTAL_LINE = re.compile(rb"TOTAL BYTES: ([\d_]+)")
-HALF_BLOCK = "\u2580".encode()  # the first thumbnail cell drawn
+# The first thumbnail cell drawn: any block element (U+2580-259F) or sextant (U+1FB00-1FB3B) the cell encoder picks.
+THUMBNAIL_GLYPH = re.compile(rb"\xe2\x96[\x80-\x9f]|\xf0\x9f\xac[\x80-\xbb]")
 CURL_DONE = re.compile(rb"@@done ([\d.]+) (\d+) (\d+)\n")
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 
@@ -64,7 +65,7 @@ class Contenders:
 
     def gallery_tty(self, served, timeout):
         run = measure(self.gallery_argv(served.listing, "--render", "blocks"), tty=True, watch="stdout",
-                      marker=re.compile(re.escape(HALF_BLOCK)), timeout=timeout)
+                      marker=THUMBNAIL_GLYPH, timeout=timeout)
         run["tty_bytes"] = len(run["stdout"])
         return self.check_gallery("gallery tty", run, ANSI.sub(b"", run["stdout"]).replace(b"\r", b""))
 
