@@ -63,6 +63,7 @@ public struct Pipeline: Sendable {
                 try? await Task.sleep(for: .milliseconds(66))
             }
         }
+        let regimes = regimeNotes(fetcher, heldUntilTheEnd: liveView != nil)
         let operation: @Sendable (Candidate) async -> ImageOutcome = { [report] candidate in
             report.event(.started(candidate))
             return await job.run(candidate)
@@ -104,7 +105,9 @@ public struct Pipeline: Sendable {
             }
         }
         ticker.cancel()
+        regimes.cancel()
         await liveView?.finish(erasingImages: Task.isCancelled && !options.keepImages)
+        for note in await regimes.value { report.detail(note) }
         for line in lines { report.line(line) }
         for say in afterwards { say() }
         report.line(Report.total(tally.bytes))
@@ -150,6 +153,20 @@ public struct Pipeline: Sendable {
             report.warning("only \(selection.chosen.count) of \(options.count) images qualify; showing those")
         }
         return (selection, parsed.candidates)
+    }
+
+    /// `--verbose`: the regime the fetch engine's schedule found, and each change, as it happens (or at the end, with
+    /// the other notes, while the live view is drawn). Returns the notes it held.
+    private func regimeNotes(_ fetcher: Fetcher, heldUntilTheEnd: Bool) -> Task<[String], Never> {
+        Task(executorPreference: executor) { [report, verbose = options.verbose] in
+            guard verbose else { return [] }
+            var held: [String] = []
+            for await change in fetcher.regimeChanges {
+                let note = "link after \(Seconds.text(change.seconds)) s: \(change.regime)"
+                if heldUntilTheEnd { held.append(note) } else { report.detail(note) }
+            }
+            return held
+        }
     }
 
     /// The stderr notes on a shown image: that it was found saved, and `--verbose` transfer details.

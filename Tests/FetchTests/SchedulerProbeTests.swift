@@ -135,6 +135,21 @@ struct SchedulerProbeTests {
         #expect(run.receivers.last == 1)
     }
 
+    /// Turns come far more often than packets: a saturated link seen every millisecond, with bytes in one turn of
+    /// five, is not quiet.
+    @Test func frequentTurnsBetweenPacketsAreNotQuiet() {
+        let origin = ContinuousClock.Instant.now
+        var window = GoodputWindow(
+            from: GoodputSample(at: origin, delivered: 0, receiving: 5, contenders: 5))
+        for turn in 1...300 {
+            let delivered = Int64(turn / 5) * 125_000
+            window.add(
+                GoodputSample(at: origin + .milliseconds(turn), delivered: delivered, receiving: 5, contenders: 5))
+        }
+        #expect(window.quietShare == 0)
+        #expect(window.goodput > 24e6 && window.goodput < 26e6)
+    }
+
     @Test func quietShareCountsOnlyTimeSomeTransferCouldReceive() {
         let origin = ContinuousClock.Instant.now
         func sample(_ ms: Int, _ bytes: Int64, _ receiving: Int) -> GoodputSample {

@@ -30,12 +30,15 @@ struct GoodputProbe {
         var idleShare = 0.25
         /// Each trial divides the receivers by this.
         var step = 4
+        /// A trial whose goodput is still climbing (the held flows' socket buffers are still filling, which on a
+        /// slow link takes a while) goes on, up to this long in all.
+        var longestTrial: Duration = .milliseconds(1500)
     }
 
     private enum Phase {
         case baseline
-        /// `level` receive; `above` did before, at `reference` bytes/s.
-        case trial(level: Int, above: Int, reference: Double)
+        /// `level` receive since `since`; `above` did before, at `reference` bytes/s.
+        case trial(level: Int, above: Int, reference: Double, since: ContinuousClock.Instant)
         /// Link-bound at the regime's receivers; `best` is the best goodput seen there.
         case monitoring(best: Double)
         /// Testing `level` receivers after the regime's receivers fell from `best` to `degraded` bytes/s.
@@ -54,7 +57,7 @@ struct GoodputProbe {
     /// How many transfers should receive at full rate now, trials included; nil = every one.
     var receivers: Int? {
         switch phase {
-        case .trial(let level, _, _), .raising(let level, _, _): level
+        case .trial(let level, _, _, _), .raising(let level, _, _): level
         case .baseline, .monitoring, .final: regime.receivers
         }
     }
@@ -92,13 +95,18 @@ struct GoodputProbe {
         switch phase {
         case .baseline:
             if quiet { return settle(.perConnection) }
-            return change(to: .trial(level: lower(contenders), above: contenders, reference: goodput), at: now)
-        case .trial(let level, let above, let reference):
-            guard !quiet, goodput >= settings.keep * reference else {
+            let trial = Phase.trial(level: lower(contenders), above: contenders, reference: goodput, since: now)
+            return change(to: trial, at: now)
+        case .trial(let level, let above, let reference, let since):
+            // The freshest third: the held flows' buffers have filled by then, or are filling still.
+            let recent = measured.recentGoodput(over: settings.window.seconds / 3)
+            guard !quiet, recent >= settings.keep * reference else {
+                if recent > 1.2 * goodput && now - since < settings.longestTrial { return nil }
                 return settle(above >= contenders ? .perConnection : .linkBound(receivers: above), at: now)
             }
-            if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: goodput) }
-            return change(to: .trial(level: lower(level), above: level, reference: reference), at: now)
+            if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: recent) }
+            let next = Phase.trial(level: lower(level), above: level, reference: reference, since: now)
+            return change(to: next, at: now)
         case .monitoring(let best):
             guard let current = regime.receivers else { return nil }
             if !quiet && goodput >= settings.keep * best {
@@ -124,16 +132,14 @@ struct GoodputProbe {
         }
     }
 
-    /// A third of the way into a trial the answer is usually plain, and waiting costs: a trial that already keeps
-    /// its share (and is not quiet) moves the link to the leaders sooner, and one under half of what it needed
-    /// spares the held transfers of a per-connection server two thirds of the wait. The settle time before it
-    /// counted lets the held flows' buffers fill first, so an early answer errs towards "lost", the safe side.
+    /// A trial that already keeps its share a third of the way in (and is not quiet) moves the link to the
+    /// leaders at once: waiting would only cost the first image time. "Lost" is never decided early, since held
+    /// flows whose socket buffers are still filling make a trial look worse than it is.
     private func trialIsClear(_ current: GoodputWindow) -> Bool {
-        guard case .trial(_, _, let reference) = phase, current.seconds >= settings.window.seconds / 3 else {
+        guard case .trial(_, _, let reference, _) = phase, current.seconds >= settings.window.seconds / 3 else {
             return false
         }
-        let kept = current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
-        return kept || current.goodput < settings.keep * reference / 2
+        return current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
     }
 
     private func lower(_ level: Int) -> Int { max(1, level / max(2, settings.step)) }
