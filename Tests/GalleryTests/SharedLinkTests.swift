@@ -84,5 +84,8 @@ struct SharedLinkTests {
         let times = try Self.completions([], list: list)
         guard let last = times.last, let alone = one.lines.first?.at else { return }
         #expect(last < 1.3 * alone, "five at once: \(times); one alone: \(alone) s")
+        // The default User-Agent names gallery and libcurl with their versions, and nothing else.
+        let agents = nginx.accessLog().split(separator: "\n").compactMap { $0.split(separator: "\"").last }
+        #expect(!agents.isEmpty && agents.allSatisfy { $0.hasPrefix("gallery/0.1.0 libcurl/") && !$0.contains("(") })
     }
 }
