@@ -22,6 +22,9 @@ struct GoodputProbe {
     struct Settings: Sendable {
         /// Counted time per measurement (time in which nothing could receive does not count).
         var window: Duration = .milliseconds(300)
+        /// After the first body byte the baseline waits this long: the flows are still in slow start, which on a
+        /// path with a queue (tens of ms of RTT) takes a few hundred ms and would read as a quiet link.
+        var warmUp: Duration = .milliseconds(200)
         /// After the receivers change, samples are ignored this long: the held flows' socket buffers fill first.
         var settle: Duration = .milliseconds(100)
         /// Fewer receivers fill the link when they keep this share of the goodput of more.
@@ -51,6 +54,7 @@ struct GoodputProbe {
     private var phase = Phase.baseline
     private var window: GoodputWindow?
     private var ignoreUntil: ContinuousClock.Instant?
+    private var warmedUp = false
 
     init(settings: Settings = Settings()) { self.settings = settings }
 
@@ -70,6 +74,10 @@ struct GoodputProbe {
             // byte the time goes to connecting and headers, which would read as a quiet link.
             window = nil
             return nil
+        }
+        if !warmedUp {
+            warmedUp = true
+            ignoreUntil = sample.at + settings.warmUp
         }
         if let until = ignoreUntil {
             guard sample.at >= until else { return nil }
