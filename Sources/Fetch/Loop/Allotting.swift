@@ -24,7 +24,11 @@ extension FetchLoop {
                 delivered += Int64(gallery_socket_unread(socket))
             }
         }
-        let contenders = min(configuration.maxInFlight, active.count + waiting.count)
+        // A trial holds transfers back for a few tenths of a second: only transfers that take longer than that can
+        // gain from it, so small ones (a mean under 1 MiB left) leave the probe nothing to decide.
+        let left = active.values.compactMap(\.bytesLeft)
+        let large = !left.isEmpty && left.reduce(0, +) / Int64(left.count) >= 1 << 20
+        let contenders = large ? min(configuration.maxInFlight, active.count + waiting.count) : 1
         let seen = scheduler.observe(
             GoodputSample(at: now, delivered: delivered, receiving: receiving, contenders: contenders))
         if let regime = seen.announce {
