@@ -83,7 +83,7 @@ extension FetchLoop {
         if transfer.pace == nil {
             transfer.pace = RatePacer(bytesPerSecond: rate)
         } else {
-            transfer.pace?.bytesPerSecond = max(1, rate)
+            transfer.pace?.change(to: rate)
         }
         return false
     }
