@@ -1,6 +1,7 @@
 // Typed, non-variadic doors into libcurl for Swift, which cannot call variadic C functions.
 // One line each, no logic: the suffix names the type of the value passed.
 #include <curl/curl.h>
+#include <sys/ioctl.h>
 
 static inline CURLcode gallery_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode gallery_easy_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -15,6 +16,10 @@ static inline CURLcode gallery_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t 
 static inline CURLcode gallery_easy_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode gallery_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode gallery_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode gallery_easy_getinfo_socket(CURL *h, CURLINFO i, curl_socket_t *v) { return curl_easy_getinfo(h, i, v); }
+
+// Bytes waiting unread in a socket's receive buffer (ioctl is variadic); 0 when the kernel cannot say.
+static inline int gallery_socket_unread(curl_socket_t s) { int n = 0; return ioctl(s, FIONREAD, &n) == 0 ? n : 0; }
 
 static inline CURLMcode gallery_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 

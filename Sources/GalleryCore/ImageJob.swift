@@ -82,7 +82,8 @@ struct ImageJob: Sendable {
         }
         var resumedFrom = saved?.resume?.offset
         try await saved?.readHeld { bytes in try await decoderForNextBytes().feed(bytes) }
-        let body = fetcher.body(for: Request(url: candidate.url, resume: saved?.resume))
+        let body = fetcher.body(
+            for: Request(url: candidate.url, resume: saved?.resume, expectedBytes: candidate.size))
         // Once its last byte is in, this image decodes before those still downloading. It takes part from its
         // first bytes on, so the turns only ever look at images in flight, not at those queued in the engine.
         let turn = DecodeTurns.Image(hasAllBytes: { body.lastByteArrived }, joined: false)

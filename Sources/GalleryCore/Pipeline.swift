@@ -67,6 +67,7 @@ public struct Pipeline: Sendable {
 
         for event in RunTally.selected(selection.chosen) { await output.record(event) }
         await output.begin()
+        let regimes = regimeNotes(fetcher)
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
         let operation: @Sendable (Candidate) async -> ImageOutcome = { candidate in
             await output.record(.started(candidate))
@@ -80,6 +81,8 @@ public struct Pipeline: Sendable {
             return spare
         }
         ticker?.cancel()
+        regimes.cancel()
+        await regimes.value
         let final = tally.value
         await output.end(final, interrupted: Task.isCancelled)
         await output.record(final.summary())
@@ -129,5 +132,16 @@ public struct Pipeline: Sendable {
             reporter.warning("only \(selection.chosen.count) of \(options.count) images qualify; showing those")
         }
         return (selection, parsed.candidates)
+    }
+
+    /// `--verbose`: the regime the fetch engine's schedule found, and each change, as it happens; the reporter holds
+    /// them with the other stderr lines while the live gallery owns the screen.
+    private func regimeNotes(_ fetcher: Fetcher) -> Task<Void, Never> {
+        Task(executorPreference: executor) { [reporter, verbose = options.verbose] in
+            guard verbose else { return }
+            for await change in fetcher.regimeChanges {
+                reporter.detail("link after \(formatSeconds(hundredths: change.seconds)) s: \(change.regime)")
+            }
+        }
     }
 }

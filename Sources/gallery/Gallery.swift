@@ -41,7 +41,9 @@ struct Gallery {
     var stallTimeout = defaults.fetch.stallTimeout.seconds
     var timeout = defaults.fetch.totalTimeout?.seconds
     var maxBytes = defaults.fetch.maxBytes
-    var userAgent = "gallery/\(Gallery.version) (+https://github.com/gallery-cli/gallery)"
+    /// nil: `gallery/VERSION libcurl/VERSION`, only what is true; the user adds contact details with the option.
+    var userAgent: String?
+    var schedule: Schedule = .adaptive
     var cacert: String?
     var insecure = false
 
@@ -188,7 +190,8 @@ struct Gallery {
         options.fetch.maxBytesPerSecond = maxRate
         options.fetch.totalTimeout = timeout.map { .milliseconds(Int($0 * 1000)) }
         options.fetch.maxBytes = maxBytes
-        options.fetch.userAgent = userAgent
+        options.fetch.userAgent = userAgent ?? FetchConfiguration.userAgent(product: "gallery/\(Gallery.version)")
+        options.fetch.schedule = schedule
         options.fetch.caCertificates = cacert
         options.fetch.insecure = insecure
         return options

@@ -106,6 +106,13 @@ extension Gallery {
                         25 Mbit/s unless this is given).
                         """),
                 .option(
+                    "schedule", \.schedule, value: "mode",
+                    help: """
+                        Share the link between downloads: 'adaptive' finds whether it is the limit and then gives it \
+                        to the downloads closest to done, so images arrive one after another; 'even' lets every \
+                        download receive at once.
+                        """),
+                .option(
                     "retries", \.retries, value: "n",
                     help: """
                         Retry a download this many times after a transient failure (connection refused or reset, \
@@ -121,7 +128,12 @@ extension Gallery {
                     "timeout", \.timeout, value: "seconds",
                     help: "Abort a download that takes longer than this many seconds in total."),
                 .option("max-bytes", \.maxBytes, value: "bytes", help: "Fail an image larger than this many bytes."),
-                .option("user-agent", \.userAgent, value: "text", help: "Send this User-Agent header."),
+                .option(
+                    "user-agent", \.userAgent, value: "text",
+                    help: """
+                        Send this User-Agent header instead of 'gallery/VERSION libcurl/VERSION'. Wikimedia asks heavy \
+                        users to add how to reach them: 'gallery/VERSION (you@example.org)'.
+                        """),
                 .option(
                     "cacert", \.cacert, value: "file", help: "Trust the CA certificates in this PEM file.",
                     completion: .file),
@@ -131,6 +143,8 @@ extension Gallery {
 }
 
 extension GalleryOptions.RenderMode: CommandLineEnum {}
+
+extension Schedule: CommandLineEnum {}
 
 extension SymbolSet: CommandLineEnum {}
 

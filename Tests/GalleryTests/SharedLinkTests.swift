@@ -25,15 +25,49 @@ struct SharedLinkTests {
         return times
     }
 
-    /// Even sharing splits the link five ways: all five images complete in the last part of the run.
-    @Test func evenSharingCompletesTogether() throws {
-        let server = try FaultServer(body: Self.paddedJPEG(), sharedLink: SharedLink(bytesPerSecond: 5_000_000))
+    /// The shared link's URLs, one per image, with their sizes.
+    static func sharedList(_ server: FaultServer) -> String {
+        (0..<images).map { "\(imageBytes) \(server.baseURL)/shared/\($0).jpg" }.joined(separator: "\n")
+    }
+
+    /// `--schedule even` splits the link five ways: all five images complete in the last part of the run.
+    @Test func evenScheduleCompletesTogether() throws {
+        let server = try FaultServer(body: Self.paddedJPEG(), sharedLink: SharedLink(bytesPerSecond: 2_500_000))
         defer { server.stop() }
-        let list = (0..<Self.images).map { "\(Self.imageBytes) \(server.baseURL)/shared/\($0).jpg" }
-            .joined(separator: "\n")
-        let times = try Self.completions([], list: list)
+        let times = try Self.completions(["--schedule", "even"], list: Self.sharedList(server))
         guard let first = times.first, let last = times.last else { return }
         #expect(first > 0.6 * last, "completions \(times)")
+    }
+
+    /// `--max-rate` is a budget handed out shortest first: the same one-after-another shape on a fast server.
+    @Test func maxRateBudgetCompletesOneAfterAnother() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let jpeg = try Self.paddedJPEG()
+        for index in 0..<Self.images { try folder.write("\(index).jpg", bytes: jpeg) }
+        let nginx = try Nginx(root: folder.url)
+        defer { nginx.stop() }
+        let list = (0..<Self.images).map { "\(Self.imageBytes) \(nginx.baseURL)/\($0).jpg" }.joined(separator: "\n")
+        let times = try Self.completions(["--max-rate", "2500000"], list: list)
+        guard times.count == Self.images, let first = times.first, let last = times.last else { return }
+        #expect(first < 0.5 * last, "completions \(times)")
+        #expect(times[Self.images / 2] < 0.85 * last, "completions in a burst: \(times)")
+    }
+
+    /// Downloads held back by the `--max-rate` budget wait longer than the server's send timeout: they are never
+    /// declared stalled (the stall timeout is shorter than their wait too), and every image arrives, resumed with a
+    /// Range request where the server closed the connection anyway.
+    @Test func heldBackDownloadsOutliveTheServersSendTimeout() throws {
+        let link = SharedLink(bytesPerSecond: 20_000_000, sendTimeout: .seconds(1))
+        let server = try FaultServer(body: Self.paddedJPEG(), sharedLink: link)
+        defer { server.stop() }
+        let times = try Self.completions(
+            ["--stall-timeout", "1", "--max-rate", "2500000"], list: Self.sharedList(server))
+        guard let first = times.first, let last = times.last else { return }
+        #expect(last > 2.5 * first, "the downloads were not held back: \(times)")
+        for index in 0..<Self.images where server.sendTimeouts("/shared/\(index).jpg") > 0 {
+            #expect(server.headers("/shared/\(index).jpg").last?["range"] != nil)
+        }
     }
 
     /// nginx paces each connection on its own: five downloads at once take about the time of one.
@@ -50,5 +84,8 @@ struct SharedLinkTests {
         let times = try Self.completions([], list: list)
         guard let last = times.last, let alone = one.lines.first?.at else { return }
         #expect(last < 1.3 * alone, "five at once: \(times); one alone: \(alone) s")
+        // The default User-Agent names gallery and libcurl with their versions, and nothing else.
+        let agents = nginx.accessLog().split(separator: "\n").compactMap { $0.split(separator: "\"").last }
+        #expect(!agents.isEmpty && agents.allSatisfy { $0.hasPrefix("gallery/0.1.0 libcurl/") && !$0.contains("(") })
     }
 }

@@ -34,11 +34,18 @@ public struct FetchConfiguration: Sendable {
     /// A server's `Retry-After` is honoured up to this long.
     public var maxRetryAfter: Duration = .seconds(60)
 
-    /// Total download rate over all transfers, in bytes per second; nil = unlimited. Shared evenly between the
-    /// transfers in flight, each paced by the loop (`RatePacer`), and shared again when one starts or ends.
+    /// Total download rate over all transfers, in bytes per second; nil = unlimited. A budget `schedule` hands out
+    /// (shortest remaining first, or in equal shares), each transfer paced by the loop (`RatePacer`).
     public var maxBytesPerSecond: Int? = nil
+    /// How the transfers in flight share the link: `.adaptive` finds whether it is the limit and then gives it to the
+    /// transfers closest to done; `.even` lets every transfer receive at once.
+    public var schedule: Schedule = .adaptive
     /// Limits for particular hosts (lower-cased host name, no port), e.g. from `HostProfiles.effectiveLimits`.
     public var hostLimits: [String: HostLimit] = [:]
+
+    /// `PRODUCT libcurl/7.88.1`: names the program and the library that speaks for it, and nothing it cannot vouch
+    /// for (no project URL); users add their own contact details in place of it.
+    public static func userAgent(product: String) -> String { "\(product) libcurl/\(CurlRuntime.version)" }
 
     /// The ceiling on concurrent transfers whatever the options say: `--count 1000` must not open 1,000 sockets.
     public static let hardMaxInFlight = 64

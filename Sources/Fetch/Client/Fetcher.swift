@@ -10,6 +10,9 @@ public final class Fetcher: Sendable {
     let board = ProgressBoard()
     let configuration: FetchConfiguration
     let buffers: BodyBufferPool
+    /// The regimes the schedule's probe finds, in order, with when (for `--verbose`). One consumer; it ends when the
+    /// engine shuts down.
+    public let regimeChanges: AsyncStream<RegimeChange>
     private let nextID = Atomic<UInt64>(1)
     private let exit = LoopExit()
 
@@ -42,7 +45,11 @@ public final class Fetcher: Sendable {
         // Two buffers per transfer in flight: one being filled, one being consumed.
         buffers = BodyBufferPool(bufferSize: configuration.maxBufferedBytes, maxKept: 2 * configuration.maxInFlight)
         inbox = Inbox(waker: waker)
-        let loop = FetchLoopBox(FetchLoop(multi: multi, inbox: inbox, configuration: configuration, board: board))
+        let (regimeChanges, regimes) = AsyncStream.makeStream(
+            of: RegimeChange.self, bufferingPolicy: .bufferingNewest(32))
+        self.regimeChanges = regimeChanges
+        let loop = FetchLoopBox(
+            FetchLoop(multi: multi, inbox: inbox, configuration: configuration, board: board, regimes: regimes))
         let started = LoopThread.start { [exit] in
             LoopThread.name("gallery-fetch")
             loop.take().run()

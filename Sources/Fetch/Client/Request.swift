@@ -19,11 +19,15 @@ public struct Request: Sendable, Hashable {
     /// attempt asks for the rest with `Range` + `If-Range`. A 206 continues there; any other answer brings the whole
     /// body, which the body stream announces with `.restart` as for a retry that must start over.
     public var resume: ResumeToken?
+    /// The body's size as the caller's list gave it, if it did: the scheduler orders transfers by bytes left with it
+    /// until the response's Content-Length is in.
+    public var expectedBytes: Int64?
 
-    public init(url: String, method: Method = .get, resume: ResumeToken? = nil) {
+    public init(url: String, method: Method = .get, resume: ResumeToken? = nil, expectedBytes: Int64? = nil) {
         self.url = url
         self.method = method
         self.resume = resume
+        self.expectedBytes = expectedBytes
     }
 
     /// `host:port` as written in the URL, lower-cased: the key for per-host limits and protocol learning.

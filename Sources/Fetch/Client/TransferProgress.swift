@@ -1,6 +1,9 @@
 /// Where a transfer is in its life, for progress lines.
 public enum TransferState: String, Sendable {
     case queued, connecting, receiving, paused, retrying
+    /// Held back by the schedule while transfers closer to done have the link (started and trickling, or not
+    /// started yet).
+    case waitingTurn = "waiting its turn"
 }
 
 /// A snapshot of one transfer in flight, published by the loop for the renderer to poll.

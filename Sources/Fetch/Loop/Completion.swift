@@ -54,9 +54,12 @@ extension FetchLoop {
         // Most ends are transfers in curl: look there first, not through the whole queue.
         guard let transfer = active.removeValue(forKey: id) else {
             waiting.remove(id)?.pipe.finish(outcome)
+            allotted[id] = nil
             return
         }
         if multi.remove(transfer.handle) { retire(transfer.handle) }
+        finishedBytes += transfer.received
+        allotted[id] = nil
         let host = transfer.hostKey
         inFlightPerHost[host] = max(0, inFlightPerHost[host, default: 1] - 1)
         ratesChanged = true

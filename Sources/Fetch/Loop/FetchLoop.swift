@@ -27,8 +27,18 @@ final class FetchLoop {
     /// `maxInFlight` until the consumer catches up, so at most that many bodies, and the decoders they feed, are
     /// in memory however fast the network is.
     var draining: Set<TransferID> = []
-    /// Set when a transfer starts or ends: the rate shares must be recomputed.
+    /// Set when a transfer arrives, starts or ends, or the probe changes the receivers: allot again this turn.
     var ratesChanged = false
+    /// The schedule: the goodput probe and who receives (`Allotting`).
+    var scheduler: LinkScheduler<TransferID>
+    /// The last allotment of every transfer, in curl or waiting.
+    var allotted: [TransferID: Allotment] = [:]
+    var lastAllot = ContinuousClock.now
+    /// Body bytes of transfers that ended, so the total delivered never goes back when one leaves `active`.
+    var finishedBytes: Int64 = 0
+    /// Where the regimes the probe finds go (`Fetcher.regimeChanges`).
+    let regimes: AsyncStream<RegimeChange>.Continuation
+    let started = ContinuousClock.now
     /// https hosts that answered with HTTP/1.x: no PIPEWAIT for them, open connections at once.
     var http1Hosts: Set<String> = []
     private var lastPublish = ContinuousClock.now
@@ -37,11 +47,18 @@ final class FetchLoop {
     /// `maxInFlight` are kept.
     var idleHandles: [EasyHandle] = []
 
-    init(multi: MultiHandle, inbox: Inbox, configuration: FetchConfiguration, board: ProgressBoard) {
+    init(
+        multi: MultiHandle, inbox: Inbox, configuration: FetchConfiguration, board: ProgressBoard,
+        regimes: AsyncStream<RegimeChange>.Continuation
+    ) {
         self.multi = multi
         self.inbox = inbox
         self.configuration = configuration
         self.board = board
+        self.regimes = regimes
+        scheduler = LinkScheduler(
+            schedule: configuration.schedule, budget: configuration.maxBytesPerSecond,
+            hostBudgets: configuration.hostLimits.compactMapValues(\.maxBytesPerSecond))
     }
 
     /// Runs until a `.shutdown` command, then fails whatever is left and cleans up the multi handle.
@@ -50,13 +67,14 @@ final class FetchLoop {
         multi.bindToLoopThread()
         while true {
             if !handle(inbox.drain()) { break }
+            allotIfDue()
             startWaiting()
-            shareRates()
             if let failure = multi.perform() { failInFlight(failure) }
             collectFinished()
             endStalled()
+            observeGoodput()
+            allotIfDue()
             startWaiting()
-            shareRates()
             resumePaced()
             publishProgressIfDue()
             wakeConsumers()
@@ -81,6 +99,7 @@ final class FetchLoop {
             switch command {
             case .start(let id, let request, let plan, let pipe):
                 waiting.append(Pending(id: id, request: request, hostKey: request.hostKey, plan: plan, pipe: pipe))
+                ratesChanged = true
             case .cancel(let id):
                 end(id, reason: .cancelled)
             case .consumed(let id):
@@ -113,9 +132,10 @@ final class FetchLoop {
                     bytesPerSecond: transfer.rate.bytesPerSecond))
         }
         for pending in waiting.pending {
+            let state: TransferState = allotted[pending.id] == .waitTurn ? .waitingTurn : .queued
             snapshot.append(
                 TransferProgress(
-                    id: pending.id, url: pending.request.url, state: .queued, received: 0, expected: nil,
+                    id: pending.id, url: pending.request.url, state: state, received: 0, expected: nil,
                     bytesPerSecond: 0))
         }
         board.publish(snapshot)
@@ -132,6 +152,7 @@ final class FetchLoop {
             end(id, reason: .shutdown)
         }
         board.publish([])
+        regimes.finish()
         idleHandles.removeAll()
         multi.close()
     }

@@ -22,6 +22,9 @@ struct GoodputProbe {
     struct Settings: Sendable {
         /// Counted time per measurement (time in which nothing could receive does not count).
         var window: Duration = .milliseconds(300)
+        /// After the first body byte the baseline waits this long: the flows are still in slow start, which on a
+        /// path with a queue (tens of ms of RTT) takes a few hundred ms and would read as a quiet link.
+        var warmUp: Duration = .milliseconds(200)
         /// After the receivers change, samples are ignored this long: the held flows' socket buffers fill first.
         var settle: Duration = .milliseconds(100)
         /// Fewer receivers fill the link when they keep this share of the goodput of more.
@@ -30,12 +33,15 @@ struct GoodputProbe {
         var idleShare = 0.25
         /// Each trial divides the receivers by this.
         var step = 4
+        /// A trial whose goodput is still climbing (the held flows' socket buffers are still filling, which on a
+        /// slow link takes a while) goes on, up to this long in all.
+        var longestTrial: Duration = .milliseconds(1500)
     }
 
     private enum Phase {
         case baseline
-        /// `level` receive; `above` did before, at `reference` bytes/s.
-        case trial(level: Int, above: Int, reference: Double)
+        /// `level` receive since `since`; `above` did before, at `reference` bytes/s.
+        case trial(level: Int, above: Int, reference: Double, since: ContinuousClock.Instant)
         /// Link-bound at the regime's receivers; `best` is the best goodput seen there.
         case monitoring(best: Double)
         /// Testing `level` receivers after the regime's receivers fell from `best` to `degraded` bytes/s.
@@ -48,13 +54,14 @@ struct GoodputProbe {
     private var phase = Phase.baseline
     private var window: GoodputWindow?
     private var ignoreUntil: ContinuousClock.Instant?
+    private var warmedUp = false
 
     init(settings: Settings = Settings()) { self.settings = settings }
 
     /// How many transfers should receive at full rate now, trials included; nil = every one.
     var receivers: Int? {
         switch phase {
-        case .trial(let level, _, _), .raising(let level, _, _): level
+        case .trial(let level, _, _, _), .raising(let level, _, _): level
         case .baseline, .monitoring, .final: regime.receivers
         }
     }
@@ -67,6 +74,10 @@ struct GoodputProbe {
             // byte the time goes to connecting and headers, which would read as a quiet link.
             window = nil
             return nil
+        }
+        if !warmedUp {
+            warmedUp = true
+            ignoreUntil = sample.at + settings.warmUp
         }
         if let until = ignoreUntil {
             guard sample.at >= until else { return nil }
@@ -92,13 +103,18 @@ struct GoodputProbe {
         switch phase {
         case .baseline:
             if quiet { return settle(.perConnection) }
-            return change(to: .trial(level: lower(contenders), above: contenders, reference: goodput), at: now)
-        case .trial(let level, let above, let reference):
-            guard !quiet, goodput >= settings.keep * reference else {
+            let trial = Phase.trial(level: lower(contenders), above: contenders, reference: goodput, since: now)
+            return change(to: trial, at: now)
+        case .trial(let level, let above, let reference, let since):
+            // The freshest third: the held flows' buffers have filled by then, or are filling still.
+            let recent = measured.recentGoodput(over: settings.window.seconds / 3)
+            guard !quiet, recent >= settings.keep * reference else {
+                if recent > 1.2 * goodput && now - since < settings.longestTrial { return nil }
                 return settle(above >= contenders ? .perConnection : .linkBound(receivers: above), at: now)
             }
-            if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: goodput) }
-            return change(to: .trial(level: lower(level), above: level, reference: reference), at: now)
+            if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: recent) }
+            let next = Phase.trial(level: lower(level), above: level, reference: reference, since: now)
+            return change(to: next, at: now)
         case .monitoring(let best):
             guard let current = regime.receivers else { return nil }
             if !quiet && goodput >= settings.keep * best {
@@ -124,16 +140,14 @@ struct GoodputProbe {
         }
     }
 
-    /// A third of the way into a trial the answer is usually plain, and waiting costs: a trial that already keeps
-    /// its share (and is not quiet) moves the link to the leaders sooner, and one under half of what it needed
-    /// spares the held transfers of a per-connection server two thirds of the wait. The settle time before it
-    /// counted lets the held flows' buffers fill first, so an early answer errs towards "lost", the safe side.
+    /// A trial that already keeps its share a third of the way in (and is not quiet) moves the link to the
+    /// leaders at once: waiting would only cost the first image time. "Lost" is never decided early, since held
+    /// flows whose socket buffers are still filling make a trial look worse than it is.
     private func trialIsClear(_ current: GoodputWindow) -> Bool {
-        guard case .trial(_, _, let reference) = phase, current.seconds >= settings.window.seconds / 3 else {
+        guard case .trial(_, _, let reference, _) = phase, current.seconds >= settings.window.seconds / 3 else {
             return false
         }
-        let kept = current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
-        return kept || current.goodput < settings.keep * reference / 2
+        return current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
     }
 
     private func lower(_ level: Int) -> Int { max(1, level / max(2, settings.step)) }

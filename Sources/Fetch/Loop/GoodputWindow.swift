@@ -6,10 +6,15 @@
 struct GoodputWindow {
     /// A stretch below this fraction of the window's mean rate counts as quiet.
     static let quietFraction = 0.1
+    /// Loop turns come far more often than packets (a consumer's wake-up is a turn too), so turns are pooled into
+    /// stretches at least this long before one is judged quiet: a saturated link delivers something in every one.
+    static let stretchSeconds = 0.04
 
     private(set) var seconds: Double = 0
     private(set) var bytes: Int64 = 0
     private var stretches: [(seconds: Double, bytes: Int64)] = []
+    /// The stretch being pooled.
+    private var pooled: (seconds: Double, bytes: Int64) = (0, 0)
     private var last: GoodputSample?
 
     init(from sample: GoodputSample) { last = sample }
@@ -23,20 +28,37 @@ struct GoodputWindow {
         let delivered = max(0, sample.delivered - last.delivered)
         seconds += span
         bytes += delivered
-        stretches.append((span, delivered))
+        pooled = (pooled.seconds + span, pooled.bytes + delivered)
+        if pooled.seconds >= Self.stretchSeconds {
+            stretches.append(pooled)
+            pooled = (0, 0)
+        }
+    }
+
+    /// Bytes per second over the last pooled stretches that make up at least `span` seconds (all of them if fewer).
+    func recentGoodput(over span: Double) -> Double {
+        var time = 0.0
+        var sum: Int64 = 0
+        for stretch in stretches.reversed() where time < span {
+            time += stretch.seconds
+            sum += stretch.bytes
+        }
+        return time > 0 ? Double(sum) / time : goodput
     }
 
     /// Bytes per second over the counted time; 0 before any.
     var goodput: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
 
-    /// The share of the counted time spent in quiet stretches (0...1).
+    /// The share of the pooled time spent in quiet stretches (0...1).
     var quietShare: Double {
-        guard seconds > 0, bytes > 0 else { return seconds > 0 ? 1 : 0 }
+        let judged = stretches.reduce(0.0) { $0 + $1.seconds }
+        guard judged > 0 else { return 0 }
+        guard bytes > 0 else { return 1 }
         let threshold = goodput * Self.quietFraction
         let quiet = stretches.reduce(0.0) { sum, stretch in
             Double(stretch.bytes) / stretch.seconds < threshold ? sum + stretch.seconds : sum
         }
-        return quiet / seconds
+        return quiet / judged
     }
 }
 

@@ -35,3 +35,10 @@ public enum LinkRegime: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// The regime the engine found, and when: for `--verbose` (`Fetcher.regimeChanges`).
+public struct RegimeChange: Sendable, Equatable {
+    public var regime: LinkRegime
+    /// Seconds since the engine started.
+    public var seconds: Double
+}

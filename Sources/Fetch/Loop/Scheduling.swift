@@ -1,17 +1,18 @@
 import CCurl
 
-/// The loop's scheduling decisions, all in one place: which waiting transfer gets a slot, each transfer's share of
-/// the rate caps, when a paced or paused transfer runs again, and how long the loop may sleep. A different policy
-/// (an order other than arrival) changes this file and `WaitQueue`.
+/// The loop's scheduling decisions: which waiting transfer gets a slot, when a paced or paused transfer runs again,
+/// and how long the loop may sleep. Who receives and at what rate is `Allotting`'s.
 extension FetchLoop {
     /// Transfers in curl and those whose consumers are still behind count alike against `maxInFlight`.
     var hasFreeSlot: Bool { active.count + draining.count < configuration.maxInFlight }
 
-    /// Moves waiting transfers into curl while the global and per-host limits allow, in arrival order.
-    /// Runs on every loop turn, so it returns at once when no slot is free.
+    /// Moves waiting transfers into curl while the global and per-host limits allow, in arrival order, skipping
+    /// those the schedule holds until their turn. Runs on every loop turn, so it returns at once when no slot is
+    /// free.
     func startWaiting() {
         guard !waiting.isEmpty, hasFreeSlot else { return }
         waiting.startEach(while: { hasFreeSlot }) { pending in
+            if allotted[pending.id] == .waitTurn { return false }
             let host = pending.hostKey
             let hostCount = inFlightPerHost[host, default: 0]
             let hostMax =
@@ -32,33 +33,11 @@ extension FetchLoop {
                 return true
             }
             transfer.stall = StallMeter(since: .now)
+            _ = apply(allotted[transfer.id] ?? .receive(bytesPerSecond: nil), to: transfer)
             active[transfer.id] = transfer
             inFlightPerHost[host] = hostCount + 1
             ratesChanged = true
             return true
-        }
-    }
-
-    /// Splits the total and per-host rate caps evenly between the transfers in flight, whenever that set changes.
-    func shareRates() {
-        guard ratesChanged else { return }
-        ratesChanged = false
-        let hostCaps = configuration.hostLimits.compactMapValues(\.maxBytesPerSecond)
-        guard configuration.maxBytesPerSecond != nil || !hostCaps.isEmpty else { return }
-        var perHostName: [String: Int] = [:]
-        for transfer in active.values { perHostName[transfer.request.hostName, default: 0] += 1 }
-        for transfer in active.values {
-            var share = Int.max
-            if let total = configuration.maxBytesPerSecond { share = total / max(1, active.count) }
-            let name = transfer.request.hostName
-            if let cap = hostCaps[name] { share = min(share, cap / max(1, perHostName[name, default: 1])) }
-            if share == Int.max {
-                transfer.pace = nil
-            } else if transfer.pace == nil {
-                transfer.pace = RatePacer(bytesPerSecond: share)
-            } else {
-                transfer.pace?.bytesPerSecond = max(1, share)
-            }
         }
     }
 

@@ -33,6 +33,13 @@ struct RatePacer {
 
     mutating func spend(_ count: Int) { credit -= Double(count) }
 
+    /// Paces at `rate` from `now` on. The time before is credited at the old rate first: a transfer held to a
+    /// trickle for seconds must not come back with a tenth of a second of the new, larger rate saved up.
+    mutating func change(to rate: Int, now: ContinuousClock.Instant = .now) {
+        refill(now)
+        bytesPerSecond = max(1, rate)
+    }
+
     /// Loop: whether a holding transfer may run again.
     mutating func mayResume(now: ContinuousClock.Instant) -> Bool {
         guard isHolding else { return false }

@@ -54,8 +54,10 @@ final class Transfer {
     var headers = ResponseHeaders()
     /// Bytes went into the pipe this loop turn: the loop wakes the consumer before it polls.
     var offeredThisTurn = false
-    /// Paced to this many bytes per second (its share of the rate caps); nil = unlimited.
+    /// Paced to this many bytes per second (its allowance, or its trickle floor while held); nil = unlimited.
     var pace: RatePacer?
+    /// What the schedule lets it do (see `ShortestRemainingFirst`).
+    var allotment = Allotment.receive(bytesPerSecond: nil)
     var rate = RateMeter()
     var stall: StallMeter
 
@@ -104,8 +106,16 @@ final class Transfer {
         switch phase {
         case .connecting: .connecting
         case .body(paused: true): .paused
+        case _ where !allotment.isReceiving: .waitingTurn
         case .headers, .body, .probed, .aborted: .receiving
         }
+    }
+
+    /// Body bytes still to come: of the announced length, else of the list's size; nil while neither is known.
+    var bytesLeft: Int64? {
+        if let total = expectedTotal { return max(0, total - bodyOffset - received) }
+        guard let listed = request.expectedBytes else { return nil }
+        return max(0, listed - max(bodyOffset, plan?.offset ?? 0) - received)
     }
 
     /// The whole file's length as the server announced it: Content-Range's total after a 206 (to a resume or a
