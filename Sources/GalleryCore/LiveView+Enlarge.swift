@@ -1,6 +1,7 @@
 import Browse
 import Decode
 import Dispatch
+import Imaging
 import Render
 
 /// The enlarged view, `s` and `r` while browsing. Decoding and saving run off the actor (a decode is CPU-heavy,
@@ -29,10 +30,11 @@ extension LiveView {
             let drawn: [UInt8]
             do {
                 let body = try Self.open(image.body, spool: spool)
-                let decoded = try await EnlargedImage.decode(body, fitting: layout.pixelBox(for: encoder))
+                let box = layout.pixelBox(for: encoder)
+                let decoded = try await EnlargedImage.decode(body, fitting: box)
                 drawn = EnlargedView.frame(
-                    decoded.pixels, layout: layout, encoder: encoder, status: status, imageSlot: imageSlot,
-                    entering: false)
+                    Self.filling(box, with: decoded.pixels), layout: layout, encoder: encoder, status: status,
+                    imageSlot: imageSlot, entering: false)
             } catch is CancellationError {
                 return
             } catch {
@@ -125,6 +127,13 @@ extension LiveView {
 
     private static func hint(for name: String) -> String {
         Sanitizer.displayName(name) + "   n p: next, previous · i: facts · s: save · q: back"
+    }
+
+    /// `pixels` grown to fill `box` when the image is smaller than the window: the decoder only ever scales down.
+    private static func filling(_ box: PixelSize, with pixels: Pixels) -> Pixels {
+        let size = EnlargedLayout.fit(PixelSize(width: pixels.width, height: pixels.height), in: box)
+        guard size.width > pixels.width, size.height > pixels.height else { return pixels }
+        return Resampler.resample(pixels, to: size)
     }
 
     private static func blank(encoder: any CellEncoder, imageSlot: Int) -> [UInt8] {
