@@ -84,12 +84,11 @@ struct BrowseTerminalTests {
     }
 
     @Test func ctrlCInTheEnlargedViewRestoresEverything() throws {
-        let served = try Self.serve(count: 2, rate: 200_000)
-        defer { served.stop() }
-        let tmux = try Tmux(columns: 80, rows: 30, command: Self.command(served, "-b --count 3 --render blocks"))
-        defer { tmux.kill() }
-
-        _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("2 of 3 shown") }
+        let (served, tmux) = try Self.browse("-b --count 3 --render blocks", shown: "2 of 3 shown")
+        defer {
+            tmux.kill()
+            served.stop()
+        }
         try tmux.sendKeys("Enter")
         _ = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("n p: next") && !$0.contains("decoding") }
         #expect(try Self.paneFlag(tmux, "mouse_sgr_flag"), "clicks are reported while browsing")
@@ -103,13 +102,12 @@ struct BrowseTerminalTests {
     /// One image fits the spool, two do not: the first shown is dropped when the second is kept, enlarging it
     /// says so, and `r` fetches it again, leaving the report as it was.
     @Test func aTinySpoolDropsTheOldestAndRFetchesItAgain() throws {
-        let served = try Self.serve(count: 2, rate: 200_000)
-        defer { served.stop() }
-        let arguments = "-b --count 2 --concurrency 1 --spool-max 100000 --render blocks"
-        let tmux = try Tmux(columns: 80, rows: 30, command: Self.command(served, arguments))
-        defer { tmux.kill() }
-
-        _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("2 of 2 shown") }
+        let (served, tmux) = try Self.browse(
+            "-b --count 2 --concurrency 1 --spool-max 100000 --render blocks", shown: "2 of 2 shown")
+        defer {
+            tmux.kill()
+            served.stop()
+        }
         try tmux.sendKeys("Enter")
         let dropped = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("dropped from the spool") }
         #expect(dropped.contains("dropped from the spool (--spool-max): r fetches it again"), "\(dropped)")
@@ -127,12 +125,11 @@ struct BrowseTerminalTests {
     /// Key bursts, escape sequences no key has, and a 10 KB bracketed paste: gallery keeps going, answers the
     /// next key, and leaves the terminal as it found it.
     @Test func badInputNeitherCrashesNorHangs() throws {
-        let served = try Self.serve(count: 2, rate: 200_000)
-        defer { served.stop() }
-        let tmux = try Tmux(columns: 80, rows: 30, command: Self.command(served, "-b --count 2 --render blocks"))
-        defer { tmux.kill() }
-
-        _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("2 of 2 shown") }
+        let (served, tmux) = try Self.browse("-b --count 2 --render blocks", shown: "2 of 2 shown")
+        defer {
+            tmux.kill()
+            served.stop()
+        }
         try Self.tmux(tmux, ["send-keys", "-t", tmux.session, "-l", String(repeating: "hjkl", count: 300)])
         for junk in ["\u{1B}[99~", "\u{1B}O5Z", "\u{1B}[<0;999;999M", "\u{1B}[1;2;3;4;5;6;7;8;9;10X", "\u{1B}\u{1B}["] {
             try Self.tmux(tmux, ["send-keys", "-t", tmux.session, "-l", junk])
@@ -147,6 +144,50 @@ struct BrowseTerminalTests {
         let done = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("LEFT=") }
         #expect(done.contains("EXIT=0"), "\(done)")
         try Self.expectRestored(tmux)
+    }
+
+    /// The spool's files never have a name: while the run holds two bodies, its folder is empty (the bodies are
+    /// open, nameless files in it), and SIGKILL leaves nothing there either.
+    @Test func theSpoolLeavesNoFileEvenAfterSIGKILL() throws {
+        let served = try Self.serve(count: 2, rate: 200_000)
+        defer { served.stop() }
+        let spool = try TempFolder()
+        defer { spool.remove() }
+        let tmux = try Tmux(
+            columns: 80, rows: 30,
+            command: "TMPDIR='\(spool.url.path)'; export TMPDIR; "
+                + Self.command(served, "-b --count 2 --render blocks"))
+        defer { tmux.kill() }
+
+        _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("2 of 2 shown") }
+        let shell = try Self.tmuxOutput(tmux, ["display-message", "-p", "-t", tmux.session, "#{pane_pid}"])
+        let children = try ChildProcess(
+            ["/usr/bin/pgrep", "-P", shell.trimmingCharacters(in: .whitespacesAndNewlines)], stdin: "")
+        #expect(children.wait() == 0)
+        let pid = try #require(children.lines.first.flatMap { Int32($0.text) })
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")
+        }
+        #expect(
+            open.filter { $0.hasPrefix(spool.url.path) && $0.hasSuffix("(deleted)") }.count == 2,
+            "two bodies held: \(open)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.url.path).isEmpty)
+        kill(pid, SIGKILL)
+        _ = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("LEFT=") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spool.url.path).isEmpty)
+    }
+
+    /// Two small images served fast, gallery browsing them in an 80×30 pane, once `shown` is on the sheet.
+    static func browse(_ arguments: String, shown: String) throws -> (Served, Tmux) {
+        let served = try serve(count: 2, rate: 200_000)
+        do {
+            let tmux = try Tmux(columns: 80, rows: 30, command: command(served, arguments))
+            _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains(shown) }
+            return (served, tmux)
+        } catch {
+            served.stop()
+            throw error
+        }
     }
 
     // MARK: - Reading the pane
