@@ -20,11 +20,14 @@ extension LiveView {
     }
 
     /// Enters the browse input mode and starts reading keys; false when not browsing or started in the background
-    /// (then the sheet behaves as without `--browse`, quiet input included).
+    /// (then the view drops its browsing and behaves as without `--browse`, quiet input included).
     func startBrowsing() -> Bool {
         guard let keys = browse?.keys else { return false }
+        guard BrowseInputMode.enter(keys) else {
+            browse = nil
+            return false
+        }
         screen.followsNewest = false
-        guard BrowseInputMode.enter(keys) else { return false }
         terminal.draw(BrowseInputMode.enterBytes)
         let reader = KeyReader(fileDescriptor: keys)
         browse?.reader = reader

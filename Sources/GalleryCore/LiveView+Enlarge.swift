@@ -99,9 +99,15 @@ extension LiveView {
             say("\(image.name): nothing to fetch again")
             return
         }
-        if case .sealed = services.spool?.status(of: id) {
+        switch services.spool?.status(of: id) {
+        case .sealed:
             say("\(image.name) is in the spool")
             return
+        case .writing:
+            say("\(image.name) is being fetched")
+            return
+        default:
+            break
         }
         say("fetching \(image.name) again…")
         Task {

@@ -61,7 +61,9 @@ struct BrowseTerminalTests {
         let first = Self.statusName(enlarged)
 
         try tmux.sendKeys("n")
-        let next = try tmux.waitFor(timeout: .seconds(20)) { Self.statusName($0) != first && !$0.contains("decoding") }
+        let next = try tmux.waitFor(timeout: .seconds(20)) { screen in
+            Self.statusName(screen).map { $0 != first } == true && !screen.contains("decoding")
+        }
         #expect(Self.statusName(next) != nil && Self.statusName(next) != first, "n shows the next image")
 
         try tmux.sendKeys("q")
@@ -188,6 +190,22 @@ struct BrowseTerminalTests {
             served.stop()
             throw error
         }
+    }
+
+    /// Started in the background, `--browse` reads no keys: the sheet ends as it does without it, and the
+    /// foreground job's terminal keeps its settings.
+    @Test func inTheBackgroundBrowsingEndsLikeAnyRun() throws {
+        let served = try Self.serve(count: 2, rate: 200_000)
+        defer { served.stop() }
+        let command =
+            "set -m; '\(ChildProcess.galleryExecutable)' -b --count 2 --render blocks < '\(served.list)' & wait $!;"
+            + " echo EXIT=$?"
+        let tmux = try Tmux(columns: 80, rows: 30, command: command)
+        defer { tmux.kill() }
+        let done = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("EXIT=") }
+        #expect(done.contains("EXIT=0"), "\(done)")
+        #expect(done.contains("TOTAL BYTES: 168_602"))
+        #expect(!(try Self.paneFlag(tmux, "mouse_any_flag")), "no mouse reporting turned on")
     }
 
     // MARK: - Reading the pane
