@@ -78,6 +78,8 @@ public struct Pipeline: Sendable {
 
         for event in RunTally.selected(selection.chosen) { await output.record(event) }
         await output.begin()
+        // Started in the background, the view reads no keys: nothing would read the spool.
+        if let browsing, await !browsing.readsKeys { job.spool = nil }
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
         let operation: @Sendable (Candidate) async -> ImageOutcome = { [job] candidate in
             await output.record(.started(candidate))
