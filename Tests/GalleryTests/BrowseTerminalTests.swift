@@ -138,6 +138,11 @@ struct BrowseTerminalTests {
         }
         try Self.tmux(tmux, ["set-buffer", "-b", "paste", String(repeating: "q pasted text ", count: 750)])
         try Self.tmux(tmux, ["paste-buffer", "-p", "-b", "paste", "-t", tmux.session])
+        try tmux.sendKeys("l")
+        #expect(try Self.waitForHighlight(tmux, on: 2) == 2, "the flood ended on l")
+        // An SGR mouse press and release on the first thumbnail (row 2, column 2, counted from 1).
+        try Self.tmux(tmux, ["send-keys", "-t", tmux.session, "-l", "\u{1B}[<0;2;2M\u{1B}[<0;2;2m"])
+        #expect(try Self.waitForHighlight(tmux, on: 1) == 1, "a click selects the slot under it")
         try tmux.sendKeys("?")
         let help = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("this help") }
         #expect(help.contains("this help"), "still answering keys after the flood:\n\(help)")
