@@ -85,7 +85,7 @@ struct BrowseTerminalTests {
         try Self.expectRestored(tmux)
     }
 
-    @Test func ctrlCInTheEnlargedViewRestoresEverything() throws {
+    @Test func resizeAndCtrlCInTheEnlargedView() throws {
         let (served, tmux) = try Self.browse("-b --count 3 --render blocks", shown: "2 of 3 shown")
         defer {
             tmux.kill()
@@ -94,6 +94,10 @@ struct BrowseTerminalTests {
         try tmux.sendKeys("Enter")
         _ = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("n p: next") && !$0.contains("decoding") }
         #expect(try Self.paneFlag(tmux, "mouse_sgr_flag"), "clicks are reported while browsing")
+        // SIGWINCH in the enlarged view decodes the image again for the larger window.
+        try Self.tmux(tmux, ["resize-window", "-t", tmux.session, "-x", "120", "-y", "50"])
+        let larger = try tmux.waitFor(timeout: .seconds(20)) { Self.drawnRows($0) >= 40 }
+        #expect(Self.drawnRows(larger) >= 40, "the image grew with the window:\n\(larger)")
         try tmux.sendKeys("C-c")
         let done = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("LEFT=") }
         #expect(done.contains("EXIT=130"), "\(done)")
