@@ -172,10 +172,10 @@ struct BrowseTerminalTests {
 
         _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("2 of 2 shown") }
         let shell = try Self.tmuxOutput(tmux, ["display-message", "-p", "-t", tmux.session, "#{pane_pid}"])
-        let children = try ChildProcess(
-            ["/usr/bin/pgrep", "-P", shell.trimmingCharacters(in: .whitespacesAndNewlines)], stdin: "")
-        #expect(children.wait() == 0)
-        let pid = try #require(children.lines.first.flatMap { Int32($0.text) })
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // The pane's shell has one child, gallery.
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
         let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap {
             try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")
         }
