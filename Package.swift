@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "Browse", dependencies: ["Render", "Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
         .target(
             name: "GalleryCore",
-            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging", "SystemCalls"],
+            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging", "Browse", "SystemCalls"],
             swiftSettings: strict
         ),
         // The command line is our own (CommandLineSpec): no package dependency, no Foundation in the binary.

@@ -51,6 +51,10 @@ public struct GalleryOptions: Sendable {
     public var baseURL = URLList.defaultBaseURL
     public var fetch = FetchConfiguration()
     public var decodeLimits = DecodeLimits.default
+    /// `--browse`: the sheet takes keys, and the run goes on until `q` or Ctrl-C.
+    public var browse = false
+    /// `--spool-max`: the bytes the browse spool may hold without `--save`.
+    public var spoolMax: Int64 = 1 << 30
 
     public init() {}
 

@@ -1,3 +1,4 @@
+import Browse
 import Decode
 import Fetch
 import Imaging
@@ -19,6 +20,8 @@ struct ShownImage: Sendable {
     var savedAs: String?
     /// Found complete in the save folder, not downloaded again.
     var cached: Bool
+    /// The body's number in the browse spool, when it was kept there.
+    var spoolID: Int? = nil
     /// Continued from this many bytes an interrupted run left in `.NAME.part` (the server answered 206).
     var resumedFrom: Int64? = nil
 }
@@ -40,6 +43,8 @@ struct ImageJob: Sendable {
     let limits: DecodeLimits
     /// Where `--save` puts images, with each URL's file name; nil without `--save`.
     let save: (folder: SaveFolder, names: [String: String])?
+    /// `--browse` without `--save`: where each body is kept for the enlarged view and `s`.
+    var spool: Spool? = nil
 
     func run(_ candidate: Candidate) async -> ImageOutcome {
         let start = ContinuousClock.now
@@ -81,6 +86,7 @@ struct ImageJob: Sendable {
             return fresh
         }
         var resumedFrom = saved?.resume?.offset
+        let spooled = saved == nil ? spool.map { SpoolBody(spool: $0, expectedBytes: candidate.size) } : nil
         try await saved?.readHeld { bytes in try await decoderForNextBytes().feed(bytes) }
         let body = fetcher.body(
             for: Request(url: candidate.url, resume: saved?.resume, expectedBytes: candidate.size))
@@ -95,11 +101,13 @@ struct ImageJob: Sendable {
                 decoder = nil
                 resumedFrom = nil
                 try saved?.restart(token)
+                spooled?.restart()
             case .bytes(let chunk):
                 turn.join()
                 let feeding = decoderForNextBytes()
                 try await turn.decoding { try await chunk.withBytes { try await feeding.feed($0) } }
                 try saved?.write(chunk)
+                spooled?.append(chunk)
                 await turn.giveWay()
             case .done(let done):
                 response = done
@@ -114,7 +122,7 @@ struct ImageJob: Sendable {
         return ShownImage(
             candidate: candidate, bytes: response.bytes, thumbnail: thumbnail, seconds: secondsSince(start),
             lastByte: response.completedAt, response: response, savedAs: saved?.savedAs, cached: false,
-            resumedFrom: resumedFrom)
+            spoolID: spooled?.sealed(), resumedFrom: resumedFrom)
     }
 
     /// The image from `DIR/NAME` when a complete copy is there: a regular file of the expected size (the list's,

@@ -1,3 +1,4 @@
+import Browse
 import Decode
 import Fetch
 import Imaging
@@ -12,6 +13,8 @@ struct LiveGallery: RunOutput {
     let reporter: Reporter
     /// `--keep-images`: an interrupted run leaves its pixel images on screen too.
     let keepImages: Bool
+    /// `--save`'s folder, for the browse keys to find saved files.
+    var saveFolder: SaveFolder? = nil
 
     var showsProgress: Bool { true }
 
@@ -26,12 +29,23 @@ struct LiveGallery: RunOutput {
             await view.show(
                 slot: index - 1, thumbnail: image.thumbnail.pixels,
                 title: Report.title(index: index, bytes: image.bytes),
-                name: image.candidate.name)
+                name: image.candidate.name, browsed: browsed(image))
         case .failed(let candidate, let reason):
             await view.fail(name: candidate.name, reason: reason)
         case .selected, .started, .summary:
             break
         }
+    }
+
+    /// What the browse keys need of a shown image: its facts and where its body is.
+    private func browsed(_ image: ShownImage) -> BrowsedImage {
+        let saved = image.savedAs.flatMap { name in saveFolder.map { $0.display(name) } }
+        let body = saved.map { BrowsedBody.saved(path: $0) } ?? image.spoolID.map { .spooled(id: $0) } ?? .none
+        let facts = ImageFacts(
+            url: image.candidate.url, bytes: image.bytes, pixelSize: image.thumbnail.imageSize,
+            format: image.thumbnail.format.description,
+            downloadTime: image.response.map { .milliseconds(Int($0.seconds * 1000)) }, savedPath: saved)
+        return BrowsedImage(name: image.candidate.name, facts: facts, body: body)
     }
 
     func progress(_ transfers: [TransferProgress], tally: RunTally) async {

@@ -1,3 +1,4 @@
+import Browse
 import Dispatch
 import Fetch
 import Imaging
@@ -10,7 +11,7 @@ import Synchronization
 /// An actor because two tasks draw: the as-completed loop (slots, failures) and the progress ticker.
 public actor LiveView {
     nonisolated let terminal: Terminal
-    private var screen: GalleryScreen
+    var screen: GalleryScreen
     private var throttle = FrameThrottle()
     /// The box a thumbnail decoded now should fit: the slot's, in the encoder's pixels. Kept apart from `screen`
     /// so a decoder can read it without waiting for the actor; it changes when the window does.
@@ -24,6 +25,10 @@ public actor LiveView {
     private var kernelCellPixels: CellPixels?
     /// What detection decided and why, for `--verbose`.
     public nonisolated let graphics: GraphicsSupport?
+    /// `--browse`: the keys, the highlight and the enlarged view; nil otherwise.
+    var browse: BrowseState?
+    /// Whether `--browse` has a terminal to read keys from.
+    public nonisolated let canBrowse: Bool
 
     /// The view for a run, or nil when nothing should be drawn (`--render none`, or no terminal attached).
     ///
@@ -67,12 +72,13 @@ public actor LiveView {
             support?.encoder(colors: colors, text: drawing, kittyIDBase: kittyIDBase) ?? drawing.encoder(colors: colors)
         return LiveView(
             terminal: terminal, count: options.count, encoder: encoder, graphics: support,
-            textStyle: TextStyle.detect(environment: environment), remake: remake)
+            textStyle: TextStyle.detect(environment: environment), remake: remake,
+            keys: options.browse ? BrowseState.openKeys() : nil)
     }
 
     init(
         terminal: Terminal, count: Int, encoder: any CellEncoder, graphics: GraphicsSupport?, textStyle: TextStyle,
-        remake: (@Sendable (CellPixels) -> any CellEncoder)? = nil
+        remake: (@Sendable (CellPixels) -> any CellEncoder)? = nil, keys: Int32? = nil
     ) {
         self.terminal = terminal
         self.graphics = graphics
@@ -82,6 +88,8 @@ public actor LiveView {
         let layout = GridLayout(terminal: terminal.size(), slotCount: count)
         screen = GalleryScreen(layout: layout, encoder: encoder, textStyle: textStyle)
         box = Mutex(screen.pixelBox)
+        browse = keys.map { BrowseState(keys: $0, layout: layout) }
+        canBrowse = keys != nil
     }
 
     /// The pixel box a thumbnail decoded now should fit; read by each image's decoder when it is made.
@@ -90,17 +98,18 @@ public actor LiveView {
     }
 
     func begin() {
-        QuietInput.begin(terminal.fileDescriptor)
         terminal.enter()
         terminal.draw(screen.begin())
+        if !startBrowsing() { QuietInput.begin(terminal.fileDescriptor) }
     }
 
-    func show(slot: Int, thumbnail: Pixels, title: String, name: String) {
-        terminal.draw(screen.fill(slot: slot, pixels: thumbnail, caption: Caption(title: title, name: name)))
+    func show(slot: Int, thumbnail: Pixels, title: String, name: String, browsed: BrowsedImage? = nil) {
+        drawSheet(screen.fill(slot: slot, pixels: thumbnail, caption: Caption(title: title, name: name)))
+        if let browsed { shown(slot: slot, browsed) }
     }
 
     func fail(name: String, reason: String) {
-        terminal.draw(screen.fail(name: name, reason: reason))
+        drawSheet(screen.fail(name: name, reason: reason))
     }
 
     /// Redraws the progress area from the engine's snapshot and the run's tally, at most once a
@@ -122,7 +131,7 @@ public actor LiveView {
         let summary = ProgressSummary(
             done: tally.shown, failed: tally.failed, active: transfers.count, total: screen.sheet.slots.count,
             bytes: bytes, bytesPerSecond: rate, elapsed: elapsed)
-        terminal.draw(screen.progress(lines: lines, summary: summary))
+        drawSheet(screen.progress(lines: lines, summary: summary))
     }
 
     /// After SIGWINCH (or SIGCONT): lay the grid out for the window's size now and redraw everything.
@@ -139,15 +148,17 @@ public actor LiveView {
             encoder = remake(cellPixels)
         }
         if cellPixels != nil { kernelCellPixels = cellPixels }
-        terminal.draw(screen.relayout(to: size, encoder: encoder))
+        let frame = screen.relayout(to: size, encoder: encoder)
         if let encoder { eraseImages = encoder.eraseAll(slotCount: screen.sheet.slots.count) }
         box.withLock { $0 = screen.pixelBox }
+        if browse == nil { terminal.draw(frame) } else { relayoutBrowsing(frame) }
     }
 
     /// Final frame: empty slots get a dash, the aggregate line gives the final tally (`8 of 10 shown · 2 failed`),
     /// and the cursor ends below everything, shown, with colours reset. A completed sheet stays on screen; an
     /// interrupted one loses its pixel images unless `--keep-images` asked to keep them.
     func finish(tally: RunTally, erasingImages: Bool) {
+        stopBrowsing()
         progress([], tally: tally, force: true)
         terminal.draw(screen.finish())
         terminal.restore(leaving: erasingImages ? eraseImages : [])
@@ -155,14 +166,15 @@ public actor LiveView {
 
     /// Ctrl-Z: give the shell a normal terminal (cursor shown, colours reset) before the process stops.
     public func suspend() {
-        terminal.write(Terminal.restoreBytes)
+        terminal.write(browseModeOff() + Terminal.restoreBytes)
         terminal.drain()
+        BrowseInputMode.restoreActive()
         QuietInput.settle()
     }
 
     /// SIGCONT after a stop: hide the cursor again and redraw everything (the screen may have been used meanwhile).
     public func resume() {
-        QuietInput.begin(terminal.fileDescriptor)
+        if !resumeBrowsing() { QuietInput.begin(terminal.fileDescriptor) }
         terminal.draw(Escape.hideCursor.bytes)
         relayout()
     }

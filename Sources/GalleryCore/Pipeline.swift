@@ -1,3 +1,4 @@
+import Browse
 import Decode
 public import Fetch
 import Imaging
@@ -30,12 +31,18 @@ public struct Pipeline: Sendable {
     /// restores the terminal and still prints the lines of the images shown so far.
     public func run(lists: ParsedLists, fetcher: Fetcher, view: LiveView?) async -> ExitStatus {
         var outputs: [any RunOutput] = []
-        if let view { outputs.append(LiveGallery(view: view, reporter: reporter, keepImages: options.keepImages)) }
+        if let view {
+            outputs.append(
+                LiveGallery(
+                    view: view, reporter: reporter, keepImages: options.keepImages, saveFolder: options.saveFolder))
+        }
         outputs.append(options.json ? JSONEvents(reporter: reporter) : ReportLines(reporter: reporter))
         outputs.append(ImageMessages(reporter: reporter, saveFolder: options.saveFolder))
         var box: @Sendable () -> PixelSize = { Self.defaultBox }
         if let view { box = { view.pixelBox } }
-        return await run(lists: lists, fetcher: fetcher, output: RunOutputs(outputs: outputs), box: box)
+        let browsing = options.browse ? view : nil
+        return await run(
+            lists: lists, fetcher: fetcher, output: RunOutputs(outputs: outputs), box: box, browsing: browsing)
     }
 
     /// The thumbnail size when nothing is drawn: `--json` still reports each image's dimensions after decoding.
@@ -44,41 +51,54 @@ public struct Pipeline: Sendable {
     /// Each image is shown as soon as its job returns: the loop that shows it runs on the pipeline's own queue, so
     /// it never waits for a pool thread behind the decoders of the other images. `box` is read as each image's
     /// decoder is made, so images decoded after the window changed fit its new slots.
+    /// `browsing`: the view whose keys decide when the run ends (`--browse`).
     func run(
-        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize
+        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize,
+        browsing: LiveView? = nil
     ) async -> ExitStatus {
         await withTaskExecutorPreference(executor) {
-            await runOnOwnQueue(lists: lists, fetcher: fetcher, output: output, box: box)
+            await runOnOwnQueue(lists: lists, fetcher: fetcher, output: output, box: box, browsing: browsing)
         }
     }
 
     private func runOnOwnQueue(
-        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize
+        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize,
+        browsing: LiveView?
     ) async -> ExitStatus {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { reporter.drain() }
         guard let (selection, candidates) = await select(from: lists, fetcher: fetcher) else { return .failure }
-        let job = ImageJob(
+        var job = ImageJob(
             fetcher: fetcher, box: box, limits: options.decodeLimits,
             save: options.saveFolder.map { ($0, SaveName.assign(candidates)) })
+        if let browsing { job.spool = await lendBrowsing(browsing, job: job) }
         let spares = options.replaceFailures ? selection.spares : []
         let tally = SharedTally(RunTally(wanted: options.count, spares: spares, started: started))
 
         for event in RunTally.selected(selection.chosen) { await output.record(event) }
         await output.begin()
         let regimes = regimeNotes(fetcher)
+        // Started in the background, the view reads no keys: nothing would read the spool.
+        if let browsing, await !browsing.readsKeys { job.spool = nil }
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
-        let operation: @Sendable (Candidate) async -> ImageOutcome = { candidate in
+        let operation: @Sendable (Candidate) async -> ImageOutcome = { [job] candidate in
             await output.record(.started(candidate))
             return await job.run(candidate)
         }
-        await asCompleted(selection.chosen, operation: operation) { outcome in
-            let (events, spare) = tally.record(outcome, cancelled: Task.isCancelled)
-            for event in events { await output.record(event) }
-            // `gallery … | head -3`: nobody reads the rest.
-            if reporter.stdoutClosed { withUnsafeCurrentTask { $0?.cancel() } }
-            return spare
+        let downloads: @Sendable () async -> Void = { [reporter] in
+            await asCompleted(selection.chosen, operation: operation) { outcome in
+                let (events, spare) = tally.record(outcome, cancelled: Task.isCancelled)
+                for event in events { await output.record(event) }
+                // `gallery … | head -3`: nobody reads the rest.
+                if reporter.stdoutClosed { withUnsafeCurrentTask { $0?.cancel() } }
+                return spare
+            }
+        }
+        if let browsing, await browsing.readsKeys {
+            await Self.untilQuit(browsing, downloads: downloads)
+        } else {
+            await downloads()
         }
         ticker?.cancel()
         regimes.cancel()
@@ -88,6 +108,44 @@ public struct Pipeline: Sendable {
         await output.record(final.summary())
         reporter.drain()
         return final.exitStatus(interrupted: Task.isCancelled, brokenPipe: reporter.stdoutClosed)
+    }
+
+    /// The spool for `--browse` without `--save` (nil with `--save`, whose files are used), and what the view's
+    /// keys need of the run.
+    private func lendBrowsing(_ view: LiveView, job: ImageJob) async -> Spool? {
+        var spool: Spool?
+        if options.saveFolder == nil {
+            do {
+                spool = try Spool(capacity: options.spoolMax)
+            } catch {
+                reporter.warning("\(error); browsing shows the thumbnails only")
+            }
+        }
+        var spooling = job
+        spooling.spool = spool
+        await view.attach(
+            BrowseServices(
+                spool: spool, saveFolder: options.saveFolder?.path,
+                refetch: { [spooling] url, id in await spooling.spoolAgain(url: url, id: id) }))
+        return spool
+    }
+
+    /// While browsing, the run lasts until the user quits: downloads still going then are cancelled, and the
+    /// tally counts them as not shown, as Ctrl-C would, but the run is not "interrupted" (its exit status follows
+    /// the images shown). Ctrl-C cancels the caller, which ends both.
+    static func untilQuit(_ view: LiveView, downloads: @escaping @Sendable () async -> Void) async {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await downloads()
+                return false
+            }
+            group.addTask {
+                await view.waitForQuit()
+                return true
+            }
+            if await group.next() == true { group.cancelAll() }
+            await group.waitForAll()
+        }
     }
 
     /// Hands the downloads' progress to `output` once a `FrameThrottle.progressInterval` until cancelled.

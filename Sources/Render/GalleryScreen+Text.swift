@@ -29,7 +29,7 @@ extension GalleryScreen {
         let rows = layout.progressArea.size.rows
         let width = max(0, layout.terminal.columns - 1)  // never the last column: no pending-wrap surprises
         guard rows > 0 else { return [] }
-        var available = rows - (summary == nil ? 0 : 1)
+        var available = rows - (summary == nil ? 0 : 1) - (statusText == nil ? 0 : 1)
 
         let failures = sheet.failures
         let failureRows = min(failures.count, activeProgress.isEmpty ? available : max(1, available / 2))
@@ -61,6 +61,9 @@ extension GalleryScreen {
             if hidden > 0 {
                 lines.append((DisplayWidth.ellipsize("… \(hidden + 1) more downloading", toWidth: width), .dim))
             }
+        }
+        if let statusText, lines.count < rows {
+            lines.append((DisplayWidth.ellipsize(Sanitizer.clean(statusText), toWidth: width), .normal))
         }
         if let summary {
             lines.append((ProgressText.summary(summary, width: width), .bold))

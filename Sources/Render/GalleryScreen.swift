@@ -17,7 +17,12 @@ public struct GalleryScreen: Sendable {
     let resize: ThumbnailFit.Resize
 
     /// The grid row at the top of the screen; above 0 only when the layout scrolls.
-    public private(set) var firstVisibleSlotRow = 0
+    public internal(set) var firstVisibleSlotRow = 0
+    /// Whether a fill below the window scrolls the grid to it. Off while the user browses: the window then
+    /// stays where the highlight put it (`scroll(to:)`).
+    public var followsNewest = true
+    /// A line of the user's own (a save's result while browsing), shown above the aggregate line until replaced.
+    public var statusText: String?
     /// What the progress area shows now, kept so a redraw can repeat it and a diff can skip equal lines.
     var activeProgress: [ProgressLine] = []
     var summary: ProgressSummary?
@@ -76,7 +81,7 @@ public struct GalleryScreen: Sendable {
         guard sheet.fill(slot: slot, pixels: pixels, caption: caption) else { return [] }
         var frame: [UInt8] = []
         let needed = layout.firstVisibleSlotRow(showingSlot: slot)
-        if needed > firstVisibleSlotRow {
+        if followsNewest, needed > firstVisibleSlotRow {
             firstVisibleSlotRow = needed
             appendGrid(to: &frame)
         } else {

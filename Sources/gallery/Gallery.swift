@@ -27,6 +27,8 @@ struct Gallery {
     var save: String?
     var render = defaults.render
     var keepImages = false
+    var browse = false
+    var spoolMax = defaults.spoolMax
     var colors: ColorMode?
     var symbols: SymbolSet?
     var dither = TextRendering.defaultDither
@@ -61,6 +63,9 @@ struct Gallery {
         if json && render != .auto && render != .none {
             throw UsageError("'--json' draws no gallery; drop '--render \(render.rawValue)'")
         }
+        if browse && json { throw UsageError("'--browse' needs the gallery; drop '--json'") }
+        if browse && render == .none { throw UsageError("'--browse' needs the gallery; drop '--render none'") }
+        guard spoolMax >= 0 else { throw UsageError("'--spool-max' must not be negative") }
         if let concurrency, concurrency < 1 { throw UsageError("'--concurrency' must be at least 1") }
         if let maxPerHost, maxPerHost < 1 { throw UsageError("'--max-per-host' must be at least 1") }
         if let maxRate, maxRate < 1 { throw UsageError("'--max-rate' must be at least 1 byte per second") }
@@ -153,6 +158,9 @@ struct Gallery {
         }
         let pipeline = Pipeline(options: options, reporter: reporter)
         let view = await pipeline.view()
+        if browse, view?.canBrowse != true {
+            throw refuse("'--browse' needs a terminal: on stdout (or stderr) and /dev/tty")
+        }
         if let graphics = view?.graphics {
             reporter.detail("drawing with \(graphics.graphics.rawValue): \(graphics.reason)")
         }
@@ -179,6 +187,8 @@ struct Gallery {
         options.symbols = symbols
         options.dither = dither
         options.keepImages = keepImages
+        options.browse = browse
+        options.spoolMax = spoolMax
         options.json = json
         options.quiet = quiet
         options.verbose = verbose

@@ -65,6 +65,19 @@ extension Gallery {
                 .flag(
                     "keep-images", \.keepImages,
                     help: "Leave the thumbnails' pixel images on screen even when the run is interrupted."),
+                .flag(
+                    "browse", short: "b", \.browse,
+                    help: """
+                        Keep the gallery open to browse it with the keys ('?' lists them) while the rest download, \
+                        until 'q' or Ctrl-C. Needs a terminal in the foreground; started in the background, the \
+                        gallery reads no keys and ends as usual.
+                        """),
+                .option(
+                    "spool-max", \.spoolMax, value: "bytes",
+                    help: """
+                        Without --save, keep at most this many bytes of image bodies for --browse (in nameless \
+                        files in $TMPDIR); the oldest are dropped past it.
+                        """),
                 .option(
                     "colors", \.colors, value: "colors",
                     help:
