@@ -2,12 +2,13 @@
 SWIFT ?= $(shell command -v swift || echo /opt/swift/usr/bin/swift)
 # Debian packages the build, the tests and the demo need. Checked with dpkg first, so setup is idempotent.
 # The decoders link libpng, libwebp and giflib; the format tests decode their fixtures again with netpbm's
-# pngtopam, webp's dwebp/cwebp and ImageMagick's convert for reference.
+# pngtopam, webp's dwebp/cwebp and ImageMagick's convert for reference. The text-cell test in xterm scores real
+# illustrations from KDE's wallpapers, which a photo fixture alone would not represent.
 APT_PACKAGES := libcurl4-openssl-dev libjpeg-dev pkg-config nginx-light tmux python3 openssl \
 	xvfb xterm kitty x11-apps xfonts-base zsh fish \
-	libpng-dev libwebp-dev libgif-dev netpbm webp imagemagick
+	libpng-dev libwebp-dev libgif-dev netpbm webp imagemagick plasma-workspace-wallpapers
 BENCH_PACKAGES := curl libjpeg-turbo-progs time chafa python3-skimage imagemagick fonts-dejavu-core \
-	plasma-workspace-wallpapers ukui-wallpapers netpbm webp
+	ukui-wallpapers netpbm webp
 
 .PHONY: all setup setup-bench build release test demo bench fuzz format lint clean
 

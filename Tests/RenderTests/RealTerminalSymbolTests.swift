@@ -14,7 +14,8 @@ struct RealTerminalSymbolTests {
     static let cell = (width: 6, height: 13)
     static let slot = CellSize(columns: 30, rows: 10)
 
-    /// A photo from the fixtures, and illustrations from Debian's wallpaper packages when they are installed.
+    /// A photo from the fixtures and two illustrations from Debian's plasma-workspace-wallpapers, which `make test`
+    /// installs; the scores are averaged over the three.
     static let sources: [String] =
         [Fixtures.url("jpeg/good/baseline-420.jpg").path]
         + [
