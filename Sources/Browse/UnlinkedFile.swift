@@ -42,9 +42,10 @@ enum UnlinkedFile {
     /// Writes all of `bytes` at the file's current offset, retrying short writes and `EINTR`.
     /// Returns the `errno` that stopped it.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
         var offset = 0
         while offset < bytes.count {
-            let written = retryingOnInterrupt { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+            let written = retryingOnInterrupt { write(fd, base + offset, bytes.count - offset) }
             guard written > 0 else { return written < 0 ? errno : EIO }
             offset += written
         }

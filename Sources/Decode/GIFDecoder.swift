@@ -93,7 +93,7 @@ public final class GIFDecoder: ImageDecoder {
         let rowBytes = size.width * 4
         if scratch.count < rowBytes { scratch = [UInt8](repeating: 0, count: rowBytes) }
         scratch.withUnsafeMutableBufferPointer { buffer in
-            let row = buffer.baseAddress!
+            guard let row = buffer.baseAddress else { return }
             for index in 0..<Int(count) {
                 row.update(from: band + index * rowBytes, count: rowBytes)
                 checkerboard?.composite(row, count: size.width, y: Int(ys[index]))

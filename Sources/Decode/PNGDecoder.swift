@@ -155,7 +155,7 @@ public final class PNGDecoder: ImageDecoder {
         let (y, xStart, xStep) = (Int(row.y), Int(row.x_start), Int(row.x_step))
         if scratch.count < count * 4 { scratch = [UInt8](repeating: 0, count: count * 4) }
         scratch.withUnsafeMutableBufferPointer { buffer in
-            let pixels = buffer.baseAddress!
+            guard let pixels = buffer.baseAddress else { return }
             pixels.update(from: source, count: count * 4)
             checkerboard?.composite(pixels, count: count, y: y, xStart: xStart, xStep: xStep)
             if sparse != nil {

@@ -61,7 +61,7 @@ struct SparseResampler {
                 columns.weight.withUnsafeBufferPointer { weight in
                     columns.second.withUnsafeBufferPointer { second in
                         sums.withUnsafeMutableBufferPointer { sums in
-                            let out = sums.baseAddress!
+                            guard let out = sums.baseAddress else { return }
                             for i in 0..<count {
                                 let x = xStart + i * xStep
                                 let p = pixels + i * 4

@@ -137,7 +137,7 @@ public final class WebPDecoder: ImageDecoder {
         if let checkerboard {
             if scratch.count < bytes { scratch = [UInt8](repeating: 0, count: bytes) }
             scratch.withUnsafeMutableBufferPointer { buffer in
-                let pixels = buffer.baseAddress!
+                guard let pixels = buffer.baseAddress else { return }
                 pixels.update(from: rows, count: bytes)
                 for row in 0..<Int(count) {
                     checkerboard.composite(pixels + row * width * 4, count: width, y: Int(first) + row)

@@ -9,7 +9,11 @@ import Testing
 
 /// The enlarged view's bytes, from the spool or the saved file, decoded at the window's box.
 @Suite struct EnlargedImageTests {
-    let jpeg = try! SolidJPEG.make(red: 200, green: 30, blue: 40, width: 640, height: 480)
+    let jpeg: [UInt8]
+
+    init() throws {
+        jpeg = try SolidJPEG.make(red: 200, green: 30, blue: 40, width: 640, height: 480)
+    }
 
     func spooled(_ bytes: [UInt8], in folder: TempFolder) throws -> (Spool, BodyReader) {
         let spool = try Spool(path: folder.path, capacity: 1 << 20)
