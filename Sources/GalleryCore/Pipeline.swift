@@ -26,9 +26,10 @@ public struct Pipeline: Sendable {
         return await LiveView.make(for: options, on: terminal)
     }
 
-    /// Runs the whole gallery over the URL lists. Cancelling the calling task (Ctrl-C) stops every download,
-    /// restores the terminal and still prints the lines of the images shown so far.
-    public func run(lists: ParsedLists, fetcher: Fetcher, view: LiveView?) async -> ExitStatus {
+    /// Runs the whole gallery over the URL lists, reading them only as far as the run needs. Cancelling the calling
+    /// task (Ctrl-C) stops every download, restores the terminal and still prints the lines of the images shown so
+    /// far.
+    public func run(lists: ListStream, fetcher: Fetcher, view: LiveView?) async -> ExitStatus {
         var outputs: [any RunOutput] = []
         if let view { outputs.append(LiveGallery(view: view, reporter: reporter, keepImages: options.keepImages)) }
         outputs.append(options.json ? JSONEvents(reporter: reporter) : ReportLines(reporter: reporter))
@@ -45,46 +46,59 @@ public struct Pipeline: Sendable {
     /// it never waits for a pool thread behind the decoders of the other images. `box` is read as each image's
     /// decoder is made, so images decoded after the window changed fit its new slots.
     func run(
-        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize
+        lists: ListStream, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize
     ) async -> ExitStatus {
         await withTaskExecutorPreference(executor) {
             await runOnOwnQueue(lists: lists, fetcher: fetcher, output: output, box: box)
         }
     }
 
+    /// Images start as the lists yield them: the first as soon as the first eligible line is read, each failure's
+    /// replacement when it fails; reading stops once `--count` images have started.
     private func runOnOwnQueue(
-        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize
+        lists: ListStream, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize
     ) async -> ExitStatus {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { reporter.drain() }
-        guard let (selection, candidates) = await select(from: lists, fetcher: fetcher) else { return .failure }
-        let job = ImageJob(
-            fetcher: fetcher, box: box, limits: options.decodeLimits,
-            save: options.saveFolder.map { ($0, SaveName.assign(candidates)) })
-        let spares = options.replaceFailures ? selection.spares : []
-        let tally = SharedTally(RunTally(wanted: options.count, spares: spares, started: started))
-
-        for event in RunTally.selected(selection.chosen) { await output.record(event) }
+        var choice = makeChoice(stream: lists, fetcher: fetcher)
+        guard let first = await choice.next() else {
+            choice.cancel()
+            await reportNoImage(refused: choice.refused, stream: lists)
+            return .failure
+        }
+        let job = ImageJob(fetcher: fetcher, box: box, limits: options.decodeLimits, save: options.saveFolder)
+        let tally = SharedTally(
+            RunTally(wanted: options.count, replacesFailures: options.replaceFailures, started: started))
+        await output.record(.selected(first, replacement: false))
         await output.begin()
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
-        let operation: @Sendable (Candidate) async -> ImageOutcome = { candidate in
-            await output.record(.started(candidate))
-            return await job.run(candidate)
+        let source = ImageSource(choice: choice, first: first, saveFolder: options.saveFolder)
+        let operation: @Sendable (Start) async -> ImageOutcome = { start in
+            await output.record(.started(start.candidate))
+            return await job.run(start.candidate, savingAs: start.saveName)
         }
-        await asCompleted(selection.chosen, operation: operation) { outcome in
-            let (events, spare) = tally.record(outcome, cancelled: Task.isCancelled)
+        let next = { await source.next { await output.record($0) } }
+        await asCompleted(slots: options.count, next: next, operation: operation) { outcome in
+            source.replacing = true
+            let (events, replace) = tally.record(outcome, cancelled: Task.isCancelled)
             for event in events { await output.record(event) }
             // `gallery … | head -3`: nobody reads the rest.
             if reporter.stdoutClosed { withUnsafeCurrentTask { $0?.cancel() } }
-            return spare
+            return replace
         }
         ticker?.cancel()
+        choice = source.finish()
+        if source.exhausted && source.found < options.count && !choice.refused && !Task.isCancelled {
+            reporter.warning("only \(source.found) of \(options.count) images qualify; showing those")
+        }
+        if choice.probed > 0 { reporter.detail("probed the size of \(choice.probed) lines with HEAD") }
         let final = tally.value
         await output.end(final, interrupted: Task.isCancelled)
         await output.record(final.summary())
         reporter.drain()
-        return final.exitStatus(interrupted: Task.isCancelled, brokenPipe: reporter.stdoutClosed)
+        let status = final.exitStatus(interrupted: Task.isCancelled, brokenPipe: reporter.stdoutClosed)
+        return Self.finalStatus(status, refused: choice.refused, inputs: await lists.inputs())
     }
 
     /// Hands the downloads' progress to `output` once a `FrameThrottle.progressInterval` until cancelled.
@@ -95,39 +109,5 @@ public struct Pipeline: Sendable {
                 try? await Task.sleep(for: FrameThrottle.progressInterval)
             }
         }
-    }
-
-    /// Chooses the candidates, reporting skipped lines and shortfalls; nil when there is nothing to download or
-    /// `--strict` refuses the input. Also returns every usable line, for `--save`'s names.
-    private func select(from lists: ParsedLists, fetcher: Fetcher) async -> (Selection, [Candidate])? {
-        let parsed = lists.list
-        for bad in parsed.malformed {
-            if options.strict {
-                reporter.error(Sanitizer.clean(bad.description))
-            } else {
-                reporter.warning(Sanitizer.clean(bad.description) + " (skipped)")
-            }
-        }
-        if options.strict && !parsed.malformed.isEmpty { return nil }
-        let rules = options.selectionRules
-        if rules.order != .input { reporter.detail("choosing at random with --seed \(rules.seed)") }
-        let prober = SizeProber(
-            fetcher: fetcher, concurrency: options.fetch.maxInFlight, rules: rules,
-            onFailure: { [reporter] candidate, reason in
-                reporter.warning("\(Sanitizer.clean(candidate.url)): size unknown (\(Sanitizer.clean(reason)))")
-            })
-        let selection = await Selection.choose(from: parsed.candidates, rules: rules, probe: prober.fill)
-        if selection.probed > 0 { reporter.detail("probed the size of \(selection.probed) lines with HEAD") }
-        guard !selection.chosen.isEmpty else {
-            reporter.error(
-                options.minBytes > 0
-                    ? "no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
-                    : "no image in the list")
-            return nil
-        }
-        if selection.chosen.count < options.count {
-            reporter.warning("only \(selection.chosen.count) of \(options.count) images qualify; showing those")
-        }
-        return (selection, parsed.candidates)
     }
 }

@@ -1,0 +1,105 @@
+import Fetch
+import Render
+import Selection
+
+/// The selection stage as the pipeline runs it: the URL lists read as the run needs them, and everything reading
+/// turns up printed through the reporter, which holds it while the grid owns the screen.
+extension Pipeline {
+    /// An image about to start: the candidate, and its `--save` name (decided as it starts, by `SaveNamer`).
+    struct Start: Sendable {
+        var candidate: Candidate
+        var saveName: String?
+    }
+
+    func makeChoice(stream: ListStream, fetcher: Fetcher) -> ListChoice {
+        let rules = options.selectionRules
+        if rules.order != .input { reporter.detail("choosing at random with --seed \(rules.seed)") }
+        let prober = SizeProber(
+            fetcher: fetcher, concurrency: options.fetch.maxInFlight, rules: rules,
+            onFailure: { [reporter] candidate, reason in
+                reporter.warning("\(Sanitizer.clean(candidate.url)): size unknown (\(Sanitizer.clean(reason)))")
+            })
+        return ListChoice(
+            stream: stream, rules: rules, window: options.fetch.maxInFlight,
+            probe: { await prober.sized($0) }, probeSample: { await prober.fill(from: $0, need: $1) },
+            onNews: { news in report(news) })
+    }
+
+    /// Malformed lines are warnings (errors under `--strict`, where the first ends the reading); skipped or
+    /// unreadable inputs and the malformed-line summaries are one line each; a profiled host's limits are told
+    /// once, at its first URL.
+    func report(_ news: ListNews) {
+        for bad in news.malformed {
+            if options.strict {
+                reporter.error(Sanitizer.clean(bad.description))
+            } else {
+                reporter.warning(Sanitizer.clean(bad.description) + " (skipped)")
+            }
+        }
+        for line in news.lines { reporter.error(Sanitizer.clean(line)) }
+        for host in news.hosts {
+            if let notice = options.hostNotices[host] { reporter.notice(notice) }
+        }
+    }
+
+    /// Why nothing could start, said once; the run then ends with status 2. Nothing more is said when `--strict`
+    /// refused a line or no input could be used: those lines were printed as the lists were read.
+    func reportNoImage(refused: Bool, stream: ListStream) async {
+        guard !refused, await stream.inputs().usable > 0 else { return }
+        reporter.error(
+            options.minBytes > 0
+                ? "no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
+                : "no image in the list")
+    }
+
+    /// The run's own status, made worse by the inputs: 2 when `--strict` refused a line, else at least the floor
+    /// skipped or unreadable inputs set. A closed stdout or an interruption outranks both.
+    static func finalStatus(_ run: ExitStatus, refused: Bool, inputs: InputTally) -> ExitStatus {
+        if run == .brokenPipe || run == .interrupted { return run }
+        if refused { return .failure }
+        guard let floor = inputs.statusFloor, floor.rawValue > run.rawValue else { return run }
+        return floor
+    }
+}
+
+/// The images of a run in the order they start, as the as-completed loop asks for them: the first (read before
+/// the grid was drawn), then each `ListChoice.next()` announced as `selected`, with its `--save` name. Not
+/// Sendable: only the loop's own task calls it, one call at a time.
+final class ImageSource {
+    private var choice: ListChoice
+    private var pending: Candidate?
+    private var namer: SaveNamer?
+    /// The next images replace failed ones (the first `--count` have been asked for).
+    var replacing = false
+    /// Images handed out so far.
+    private(set) var found = 0
+    /// The lists held no more.
+    private(set) var exhausted = false
+
+    init(choice: ListChoice, first: Candidate, saveFolder: SaveFolder?) {
+        self.choice = choice
+        pending = first
+        namer = saveFolder.map { SaveNamer(folder: $0) }
+    }
+
+    func next(announce: (RunEvent) async -> Void) async -> Pipeline.Start? {
+        var candidate = pending
+        pending = nil
+        if candidate == nil {
+            candidate = await choice.next()
+            if let candidate { await announce(.selected(candidate, replacement: replacing)) }
+        }
+        guard let candidate else {
+            exhausted = true
+            return nil
+        }
+        found += 1
+        return Pipeline.Start(candidate: candidate, saveName: namer?.name(for: candidate.url))
+    }
+
+    /// Stops the probes still running and gives the choice back, for its `refused` and `probed`.
+    func finish() -> ListChoice {
+        choice.cancel()
+        return choice
+    }
+}
