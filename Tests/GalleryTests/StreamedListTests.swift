@@ -92,4 +92,21 @@ struct StreamedListTests {
         for name in saved { #expect(rerun.errorText.contains("cached as \(dir)/\(name)\n"), "\(rerun.errorText)") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == saved)
     }
+
+    /// A profiled host's notice comes when its first URL is read, once, and not at all when no URL names it. Its
+    /// lines here are too small to be chosen, so nothing is fetched from it.
+    @Test func aHostsNoticeIsPrintedOnceWhenItsFirstURLIsRead() async throws {
+        let server = try JPEGServer(names: ["a.jpg"])
+        defer { server.stop() }
+        let size = server.jpeg.count
+        let wikimedia = (1...2).map { "1 https://upload.wikimedia.org/x/\($0).jpg" }
+        let good = "\(size) \(server.url("a.jpg"))"
+        let arguments = ["--count", "1", "--min-bytes", "100"]
+        let touched = try run(gallery: arguments, stdin: (wikimedia + [good]).joined(separator: "\n"))
+        #expect(touched.status == 0, "stderr: \(touched.errorText)")
+        let notices = touched.errorText.split(separator: "\n").filter { $0.contains("upload.wikimedia.org:") }
+        #expect(notices.count == 1 && notices[0].contains("Wikimedia's robot policy"), "\(touched.errorText)")
+        let untouched = try run(gallery: arguments, stdin: good)
+        #expect(untouched.status == 0 && untouched.errorText.isEmpty, "stderr: \(untouched.errorText)")
+    }
 }
