@@ -12,38 +12,14 @@ public func asCompleted<Element: Sendable, Outcome: Sendable>(
     operation: @escaping @Sendable (Element) async -> Outcome,
     body: (Outcome) async -> Element?
 ) async {
-    var rest = elements[...]
-    await asCompleted(slots: elements.count, next: { rest.popFirst() }, operation: operation) { outcome in
-        guard let replacement = await body(outcome) else { return false }
-        rest.append(replacement)
-        return true
-    }
-}
-
-/// `asCompleted` over a source that is still being read: `next()` is called once per free slot, up to `slots`
-/// times, and each element starts as soon as it is returned, so the first operation runs while the source is
-/// still producing the others. When `body` answers true (a failed image wants a replacement), `next()` is called
-/// once more. Once `next()` returns nil it is not called again.
-///
-/// `next()` runs on the calling task, between outcomes: it is the only one touching its source.
-public func asCompleted<Element: Sendable, Outcome: Sendable>(
-    slots: Int,
-    next: () async -> Element?,
-    operation: @escaping @Sendable (Element) async -> Outcome,
-    body: (Outcome) async -> Bool
-) async {
     await withTaskGroup(of: Outcome.self) { group in
-        var exhausted = false
-        func start() async {
-            guard !exhausted, !Task.isCancelled, let element = await next() else {
-                exhausted = true
-                return
-            }
+        for element in elements {
             group.addTask(executorPreference: globalConcurrentExecutor) { await operation(element) }
         }
-        for _ in 0..<slots where !exhausted { await start() }
         for await outcome in group {
-            if await body(outcome) { await start() }
+            if let next = await body(outcome) {
+                group.addTask(executorPreference: globalConcurrentExecutor) { await operation(next) }
+            }
         }
     }
 }

@@ -63,26 +63,29 @@ extension Pipeline {
 }
 
 /// The images of a run in the order they start, as the as-completed loop asks for them: the first (read before
-/// the grid was drawn), then each `ListChoice.next()` announced as `selected`, with its `--save` name. Not
-/// Sendable: only the loop's own task calls it, one call at a time.
-final class ImageSource {
+/// the grid was drawn), then each `ListChoice.next()` announced as `selected`, with its `--save` name.
+final class ImageSource: @unchecked Sendable {
+    // The pulling `asCompleted` runs at most one `next` at a time, and `finish` only after the loop ended: the
+    // state below is never touched by two tasks at once.
     private var choice: ListChoice
     private var pending: Candidate?
     private var namer: SaveNamer?
-    /// The next images replace failed ones (the first `--count` have been asked for).
-    var replacing = false
+    /// `--count`: images handed out beyond it replace failed ones.
+    private let count: Int
     /// Images handed out so far.
     private(set) var found = 0
     /// The lists held no more.
     private(set) var exhausted = false
 
-    init(choice: ListChoice, first: Candidate, saveFolder: SaveFolder?) {
+    init(choice: ListChoice, first: Candidate, count: Int, saveFolder: SaveFolder?) {
         self.choice = choice
+        self.count = count
         pending = first
         namer = saveFolder.map { SaveNamer(folder: $0) }
     }
 
     func next(announce: (RunEvent) async -> Void) async -> Pipeline.Start? {
+        let replacing = found >= count
         var candidate = pending
         pending = nil
         if candidate == nil {

@@ -73,14 +73,13 @@ public struct Pipeline: Sendable {
         await output.record(.selected(first, replacement: false))
         await output.begin()
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
-        let source = ImageSource(choice: choice, first: first, saveFolder: options.saveFolder)
+        let source = ImageSource(choice: choice, first: first, count: options.count, saveFolder: options.saveFolder)
         let operation: @Sendable (Start) async -> ImageOutcome = { start in
             await output.record(.started(start.candidate))
             return await job.run(start.candidate, savingAs: start.saveName)
         }
-        let next = { await source.next { await output.record($0) } }
+        let next: @Sendable () async -> Start? = { await source.next { await output.record($0) } }
         await asCompleted(slots: options.count, next: next, operation: operation) { outcome in
-            source.replacing = true
             let (events, replace) = tally.record(outcome, cancelled: Task.isCancelled)
             for event in events { await output.record(event) }
             // `gallery … | head -3`: nobody reads the rest.
