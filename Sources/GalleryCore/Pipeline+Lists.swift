@@ -1,6 +1,7 @@
 import Fetch
 import Render
 import Selection
+import Synchronization
 
 /// The selection stage as the pipeline runs it: the URL lists read as the run needs them, and everything reading
 /// turns up printed through the reporter, which holds it while the grid owns the screen.
@@ -59,50 +60,5 @@ extension Pipeline {
         if refused { return .failure }
         guard let floor = inputs.statusFloor, floor.rawValue > run.rawValue else { return run }
         return floor
-    }
-}
-
-/// The images of a run in the order they start, as the as-completed loop asks for them: the first (read before
-/// the grid was drawn), then each `ListChoice.next()` announced as `selected`, with its `--save` name.
-final class ImageSource: @unchecked Sendable {
-    // The pulling `asCompleted` runs at most one `next` at a time, and `finish` only after the loop ended: the
-    // state below is never touched by two tasks at once.
-    private var choice: ListChoice
-    private var pending: Candidate?
-    private var namer: SaveNamer?
-    /// `--count`: images handed out beyond it replace failed ones.
-    private let count: Int
-    /// Images handed out so far.
-    private(set) var found = 0
-    /// The lists held no more.
-    private(set) var exhausted = false
-
-    init(choice: ListChoice, first: Candidate, count: Int, saveFolder: SaveFolder?) {
-        self.choice = choice
-        self.count = count
-        pending = first
-        namer = saveFolder.map { SaveNamer(folder: $0) }
-    }
-
-    func next(announce: (RunEvent) async -> Void) async -> Pipeline.Start? {
-        let replacing = found >= count
-        var candidate = pending
-        pending = nil
-        if candidate == nil {
-            candidate = await choice.next()
-            if let candidate { await announce(.selected(candidate, replacement: replacing)) }
-        }
-        guard let candidate else {
-            exhausted = true
-            return nil
-        }
-        found += 1
-        return Pipeline.Start(candidate: candidate, saveName: namer?.name(for: candidate.url))
-    }
-
-    /// Stops the probes still running and gives the choice back, for its `refused` and `probed`.
-    func finish() -> ListChoice {
-        choice.cancel()
-        return choice
     }
 }

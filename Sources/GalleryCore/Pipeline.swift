@@ -61,19 +61,20 @@ public struct Pipeline: Sendable {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { reporter.drain() }
-        var choice = makeChoice(stream: lists, fetcher: fetcher)
-        guard let first = await choice.next() else {
-            choice.cancel()
-            await reportNoImage(refused: choice.refused, stream: lists)
-            return .failure
+        let source = ImageSource(
+            choice: makeChoice(stream: lists, fetcher: fetcher), count: options.count, saveFolder: options.saveFolder)
+        guard let first = await source.next(announce: { _ in }) else {
+            let refused = source.finish()?.choice.refused ?? false
+            if !Task.isCancelled { await reportNoImage(refused: refused, stream: lists) }
+            return Task.isCancelled ? .interrupted : .failure
         }
+        source.hold(first)
         let job = ImageJob(fetcher: fetcher, box: box, limits: options.decodeLimits, save: options.saveFolder)
         let tally = SharedTally(
             RunTally(wanted: options.count, replacesFailures: options.replaceFailures, started: started))
-        await output.record(.selected(first, replacement: false))
+        await output.record(.selected(first.candidate, replacement: false))
         await output.begin()
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
-        let source = ImageSource(choice: choice, first: first, count: options.count, saveFolder: options.saveFolder)
         let operation: @Sendable (Start) async -> ImageOutcome = { start in
             await output.record(.started(start.candidate))
             return await job.run(start.candidate, savingAs: start.saveName)
@@ -87,17 +88,21 @@ public struct Pipeline: Sendable {
             return replace
         }
         ticker?.cancel()
-        choice = source.finish()
-        if source.exhausted && source.found < options.count && !choice.refused && !Task.isCancelled {
-            reporter.warning("only \(source.found) of \(options.count) images qualify; showing those")
+        let reading = source.finish()
+        if let reading, reading.exhausted, reading.found < options.count, !reading.choice.refused, !Task.isCancelled {
+            reporter.warning("only \(reading.found) of \(options.count) images qualify; showing those")
         }
-        if choice.probed > 0 { reporter.detail("probed the size of \(choice.probed) lines with HEAD") }
+        if let probed = reading?.choice.probed, probed > 0 {
+            reporter.detail("probed the size of \(probed) lines with HEAD")
+        }
         let final = tally.value
         await output.end(final, interrupted: Task.isCancelled)
         await output.record(final.summary())
         reporter.drain()
         let status = final.exitStatus(interrupted: Task.isCancelled, brokenPipe: reporter.stdoutClosed)
-        return Self.finalStatus(status, refused: choice.refused, inputs: await lists.inputs())
+        // An interrupted run may have left a read blocked on the lists' queue: their tally is not waited for.
+        if status == .interrupted || status == .brokenPipe { return status }
+        return Self.finalStatus(status, refused: reading?.choice.refused ?? false, inputs: await lists.inputs())
     }
 
     /// Hands the downloads' progress to `output` once a `FrameThrottle.progressInterval` until cancelled.

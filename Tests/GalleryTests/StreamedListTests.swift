@@ -2,6 +2,10 @@ import Foundation
 import GalleryTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The built binary over lists read as a stream: a producer that never stops, a list of a million lines, an input
 /// that is not a list, and `--save` names a rerun finds again.
 @Suite(.serialized)
@@ -108,5 +112,26 @@ struct StreamedListTests {
         #expect(notices.count == 1 && notices[0].contains("Wikimedia's robot policy"), "\(touched.errorText)")
         let untouched = try run(gallery: arguments, stdin: good)
         #expect(untouched.status == 0 && untouched.errorText.isEmpty, "stderr: \(untouched.errorText)")
+    }
+
+    /// A producer that wrote one line and then says nothing more, without closing: gallery waits in read(2) for the
+    /// second image, and Ctrl-C still ends it (the hang guard kills it otherwise, and the status says so).
+    @Test func ctrlCEndsARunWaitingForASilentProducer() async throws {
+        let server = try JPEGServer(names: ["a.jpg"])
+        defer { server.stop() }
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { for fd in fds { close(fd) } }
+        let line = Array((server.url("a.jpg") + "\n").utf8)
+        #expect(line.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) } == line.count)
+        let child = try ChildProcess(
+            [ChildProcess.galleryExecutable, "--count", "2", "--render", "none", "/dev/fd/\(fds[0])"], stdin: "")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, Self.requests("GET", in: server).isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        child.signal(SIGINT)
+        #expect(child.wait(timeout: .seconds(30)) == 130, "stderr: \(child.errorText)")
     }
 }
