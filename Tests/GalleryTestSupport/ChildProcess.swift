@@ -23,8 +23,6 @@ public final class ChildProcess: @unchecked Sendable {
     public private(set) var errorText = ""
     public private(set) var status: Int32 = -1
     public private(set) var seconds: Double = 0
-    /// The child's peak resident set (`ru_maxrss` from wait4(2)), in KiB.
-    public private(set) var peakResidentKilobytes = 0
     private let started = ContinuousClock.now
     private let readers = DispatchGroup()
 
@@ -89,15 +87,13 @@ public final class ChildProcess: @unchecked Sendable {
     public func wait(timeout: Duration = .seconds(60)) -> Int32 {
         let deadline = ContinuousClock.now + timeout
         var raw: Int32 = 0
-        var usage = rusage()
         while true {
-            let result = wait4(pid, &raw, WNOHANG, &usage)
+            let result = waitpid(pid, &raw, WNOHANG)
             if result == pid { break }
             if ContinuousClock.now > deadline { kill(pid, SIGKILL) }
             usleep(5_000)
         }
         seconds = Self.seconds(ContinuousClock.now - started)
-        peakResidentKilobytes = usage.ru_maxrss
         readers.wait()
         status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
         return status
