@@ -50,6 +50,9 @@ public struct GalleryOptions: Sendable {
     public var saveFolder: SaveFolder? = nil
     public var baseURL = URLList.defaultBaseURL
     public var fetch = FetchConfiguration()
+    /// The line to print when a profiled host's first URL is read (`HostProfiles`), by host name; its limits are
+    /// in `fetch.hostLimits` from the start.
+    public var hostNotices: [String: String] = [:]
     public var decodeLimits = DecodeLimits.default
     /// `--browse`: the sheet takes keys, and the run goes on until `q` or Ctrl-C.
     public var browse = false

@@ -41,24 +41,25 @@ struct ImageJob: Sendable {
     /// decoder is made, so an image not yet started fits the slot size of the moment.
     let box: @Sendable () -> PixelSize
     let limits: DecodeLimits
-    /// Where `--save` puts images, with each URL's file name; nil without `--save`.
-    let save: (folder: SaveFolder, names: [String: String])?
+    /// Where `--save` puts images; nil without `--save`.
+    let save: SaveFolder?
     /// `--browse` without `--save`: where each body is kept for the enlarged view and `s`.
     var spool: Spool? = nil
 
-    func run(_ candidate: Candidate) async -> ImageOutcome {
+    /// - Parameter name: the file name under `--save` (`SaveNamer`, decided as the image starts); nil: not saved.
+    func run(_ candidate: Candidate, savingAs name: String? = nil) async -> ImageOutcome {
         let start = ContinuousClock.now
-        guard let save, let name = save.names[candidate.url] else {
+        guard let folder = save, let name else {
             do {
                 return .shown(try await download(candidate, start: start, saved: nil))
             } catch {
                 return .failed(candidate, reason: Self.reason(error))
             }
         }
-        if let cached = await readSaved(candidate, name: name, folder: save.folder, start: start) {
+        if let cached = await readSaved(candidate, name: name, folder: folder, start: start) {
             return .shown(cached)
         }
-        let saved = SavedDownload(folder: save.folder, name: name)
+        let saved = SavedDownload(folder: folder, name: name, url: candidate.url)
         do {
             try saved.open(expectedSize: candidate.size)
             do {

@@ -27,9 +27,10 @@ public struct Pipeline: Sendable {
         return await LiveView.make(for: options, on: terminal)
     }
 
-    /// Runs the whole gallery over the URL lists. Cancelling the calling task (Ctrl-C) stops every download,
-    /// restores the terminal and still prints the lines of the images shown so far.
-    public func run(lists: ParsedLists, fetcher: Fetcher, view: LiveView?) async -> ExitStatus {
+    /// Runs the whole gallery over the URL lists, reading them only as far as the run needs. Cancelling the calling
+    /// task (Ctrl-C) stops every download, restores the terminal and still prints the lines of the images shown so
+    /// far.
+    public func run(lists: ListStream, fetcher: Fetcher, view: LiveView?) async -> ExitStatus {
         var outputs: [any RunOutput] = []
         if let view {
             outputs.append(
@@ -53,7 +54,7 @@ public struct Pipeline: Sendable {
     /// decoder is made, so images decoded after the window changed fit its new slots.
     /// `browsing`: the view whose keys decide when the run ends (`--browse`).
     func run(
-        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize,
+        lists: ListStream, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize,
         browsing: LiveView? = nil
     ) async -> ExitStatus {
         await withTaskExecutorPreference(executor) {
@@ -61,38 +62,45 @@ public struct Pipeline: Sendable {
         }
     }
 
+    /// Images start as the lists yield them: the first as soon as the first eligible line is read, each failure's
+    /// replacement when it fails; reading stops once `--count` images have started.
     private func runOnOwnQueue(
-        lists: ParsedLists, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize,
+        lists: ListStream, fetcher: Fetcher, output: some RunOutput, box: @escaping @Sendable () -> PixelSize,
         browsing: LiveView?
     ) async -> ExitStatus {
         let started = ContinuousClock.now
         // Every message is on its way before the status is returned and the process exits.
         defer { reporter.drain() }
-        guard let (selection, candidates) = await select(from: lists, fetcher: fetcher) else { return .failure }
-        var job = ImageJob(
-            fetcher: fetcher, box: box, limits: options.decodeLimits,
-            save: options.saveFolder.map { ($0, SaveName.assign(candidates)) })
+        let source = ImageSource(
+            choice: makeChoice(stream: lists, fetcher: fetcher), count: options.count, saveFolder: options.saveFolder)
+        guard let first = await source.next(announce: { _ in }) else {
+            let refused = source.finish()?.choice.refused ?? false
+            if !Task.isCancelled { await reportNoImage(refused: refused, stream: lists) }
+            return Task.isCancelled ? .interrupted : .failure
+        }
+        source.hold(first)
+        var job = ImageJob(fetcher: fetcher, box: box, limits: options.decodeLimits, save: options.saveFolder)
         if let browsing { job.spool = await lendBrowsing(browsing, job: job) }
-        let spares = options.replaceFailures ? selection.spares : []
-        let tally = SharedTally(RunTally(wanted: options.count, spares: spares, started: started))
-
-        for event in RunTally.selected(selection.chosen) { await output.record(event) }
+        let tally = SharedTally(
+            RunTally(wanted: options.count, replacesFailures: options.replaceFailures, started: started))
+        await output.record(.selected(first.candidate, replacement: false))
         await output.begin()
         let regimes = regimeNotes(fetcher)
         // Started in the background, the view reads no keys: nothing would read the spool.
         if let browsing, await !browsing.readsKeys { job.spool = nil }
         let ticker = output.showsProgress ? startTicker(output: output, fetcher: fetcher, tally: tally) : nil
-        let operation: @Sendable (Candidate) async -> ImageOutcome = { [job] candidate in
-            await output.record(.started(candidate))
-            return await job.run(candidate)
+        let operation: @Sendable (Start) async -> ImageOutcome = { [job] start in
+            await output.record(.started(start.candidate))
+            return await job.run(start.candidate, savingAs: start.saveName)
         }
-        let downloads: @Sendable () async -> Void = { [reporter] in
-            await asCompleted(selection.chosen, operation: operation) { outcome in
-                let (events, spare) = tally.record(outcome, cancelled: Task.isCancelled)
+        let next: @Sendable () async -> Start? = { await source.next { await output.record($0) } }
+        let downloads: @Sendable () async -> Void = { [reporter, count = options.count] in
+            await asCompleted(slots: count, next: next, operation: operation) { outcome in
+                let (events, replace) = tally.record(outcome, cancelled: Task.isCancelled)
                 for event in events { await output.record(event) }
                 // `gallery … | head -3`: nobody reads the rest.
                 if reporter.stdoutClosed { withUnsafeCurrentTask { $0?.cancel() } }
-                return spare
+                return replace
             }
         }
         if let browsing, await browsing.readsKeys {
@@ -103,11 +111,26 @@ public struct Pipeline: Sendable {
         ticker?.cancel()
         regimes.cancel()
         await regimes.value
+        let reading = source.finish()
+        noteReading(reading)
         let final = tally.value
         await output.end(final, interrupted: Task.isCancelled)
         await output.record(final.summary())
         reporter.drain()
-        return final.exitStatus(interrupted: Task.isCancelled, brokenPipe: reporter.stdoutClosed)
+        let status = final.exitStatus(interrupted: Task.isCancelled, brokenPipe: reporter.stdoutClosed)
+        // An interrupted run may have left a read blocked on the lists' queue: their tally is not waited for.
+        if status == .interrupted || status == .brokenPipe { return status }
+        return Self.finalStatus(status, refused: reading?.choice.refused ?? false, inputs: await lists.inputs())
+    }
+
+    /// What reading the lists came to: fewer eligible images than `--count`, and how many sizes were probed.
+    private func noteReading(_ reading: ImageSource.Outcome?) {
+        if let reading, reading.exhausted, reading.found < options.count, !reading.choice.refused, !Task.isCancelled {
+            reporter.warning("only \(reading.found) of \(options.count) images qualify; showing those")
+        }
+        if let probed = reading?.choice.probed, probed > 0 {
+            reporter.detail("probed the size of \(probed) lines with HEAD")
+        }
     }
 
     /// The spool for `--browse` without `--save` (nil with `--save`, whose files are used), and what the view's
@@ -156,40 +179,6 @@ public struct Pipeline: Sendable {
                 try? await Task.sleep(for: FrameThrottle.progressInterval)
             }
         }
-    }
-
-    /// Chooses the candidates, reporting skipped lines and shortfalls; nil when there is nothing to download or
-    /// `--strict` refuses the input. Also returns every usable line, for `--save`'s names.
-    private func select(from lists: ParsedLists, fetcher: Fetcher) async -> (Selection, [Candidate])? {
-        let parsed = lists.list
-        for bad in parsed.malformed {
-            if options.strict {
-                reporter.error(Sanitizer.clean(bad.description))
-            } else {
-                reporter.warning(Sanitizer.clean(bad.description) + " (skipped)")
-            }
-        }
-        if options.strict && !parsed.malformed.isEmpty { return nil }
-        let rules = options.selectionRules
-        if rules.order != .input { reporter.detail("choosing at random with --seed \(rules.seed)") }
-        let prober = SizeProber(
-            fetcher: fetcher, concurrency: options.fetch.maxInFlight, rules: rules,
-            onFailure: { [reporter] candidate, reason in
-                reporter.warning("\(Sanitizer.clean(candidate.url)): size unknown (\(Sanitizer.clean(reason)))")
-            })
-        let selection = await Selection.choose(from: parsed.candidates, rules: rules, probe: prober.fill)
-        if selection.probed > 0 { reporter.detail("probed the size of \(selection.probed) lines with HEAD") }
-        guard !selection.chosen.isEmpty else {
-            reporter.error(
-                options.minBytes > 0
-                    ? "no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
-                    : "no image in the list")
-            return nil
-        }
-        if selection.chosen.count < options.count {
-            reporter.warning("only \(selection.chosen.count) of \(options.count) images qualify; showing those")
-        }
-        return (selection, parsed.candidates)
     }
 
     /// `--verbose`: the regime the fetch engine's schedule found, and each change, as it happens; the reporter holds

@@ -1,7 +1,6 @@
-import Selection
 import Synchronization
 
-/// The one count of a run: how many images were shown and failed, their bytes, and the spares still unused.
+/// The one count of a run: how many images were shown and failed, and their bytes.
 ///
 /// Each outcome becomes the `RunEvent`s every output shows (a shown image gets its number here, in completion
 /// order), and at the end the tally gives the summary and the exit status. A plain value, so its rules are tested
@@ -15,24 +14,20 @@ struct RunTally: Sendable {
     private(set) var failed = 0
     /// Bytes of the images shown.
     private(set) var bytes: Int64 = 0
-    /// Candidates to download in place of failed ones, in list order.
-    private var spares: ArraySlice<Candidate>
+    /// Whether a failed image asks for a replacement (`--no-replace` turns it off).
+    let replacesFailures: Bool
 
-    init(wanted: Int, spares: [Candidate], started: ContinuousClock.Instant = .now) {
+    init(wanted: Int, replacesFailures: Bool = true, started: ContinuousClock.Instant = .now) {
         self.wanted = wanted
-        self.spares = spares[...]
+        self.replacesFailures = replacesFailures
         self.started = started
     }
 
-    /// The events that open a run: every candidate chosen at the start.
-    static func selected(_ chosen: [Candidate]) -> [RunEvent] {
-        chosen.map { .selected($0, replacement: false) }
-    }
-
-    /// Counts `outcome` and returns its events, with the spare to download in place of a failed image. A download
-    /// cut short because the run was cancelled is no failure: it adds nothing.
+    /// Counts `outcome` and returns its events, and whether a replacement should be read from the lists in place
+    /// of a failed image (the caller reads it and announces it). A download cut short because the run was
+    /// cancelled is no failure: it adds nothing.
     mutating func record(_ outcome: ImageOutcome, cancelled: Bool, at now: ContinuousClock.Instant = .now)
-        -> (events: [RunEvent], spare: Candidate?)
+        -> (events: [RunEvent], replace: Bool)
     {
         switch outcome {
         case .shown(let image):
@@ -41,13 +36,11 @@ struct RunTally: Sendable {
             let receivedAt = image.lastByte.map { secondsBetween(started, $0) }
             let event = RunEvent.completed(
                 image, index: shown, receivedAt: receivedAt, shownAt: secondsBetween(started, now))
-            return ([event], nil)
+            return ([event], false)
         case .failed(let candidate, let reason):
-            guard !cancelled else { return ([], nil) }
+            guard !cancelled else { return ([], false) }
             failed += 1
-            let failure = RunEvent.failed(candidate, reason: reason)
-            guard let spare = spares.popFirst() else { return ([failure], nil) }
-            return ([failure, .selected(spare, replacement: true)], spare)
+            return ([.failed(candidate, reason: reason)], replacesFailures)
         }
     }
 
@@ -75,7 +68,7 @@ final class SharedTally: Sendable {
 
     var value: RunTally { tally.withLock { $0 } }
 
-    func record(_ outcome: ImageOutcome, cancelled: Bool) -> (events: [RunEvent], spare: Candidate?) {
+    func record(_ outcome: ImageOutcome, cancelled: Bool) -> (events: [RunEvent], replace: Bool) {
         tally.withLock { $0.record(outcome, cancelled: cancelled) }
     }
 }

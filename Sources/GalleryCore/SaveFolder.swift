@@ -139,8 +139,11 @@ final class PartFile {
         }
     }
 
-    /// Makes the file durable, then gives it its final name: a crash leaves either no `NAME` or a complete one.
-    func commit() throws(SaveError) {
+    /// Marks the file with the URL it came from (`SaveOrigin`; best effort: a file system without user attributes
+    /// only costs a later run the plain name), makes it durable, then gives it its final name: a crash leaves
+    /// either no `NAME` or a complete one.
+    func commit(origin url: String) throws(SaveError) {
+        SaveOrigin.mark(fd, url: url)
         guard fsync(fd) == 0 else { throw SaveError(folder.display(partName), call: "fsync") }
         close(fd)
         fd = -1

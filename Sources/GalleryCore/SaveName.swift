@@ -1,25 +1,8 @@
-import Selection
-
-/// File names for `--save`: the URL's own last segment when it is safe, made safe when it is not, and made
-/// distinct with a short hash of the URL when two different URLs in the list share it.
-///
-/// Names are decided over the whole parsed list, not just the images chosen, so the same list gives the same
-/// names on every run, and a rerun finds what the previous one saved.
+/// The pieces of a `--save` file name: the URL's own last segment made safe, and the short hash of the URL that
+/// makes it distinct. `SaveNamer` decides which a URL gets.
 public enum SaveName {
     /// Longest name in UTF-8 bytes: well under NAME_MAX (255) even as `.NAME.part`.
     public static let maxBytes = 200
-
-    /// A name for every candidate's URL.
-    public static func assign(_ candidates: [Candidate]) -> [String: String] {
-        let safe = candidates.map { sanitized($0.name) }
-        var urlsByName: [String: Set<String>] = [:]
-        for (candidate, name) in zip(candidates, safe) { urlsByName[name, default: []].insert(candidate.url) }
-        var names: [String: String] = [:]
-        for (candidate, name) in zip(candidates, safe) {
-            names[candidate.url] = urlsByName[name]!.count > 1 ? suffixed(name, hash: shortHash(candidate.url)) : name
-        }
-        return names
-    }
 
     /// `name` without anything a file system or a terminal could misread: no `/` or `\` (replaced by `_`), no
     /// control characters, no leading dots (so never `.`, `..` or a hidden file, and never one of our `.part`

@@ -21,6 +21,8 @@ import Fetch
 final class SavedDownload {
     let folder: SaveFolder
     let name: String
+    /// Marked on the file (`SaveOrigin`) so a later run's `SaveNamer` knows it as this URL's.
+    let url: String
     private var part: PartFile?
     /// What the part held when it was opened for continuing; nil once it starts from the first byte.
     private(set) var resume: ResumeToken?
@@ -28,9 +30,10 @@ final class SavedDownload {
     /// The part's bytes were no use: reading or decoding them failed. The download starts over.
     struct UnusablePart: Error {}
 
-    init(folder: SaveFolder, name: String) {
+    init(folder: SaveFolder, name: String, url: String) {
         self.folder = folder
         self.name = name
+        self.url = url
     }
 
     /// Opens `.NAME.part`: continued (`resume` is then set) when a killed run left one that qualifies, else empty.
@@ -91,7 +94,7 @@ final class SavedDownload {
 
     /// Gives the part its final name: the image downloaded and decoded.
     func commit() throws(SaveError) {
-        try part?.commit()
+        try part?.commit(origin: url)
     }
 
     /// Removes the part and its validator. Idempotent; a no-op after `commit()`.

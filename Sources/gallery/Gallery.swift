@@ -112,7 +112,7 @@ struct Gallery {
         do {
             try await gallery.run()
         } catch {
-            // A bad list or save folder ends the run before any Fetcher waited for libcurl's set-up.
+            // A bad save folder ends the run before any Fetcher waited for libcurl's set-up.
             Fetcher.waitUntilPrepared()
             Glibc.exit(error.rawValue)
         }
@@ -136,19 +136,21 @@ struct Gallery {
         }
         if insecure { reporter.error("warning: TLS verification is off") }
 
-        var inputs: [ListInput] = []
-        do {
-            for path in lists.isEmpty ? ["-"] : lists { inputs.append(try await InputReader.read(path)) }
-        } catch {
-            throw refuse("\(error)")
+        let profiled = HostProfile.all.map(\.host)
+        // Keyed by host, so the limits touch only the profiled hosts, whenever their first URL is read.
+        options.fetch.hostLimits =
+            HostProfiles.effectiveLimits(
+                hosts: profiled, explicitMaxPerHost: maxPerHost, explicitMaxBytesPerSecond: maxRate
+            ).limits
+        if !json {
+            for host in profiled {
+                options.hostNotices[host] =
+                    HostProfiles.effectiveLimits(
+                        hosts: [host], explicitMaxPerHost: maxPerHost, explicitMaxBytesPerSecond: maxRate
+                    ).notice
+            }
         }
-
-        let parsed = ParsedLists(inputs, baseURL: baseURL)
-        let hosts = HostProfiles.effectiveLimits(
-            hosts: parsed.urls, explicitMaxPerHost: maxPerHost,
-            explicitMaxBytesPerSecond: maxRate)
-        options.fetch.hostLimits = hosts.limits
-        if let notice = hosts.notice, !json { reporter.notice(notice) }
+        let stream = ListStream(paths: lists, baseURL: baseURL, strict: strict, watchedHosts: profiled)
 
         let fetcher: Fetcher
         do {
@@ -164,7 +166,7 @@ struct Gallery {
         if let graphics = view?.graphics {
             reporter.detail("drawing with \(graphics.graphics.rawValue): \(graphics.reason)")
         }
-        let run = Task { await pipeline.run(lists: parsed, fetcher: fetcher, view: view) }
+        let run = Task { await pipeline.run(lists: stream, fetcher: fetcher, view: view) }
         let signals = SignalWatcher(view: view, onInterrupt: { _ in run.cancel() })
         let status = await run.value
         signals.cancel()

@@ -30,21 +30,26 @@ extension Gallery {
                     help: "Skip images smaller than this many bytes (as given in the list, or learned with HEAD)."),
                 .flag(
                     "shuffle", \.shuffle,
-                    help: "Pick at random among all eligible images instead of the first ones in the list."),
+                    help: """
+                        Pick at random among all eligible images instead of the first ones in the list. It reads every \
+                        list to its end first, so it never starts on a producer that never ends.
+                        """),
                 .flag(
                     "near", \.near,
                     help: """
                         Pick at random among the 4×count eligible images whose sizes are closest to --min-bytes, \
-                        like the talk's sample.
+                        like the talk's sample. It too reads every list to its end first.
                         """),
                 .option(
                     "seed", \.seed, value: "n",
                     help: "Seed the random choice of --shuffle or --near, so the same list gives the same images."),
                 .flag(
                     "strict", \.strict,
-                    help:
-                        "Treat a malformed list line as an error (exit status 2) instead of skipping it with a warning."
-                ),
+                    help: """
+                        Treat a malformed list line as an error (exit status 2) instead of skipping it with a warning. \
+                        Only the lines read are checked: without --shuffle or --near, reading stops once --count \
+                        images are found.
+                        """),
                 .option(
                     "base-url", \.baseURL, value: "url",
                     help: "Resolve relative paths in the list (like the talk's size index) against this URL."),

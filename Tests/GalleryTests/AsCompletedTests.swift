@@ -66,4 +66,41 @@ struct AsCompletedTests {
         #expect(outcomes.count == poolThreads + 1)
         #expect(gaveUp.isEmpty, "operations that gave up before the body ran: \(gaveUp)")
     }
+
+    /// Pulls counted across the tasks that make them.
+    final class Pulls: Sendable {
+        let count = Mutex(0)
+        func take() -> Int {
+            count.withLock {
+                $0 += 1
+                return $0
+            }
+        }
+    }
+
+    /// The second element is read only after the first outcome was handed over: the loop must hand outcomes over
+    /// while the source is still reading, or it never ends (the time limit catches that).
+    @Test(.timeLimit(.minutes(1))) func anOutcomeIsHandedOverWhileTheNextElementIsStillBeingRead() async {
+        let (firstShown, shown) = AsyncStream.makeStream(of: Void.self)
+        let pulls = Pulls()
+        var outcomes: [Int] = []
+        await asCompleted(
+            slots: 2,
+            next: {
+                switch pulls.take() {
+                case 1: return 1
+                case 2:
+                    for await _ in firstShown { return 2 }
+                    return nil
+                default: return nil
+                }
+            },
+            operation: { $0 * 10 }
+        ) { outcome in
+            outcomes.append(outcome)
+            shown.yield()
+            return outcome == 10
+        }
+        #expect(outcomes == [10, 20], "the first outcome came before the second element was read")
+    }
 }

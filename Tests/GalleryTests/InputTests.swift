@@ -8,8 +8,10 @@ struct InputTests {
     @Test func eachSkippedLineGetsOneWarningNamingItsNumber() async throws {
         let server = try JPEGServer(names: ["a.jpg"])
         defer { server.stop() }
-        let list = "# list\nftp://h/x.jpg\n\(server.url("a.jpg"))\n-3 \(server.url("b.jpg"))\n"
-        let gallery = try run(gallery: ["--count", "1"], stdin: list)
+        // Good lines outnumber the bad ones, so the input is a list; line 4 is read for the second image.
+        let a = server.url("a.jpg")
+        let list = "# list\nftp://h/x.jpg\n\(a)\n-3 \(server.url("b.jpg"))\n\(a)?2\n\(a)?3\n"
+        let gallery = try run(gallery: ["--count", "2"], stdin: list)
         #expect(gallery.status == 0, "stderr: \(gallery.errorText)")
         let warnings = gallery.errorText.split(separator: "\n")
         #expect(
@@ -57,8 +59,9 @@ struct InputTests {
         let folder = try TempFolder()
         defer { folder.remove() }
         // ChildProcess feeds stdin from a String, so the bytes that are not UTF-8 go through a list file.
-        try folder.write(
-            "list.txt", bytes: [0xFF, 0xFE, 0x0A, 0xC3, 0x28, 0x0A] + Array((server.url("a.jpg") + "\n").utf8))
+        // Good lines outnumber the bad ones, so the input is still a list.
+        let good = ["a.jpg", "a.jpg?2", "a.jpg?3"].map { server.url($0) + "\n" }.joined()
+        try folder.write("list.txt", bytes: [0xFF, 0xFE, 0x0A, 0xC3, 0x28, 0x0A] + Array(good.utf8))
         let listPath = folder.url.appendingPathComponent("list.txt").path
         let gallery = try run(gallery: ["--count", "1", listPath])
         #expect(gallery.status == 0, "stderr: \(gallery.errorText)")

@@ -5,7 +5,7 @@ import Testing
 
 @testable import GalleryCore
 
-/// The tally's rules as plain values: numbers in completion order, spares for failures, the exit status.
+/// The tally's rules as plain values: numbers in completion order, a replacement asked for each failure, the exit status.
 struct RunTallyTests {
     static func candidate(_ name: String, line: Int = 1) -> Candidate {
         Candidate(line: line, url: "http://127.0.0.1/\(name)", size: nil)
@@ -21,7 +21,7 @@ struct RunTallyTests {
     }
 
     @Test func shownImagesAreNumberedInCompletionOrderAndTheirBytesAdded() {
-        var tally = RunTally(wanted: 2, spares: [])
+        var tally = RunTally(wanted: 2)
         let first = tally.record(Self.shown("b.jpg", bytes: 10), cancelled: false)
         let second = tally.record(Self.shown("a.jpg", bytes: 5), cancelled: false)
         guard case .completed(let image, let index, _, _) = first.events.first,
@@ -39,28 +39,25 @@ struct RunTallyTests {
         #expect(shown == 2 && failed == 0 && bytes == 15)
     }
 
-    @Test func aFailureTakesTheNextSpareAndAnnouncesItAsAReplacement() {
-        let spares = [Self.candidate("s1.jpg", line: 3), Self.candidate("s2.jpg", line: 4)]
-        var tally = RunTally(wanted: 2, spares: spares)
-        let (events, spare) = tally.record(
+    @Test func aFailureAsksForAReplacementUnlessReplacingIsOff() {
+        var tally = RunTally(wanted: 2)
+        let (events, replace) = tally.record(
             .failed(Self.candidate("x.jpg"), reason: "HTTP 404 Not Found"), cancelled: false)
-        #expect(spare?.url == spares[0].url)
-        #expect(events.count == 2)
-        guard case .failed(let failed, let reason) = events.first, case .selected(let next, true) = events.last else {
+        #expect(replace)
+        guard events.count == 1, case .failed(let failed, let reason) = events.first else {
             Issue.record("unexpected events \(events)")
             return
         }
-        #expect(failed.name == "x.jpg" && reason == "HTTP 404 Not Found" && next.url == spares[0].url)
-        #expect(
-            tally.record(.failed(Self.candidate("y.jpg"), reason: "r"), cancelled: false).spare?.url == spares[1].url)
-        #expect(tally.record(.failed(Self.candidate("z.jpg"), reason: "r"), cancelled: false).spare == nil)
-        #expect(tally.failed == 3)
+        #expect(failed.name == "x.jpg" && reason == "HTTP 404 Not Found")
+        var keeping = RunTally(wanted: 2, replacesFailures: false)
+        #expect(!keeping.record(.failed(Self.candidate("y.jpg"), reason: "r"), cancelled: false).replace)
+        #expect(tally.failed == 1 && keeping.failed == 1)
     }
 
     @Test func aDownloadCutShortByCancellationIsNoFailure() {
-        var tally = RunTally(wanted: 1, spares: [Self.candidate("s.jpg")])
+        var tally = RunTally(wanted: 1)
         let cut = tally.record(.failed(Self.candidate("x.jpg"), reason: "cancelled"), cancelled: true)
-        #expect(cut.events.isEmpty && cut.spare == nil)
+        #expect(cut.events.isEmpty && !cut.replace)
         #expect(tally.failed == 0)
     }
 
@@ -76,7 +73,7 @@ struct RunTallyTests {
     func exitStatusFollowsTheIssuesTable(
         shown: Int, failed: Int, interrupted: Bool, brokenPipe: Bool, expected: GalleryCore.ExitStatus
     ) {
-        var tally = RunTally(wanted: 2, spares: [])
+        var tally = RunTally(wanted: 2)
         for i in 0..<shown { _ = tally.record(Self.shown("\(i).jpg", bytes: 1), cancelled: false) }
         for i in 0..<failed { _ = tally.record(.failed(Self.candidate("f\(i).jpg"), reason: "r"), cancelled: false) }
         #expect(tally.exitStatus(interrupted: interrupted, brokenPipe: brokenPipe) == expected)

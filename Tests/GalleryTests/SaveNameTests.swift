@@ -29,21 +29,6 @@ struct SaveNameTests {
         #expect(safe.hasSuffix("é.jpeg"))
     }
 
-    @Test func sameLastSegmentFromDifferentURLsGetsDistinctStableNames() {
-        let candidates = [
-            Candidate(line: 1, url: "http://a/x/photo.jpg", size: nil),
-            Candidate(line: 2, url: "http://b/y/photo.jpg", size: nil),
-            Candidate(line: 3, url: "http://a/other.jpg", size: nil),
-        ]
-        let names = SaveName.assign(candidates)
-        let first = names["http://a/x/photo.jpg"]!
-        let second = names["http://b/y/photo.jpg"]!
-        #expect(first != second)
-        #expect(first.hasPrefix("photo-") && first.hasSuffix(".jpg") && first.count == "photo-12345678.jpg".count)
-        #expect(names["http://a/other.jpg"] == "other.jpg")
-        #expect(SaveName.assign(candidates) == names, "the same list gives the same names")
-    }
-
     @Test func namesNeverContainASlashOrStartWithADot() {
         let nasty = ["..", ".", "/", "\\..\\..", ".part", "a/../b", "\u{0}x", String(repeating: "/", count: 9)]
         for name in nasty {

@@ -27,7 +27,7 @@ struct SavedDownloadTests {
             candidate = Candidate(line: 1, url: server.url("a.jpg"), size: nil)
             job = ImageJob(
                 fetcher: fetcher, box: { PixelSize(width: 64, height: 48) }, limits: .default,
-                save: (folder, [candidate.url: "a.jpg"]))
+                save: folder)
         }
 
         /// Leaves `.a.jpg.part` (and its validator, if any) as a killed run would have.
@@ -46,7 +46,7 @@ struct SavedDownloadTests {
 
         /// Runs the job and checks it saved the server's file and left nothing else.
         func runAndExpectTheWholeFile() async throws -> ShownImage? {
-            let outcome = await job.run(candidate)
+            let outcome = await job.run(candidate, savingAs: "a.jpg")
             await fetcher.shutdown()
             guard case .shown(let image) = outcome else {
                 Issue.record("not shown: \(outcome)")

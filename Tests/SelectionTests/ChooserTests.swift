@@ -109,9 +109,5 @@ struct NearestSizesTests {
         let selection = await sink.finish(probe: noProbe)
         let expected = Self.reference(sizes, count: count, minBytes: minBytes, seed: UInt64(trial))
         #expect((selection.chosen + selection.spares).map(\.line) == expected)
-        let legacy = await Selection.choose(
-            from: sizes.enumerated().map { Candidate(line: $0 + 1, url: "http://h/\($0 + 1).jpg", size: $1) },
-            rules: rules, probe: noProbe)
-        #expect(selection.chosen == legacy.chosen, "the same images as before the list was streamed")
     }
 }
