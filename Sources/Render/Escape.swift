@@ -115,6 +115,10 @@ public enum Escape: Sendable, Hashable {
 extension [UInt8] {
     /// Appends one escape sequence without building an intermediate array or string.
     public mutating func append(_ escape: Escape) {
+        if let literal = escape.csiLiteral {
+            appendCSI(literal: literal)
+            return
+        }
         switch escape {
         case .cursorPosition(let position):
             appendCSI()
@@ -127,18 +131,6 @@ extension [UInt8] {
         case .cursorForward(let n): appendCSI(n, final: "C")
         case .cursorBack(let n): appendCSI(n, final: "D")
         case .cursorColumn(let column): appendCSI(column + 1, final: "G")
-        case .hideCursor: appendCSI(literal: "?25l")
-        case .showCursor: appendCSI(literal: "?25h")
-        case .eraseScreen: appendCSI(literal: "2J")
-        case .eraseBelow: appendCSI(literal: "J")
-        case .eraseToEndOfLine: appendCSI(literal: "K")
-        case .eraseLine: appendCSI(literal: "2K")
-        case .resetAttributes: appendCSI(literal: "0m")
-        case .bold: appendCSI(literal: "1m")
-        case .dim: appendCSI(literal: "2m")
-        case .normalIntensity: appendCSI(literal: "22m")
-        case .defaultForeground: appendCSI(literal: "39m")
-        case .defaultBackground: appendCSI(literal: "49m")
         case .foreground(let colour):
             appendCSI()
             appendSGRParameters(colour, layer: .foreground)
@@ -173,28 +165,18 @@ extension [UInt8] {
             append(UInt8(ascii: ":"))
             append(contentsOf: payload)
             append(0x07)
-        case .primaryDeviceAttributes: appendCSI(literal: "c")
-        case .cellSizeQuery: appendCSI(literal: "16t")
-        case .textAreaPixelsQuery: appendCSI(literal: "14t")
-        case .colorRegistersQuery: appendCSI(literal: "?1;1;0S")
-        case .terminalVersionQuery: appendCSI(literal: ">0q")
-        case .inverse: appendCSI(literal: "7m")
-        case .notInverse: appendCSI(literal: "27m")
         case .mouseReportingOn:
             appendCSI(literal: "?1000h")
             appendCSI(literal: "?1006h")
         case .mouseReportingOff:
             appendCSI(literal: "?1006l")
             appendCSI(literal: "?1000l")
-        case .bracketedPasteOn: appendCSI(literal: "?2004h")
-        case .bracketedPasteOff: appendCSI(literal: "?2004l")
-        case .alternateScreenOn: appendCSI(literal: "?1049h")
-        case .alternateScreenOff: appendCSI(literal: "?1049l")
         case .paletteColorQuery(let index):
             append(contentsOf: [0x1b, UInt8(ascii: "]"), UInt8(ascii: "4"), UInt8(ascii: ";")])
             appendDecimal(index)
             append(contentsOf: [UInt8(ascii: ";"), UInt8(ascii: "?")])
             append(.stringTerminator)
+        default: assertionFailure("\(escape) is neither a fixed CSI sequence nor written here")
         }
     }
 
@@ -249,6 +231,39 @@ extension [UInt8] {
         while divisor > 0 {
             append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
             divisor /= 10
+        }
+    }
+}
+
+extension Escape {
+    /// The parameters and final byte of the sequences that are one fixed `CSI …`; nil for the rest, which carry
+    /// values or are not CSI sequences.
+    fileprivate var csiLiteral: StaticString? {
+        switch self {
+        case .hideCursor: "?25l"
+        case .showCursor: "?25h"
+        case .eraseScreen: "2J"
+        case .eraseBelow: "J"
+        case .eraseToEndOfLine: "K"
+        case .eraseLine: "2K"
+        case .resetAttributes: "0m"
+        case .bold: "1m"
+        case .dim: "2m"
+        case .normalIntensity: "22m"
+        case .defaultForeground: "39m"
+        case .defaultBackground: "49m"
+        case .primaryDeviceAttributes: "c"
+        case .cellSizeQuery: "16t"
+        case .textAreaPixelsQuery: "14t"
+        case .colorRegistersQuery: "?1;1;0S"
+        case .terminalVersionQuery: ">0q"
+        case .inverse: "7m"
+        case .notInverse: "27m"
+        case .bracketedPasteOn: "?2004h"
+        case .bracketedPasteOff: "?2004l"
+        case .alternateScreenOn: "?1049h"
+        case .alternateScreenOff: "?1049l"
+        default: nil
         }
     }
 }

@@ -36,7 +36,9 @@ struct gallery_webp_decoder {
     char fourcc[4];
     int in_chunk;
     uint8_t *exif;
-    size_t exif_length;
+    /// What `exif` holds and what it was allocated for: only the first EXIF chunk is kept, and a later one must
+    /// never write past the first one's allocation.
+    size_t exif_length, exif_capacity;
     /// An animation's first ANMF payload, held whole.
     uint8_t *frame;
     size_t frame_length, frame_size;
@@ -68,6 +70,7 @@ static void chunk_begins(gallery_webp_decoder *dec) {
     if (memcmp(dec->fourcc, "EXIF", 4) == 0 && dec->exif == NULL) {
         size_t size = dec->chunk_size < MAX_EXIF ? (size_t)dec->chunk_size : MAX_EXIF;
         dec->exif = malloc(size > 0 ? size : 1);
+        dec->exif_capacity = dec->exif != NULL ? size : 0;
     } else if (memcmp(dec->fourcc, "ANMF", 4) == 0 && dec->frames_seen++ == 0) {
         uint64_t limit = dec->options.max_held > 0 ? dec->options.max_held : DEFAULT_MAX_HELD;
         if (dec->chunk_size > limit) {
@@ -87,7 +90,7 @@ static void chunk_begins(gallery_webp_decoder *dec) {
 static void chunk_bytes(gallery_webp_decoder *dec, const uint8_t *bytes, size_t len) {
     uint64_t offset = dec->chunk_size + (dec->chunk_size & 1) - dec->chunk_left;
     if (memcmp(dec->fourcc, "EXIF", 4) == 0 && dec->exif != NULL && dec->exif_length == offset) {
-        size_t room = MAX_EXIF - dec->exif_length;
+        size_t room = dec->exif_capacity - dec->exif_length;
         size_t wanted = offset < dec->chunk_size ? (size_t)(dec->chunk_size - offset) : 0;
         size_t n = len < room ? len : room;
         if (n > wanted) n = wanted;

@@ -16,6 +16,7 @@ import Testing
         ("webp/bad/truncated-at-half.webp", .truncated(.webp, got: 2805, expected: nil)),
         ("webp/bad/zero-bytes.webp", .notAnImage(looksLike: .empty)),
         ("webp/bad/garbage-after-header.webp", .corrupt(.webp, reason: "bitstream error")),
+        ("webp/bad/second-exif-chunk-after-an-empty-one.webp", .corrupt(.webp, reason: "bitstream error")),
         ("gif/bad/truncated-in-first-frame.gif", .truncated(.gif, got: 326, expected: nil)),
         ("gif/bad/zero-bytes.gif", .notAnImage(looksLike: .empty)),
         ("gif/bad/garbage-after-header.gif", .corrupt(.gif, reason: "unknown block")),
