@@ -3,6 +3,6 @@
 A new section is one module in this folder with a `SECTION` (an instance of section.Section), added to the list
 below; bench/README.md says what it is given and what it returns."""
 
-from . import demo, scale
+from . import demo, scale, text
 
-SECTIONS = [demo.SECTION, scale.SECTION]
+SECTIONS = [demo.SECTION, scale.SECTION, text.SECTION]
