@@ -36,9 +36,8 @@ public struct SymbolEncoder: CellEncoder {
         var writer = CellWriter(
             capacity: cells.columns * cells.rows * 24 + cells.rows * 10, collapsesToSpace: symbols != .half)
         var dithering = CellDither(dither, columns: cells.columns)
-        // Undithered 256-colour entries depend on the cell alone, so glyph and entries can be chosen together.
-        // In 16 colours the entries lie too far apart: a joint choice flattens edges the free fit keeps.
-        let palette = quantizer.mode == .palette256 && dither == .none ? FitPalette.xterm256 : nil
+        // Undithered palette entries depend on the cell alone, so glyph and entries can be chosen together.
+        let palette = FitPalette(quantizer, dither: dither)
         let size = PixelSize(width: pixels.width, height: pixels.height)
         pixels.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<cells.rows {
@@ -48,8 +47,8 @@ public struct SymbolEncoder: CellEncoder {
                     if let palette {
                         let fit = fitter.fitPalette(bytes, size: size, left: left, top: top, palette: palette)
                         writer.cell(
-                            fitter.glyphs[fit.glyph].utf8, ink: .palette(UInt8(fit.ink)),
-                            paper: .palette(UInt8(fit.paper)))
+                            fitter.glyphs[fit.glyph].utf8, ink: palette.colour(fit.ink),
+                            paper: palette.colour(fit.paper))
                         continue
                     }
                     let fit = fitter.fit(bytes, size: size, left: left, top: top)
