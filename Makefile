@@ -74,7 +74,7 @@ demo: release
 	@RATE=$(RATE) scripts/demo
 
 bench: release setup-bench
-	@RATE=$(RATE) scripts/bench
+	@RATE=$(RATE) /usr/bin/python3 scripts/bench
 
 # Open-ended fuzzing for FUZZ_SECONDS (default 60) per target, seeded with the committed corpora and the fixtures.
 fuzz: setup

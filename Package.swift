@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(name: "browse-probe", dependencies: ["Browse"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "SystemCalls"], swiftSettings: strict),
-        // The text encoders alone: their speed on one slot, and drawings for bench/text_fidelity.py.
+        // The text encoders alone: their speed on one slot, and drawings for the bench's text section.
         .executableTarget(name: "cell-bench", dependencies: ["Render", "Imaging"], swiftSettings: strict),
 
         // Tests: real peers (nginx, our fault server), fixtures from Fixtures/.

@@ -24,12 +24,14 @@ struct CellFitter {
 
     let glyphs: [Glyph]
     /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
-    private let corners: [Int]
-    private let cornerStart: [Int]
+    let corners: [Int]
+    let cornerStart: [Int]
     /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too).
     private let weights: [SIMD2<Float>]
+    /// Per glyph, its ink count.
+    let inkCounts: [Float]
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
-    private var table: [SIMD4<Int32>]
+    private(set) var table: [SIMD4<Int32>]
     /// The same sums in linear light, for the winning glyph's colours.
     private var light: [SIMD4<Float>]
 
@@ -52,6 +54,7 @@ struct CellFitter {
             let n = Float(glyph.inkCount)
             return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
         }
+        inkCounts = glyphs.map { Float($0.inkCount) }
         table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
@@ -116,7 +119,7 @@ struct CellFitter {
     }
 
     /// Fills both summed-area tables for one cell: one pass over its samples.
-    private mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
+    mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
         let inside = left + Glyph.columns <= size.width
         SRGB.toLinear.withUnsafeBufferPointer { toLinear in
             table.withUnsafeMutableBufferPointer { table in

@@ -78,11 +78,9 @@ public struct ColorQuantizer: Sendable {
     /// The cube's two levels around each channel (eight corners) and the two greys around the mean: the
     /// nearest entry in Oklab is among them, and ten distances are far cheaper than 240.
     private static func nearest256(to target: SIMD3<Float>, around code: RGB) -> UInt8 {
-        func lower(_ value: UInt8) -> Int { value < 95 ? 0 : min(4, (Int(value) - 95) / 40 + 1) }
-        let (r, g, b) = (lower(code.r), lower(code.g), lower(code.b))
         var best = 16
         var bestDistance = Float.infinity
-        func consider(_ index: Int) {
+        forEachCandidate256(around: code) { index in
             let d = target - oklab256[index]
             let distance = (d * d).sum()
             if distance < bestDistance {
@@ -90,13 +88,21 @@ public struct ColorQuantizer: Sendable {
                 bestDistance = distance
             }
         }
+        return UInt8(best)
+    }
+
+    /// Calls `body` with the ten 256-colour entries nearest `code` in every sensible metric: the cube's eight
+    /// corners around it and the two steps of the grey ramp around its mean.
+    @inline(__always)
+    static func forEachCandidate256(around code: RGB, _ body: (Int) -> Void) {
+        func lower(_ value: UInt8) -> Int { value < 95 ? 0 : min(4, (Int(value) - 95) / 40 + 1) }
+        let (r, g, b) = (lower(code.r), lower(code.g), lower(code.b))
         for corner in 0..<8 {
-            consider(16 + 36 * (r + (corner >> 2)) + 6 * (g + ((corner >> 1) & 1)) + b + (corner & 1))
+            body(16 + 36 * (r + (corner >> 2)) + 6 * (g + ((corner >> 1) & 1)) + b + (corner & 1))
         }
         let mean = (Int(code.r) + Int(code.g) + Int(code.b)) / 3
         let step = min(22, max(0, (mean - 8) / 10))
-        consider(232 + step)
-        consider(233 + step)
-        return UInt8(best)
+        body(232 + step)
+        body(233 + step)
     }
 }

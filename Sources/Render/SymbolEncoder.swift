@@ -36,12 +36,22 @@ public struct SymbolEncoder: CellEncoder {
         var writer = CellWriter(
             capacity: cells.columns * cells.rows * 24 + cells.rows * 10, collapsesToSpace: symbols != .half)
         var dithering = CellDither(dither, columns: cells.columns)
+        // Undithered palette entries depend on the cell alone, so glyph and entries can be chosen together.
+        let palette = FitPalette(quantizer, dither: dither)
         let size = PixelSize(width: pixels.width, height: pixels.height)
         pixels.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<cells.rows {
                 writer.startRow(at: CellPosition(row: origin.row + row, column: origin.column))
                 for column in 0..<cells.columns {
-                    let fit = fitter.fit(bytes, size: size, left: column * Glyph.columns, top: row * Glyph.rows)
+                    let (left, top) = (column * Glyph.columns, row * Glyph.rows)
+                    if let palette {
+                        let fit = fitter.fitPalette(bytes, size: size, left: left, top: top, palette: palette)
+                        writer.cell(
+                            fitter.glyphs[fit.glyph].utf8, ink: palette.colour(fit.ink),
+                            paper: palette.colour(fit.paper))
+                        continue
+                    }
+                    let fit = fitter.fit(bytes, size: size, left: left, top: top)
                     let (ink, paper) = paint(fit, column: column, row: row, dithering: &dithering)
                     writer.cell(fitter.glyphs[fit.glyph].utf8, ink: ink, paper: paper)
                 }

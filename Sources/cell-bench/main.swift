@@ -12,9 +12,9 @@ import Render
 /// cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]
 ///     Fits a binary PPM (P6) into COLUMNS×ROWS cells the way the gallery does (linear-light resampling into
 ///     the encoder's pixel box) and writes the encoder's bytes to standard output, drawn from cell ROW, COLUMN
-///     (default the top-left one); prints `cells=W×H filled=W×H`, the cells it
-///     covers and the part of them the image fills (the last column or row may be partly edge), on standard error. For
-///     bench/text_fidelity.py, which shows them in a real terminal next to chafa's.
+///     (default the top-left one); prints `cells=W×H filled=W×H`, the cells it covers and the part of them the
+///     image fills (the last column or row may be partly edge), on standard error. For the bench's text section
+///     (bench/gallerybench/sections/text.py), which shows them in a real terminal next to chafa's.
 let usage = "usage: cell-bench speed [RUNS] | cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]"
 
 func fail(_ message: String) -> Never {

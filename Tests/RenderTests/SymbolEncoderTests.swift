@@ -122,4 +122,19 @@ struct SymbolEncoderTests {
                 == .block)
         #expect(SymbolSet.preferred(environment: ["TERM": "screen", "STY": "1.pts", "KITTY_WINDOW_ID": "1"]) == .block)
     }
+
+    /// A cell split between two palette entries keeps the split, painted with exactly those two entries.
+    @Test(arguments: [
+        (ColorMode.palette256, RGB(0, 0, 255), RGB(255, 255, 0), "38;5;21", "48;5;226"),
+        (.ansi16, RGB(205, 0, 0), RGB(229, 229, 229), "31", "47"),
+    ])
+    func paletteEdgeKeepsItsSplitWithTheExactEntries(
+        colors: ColorMode, left: RGB, right: RGB, foreground: String, background: String
+    ) {
+        let image = Self.image(Self.cell) { x, _ in x < Self.cell.width / 2 ? left : right }
+        let bytes = Self.encode(image, .all, colors)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(Self.glyphs(bytes) == ["\u{258C}"], "\(text.debugDescription)")
+        #expect(text.contains(foreground) && text.contains(background), "\(text.debugDescription)")
+    }
 }

@@ -3,6 +3,7 @@
 A new section is one module in this folder with a `SECTION` (an instance of section.Section), added to the list
 below; bench/README.md says what it is given and what it returns."""
 
-from . import browse, demo, formats, lists, scale
 
-SECTIONS = [demo.SECTION, scale.SECTION, formats.SECTION, browse.SECTION, lists.SECTION]
+from . import browse, demo, formats, lists, scale, text
+
+SECTIONS = [demo.SECTION, scale.SECTION, formats.SECTION, browse.SECTION, lists.SECTION, text.SECTION]
