@@ -38,7 +38,7 @@ public struct NearestSizes: ListSink, Sendable {
         guard rules.admits(size: size) else { return true }
         let distance = Self.distance(size, rules.minBytes)
         // A later line of equal distance never displaces an earlier one: the earlier line wins ties.
-        if !heap.isFull || distance < heap.worst!.distance {
+        if !heap.isFull || heap.worst.map({ distance < $0.distance }) ?? true {
             heap.insert(Ranked(distance: distance, order: order, candidate: entry.candidate()))
         }
         return true

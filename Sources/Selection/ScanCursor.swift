@@ -60,9 +60,9 @@ struct ScanCursor: Sendable {
         guard start > 0 else { return }
         let (from, count) = (start, end - start)
         buffer.withUnsafeMutableBufferPointer { bytes in
-            guard count > 0 else { return }
+            guard count > 0, let base = bytes.baseAddress else { return }
             // memmove: the unread bytes may overlap where they go.
-            UnsafeMutableRawPointer(bytes.baseAddress!).copyMemory(from: bytes.baseAddress! + from, byteCount: count)
+            UnsafeMutableRawPointer(base).copyMemory(from: base + from, byteCount: count)
         }
         offset += start
         searched = max(searched - start, 0)

@@ -122,7 +122,8 @@ public struct URLList: Sendable {
             } else if let second = ByteCount.parse(fields[1]) {
                 (size, target) = (second, fields[0])
             } else if looksLikeNumber(fields[0]) || looksLikeNumber(fields[1]) {
-                return bad("size is not a non-negative whole number: \(fields.first(where: looksLikeNumber)!)")
+                return bad(
+                    "size is not a non-negative whole number: \(fields.first(where: looksLikeNumber) ?? fields[0])")
             } else {
                 return bad("expected a URL and a size, got two words")
             }

@@ -4,7 +4,11 @@ import Testing
 /// Feeds list lines through a scanner into any sink.
 func feed<S: ListSink>(_ lines: [String], into sink: inout S) {
     var scanner = ListFeed.scanner(Array(lines.joined(separator: "\n").utf8), chunk: 4096)
-    while try! scanner.scan(into: &sink) != .end {}
+    do {
+        while try scanner.scan(into: &sink) != .end {}
+    } catch {
+        Issue.record(error, "the scanner threw")
+    }
 }
 
 /// Lines `1…n`: `SIZE http://h/INDEX.jpg` with the sizes given.

@@ -1,4 +1,5 @@
 import Selection
+import Testing
 
 /// Feeds bytes to a `ListScanner` in chunks of a chosen size, the way a pipe delivers them, and collects what the
 /// scan hands out.
@@ -48,7 +49,13 @@ struct ListFeed {
         var warnings: [MalformedLine] = []
         while true {
             steps += 1
-            let step = try! scanner.scan(into: &sink)
+            let step: ListScanner.Step
+            do {
+                step = try scanner.scan(into: &sink)
+            } catch {
+                Issue.record(error, "the scanner threw")
+                step = .end
+            }
             warnings += scanner.log.pending
             scanner.log.pending.removeAll()
             if step != .more && step != .paused {

@@ -83,7 +83,7 @@ struct URLListTests {
 
     static let seedIndexPath: String = {
         var url = #filePath
-        for _ in 0..<3 { url = String(url[..<url.lastIndex(of: "/")!]) }
+        for _ in 0..<3 { url = String(url[..<(url.lastIndex(of: "/") ?? url.endIndex)]) }
         return url + "/Fixtures/jpeg-by-size.txt"
     }()
 }
