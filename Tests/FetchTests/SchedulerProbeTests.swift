@@ -81,6 +81,35 @@ struct SchedulerProbeTests {
         #expect(probe.regime == .linkBound(receivers: 2))
     }
 
+    /// A real shared queue (tbf): the leaders grow into the room the held flows leave, so fewer receivers deliver
+    /// well under the full link for a while. Still far above the fifth a per-connection server would give.
+    @Test func sharedLinkWhoseLeadersFillItSlowlyIsStillLinkBound() {
+        var probe = GoodputProbe()
+        let run = Self.drive(&probe, contenders: 10, seconds: 4) { receivers, _ in
+            receivers >= 10 ? 25e6 : receivers > 0 ? 18e6 : 0
+        }
+        #expect(probe.regime == .linkBound(receivers: 1))
+        #expect(run.announced == [.linkBound(receivers: 1)])
+    }
+
+    /// Each connection limited on its own, with two flows getting a little more than their share when the others
+    /// are held (a server's pacing is not exact): still proportional, so every transfer keeps receiving.
+    @Test func nearlyProportionalLossKeepsFullConcurrency() {
+        var probe = GoodputProbe()
+        let run = Self.drive(&probe, contenders: 10, seconds: 4) { receivers, _ in
+            Double(receivers) * (receivers >= 10 ? 3e6 : 4.5e6)
+        }
+        #expect(probe.regime == .perConnection)
+        #expect(run.receivers.last == 0)
+    }
+
+    @Test func trialsNeedAShareBetweenTheTwoPredictions() {
+        let probe = GoodputProbe()
+        #expect(probe.required(level: 2, above: 10) == 0.5)
+        #expect(abs(probe.required(level: 1, above: 2) - 0.5.squareRoot()) < 1e-9)
+        #expect(probe.required(level: 9, above: 10) == 0.8)
+    }
+
     /// Connecting and waiting for headers take a while before any body byte: that is not a quiet link.
     @Test func timeBeforeTheFirstByteIsNotCounted() {
         var probe = GoodputProbe()

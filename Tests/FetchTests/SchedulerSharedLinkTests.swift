@@ -6,7 +6,8 @@ extension FetchEngine {
     /// The fault server's shared link (one token bucket for every connection) as the scheduler's tests need it:
     /// concurrent transfers really split it, a transfer that stops reading stops taking it within its buffers,
     /// and bodies arrive whole.
-    @Suite struct SchedulerSharedLinkTests {
+    /// Serialized: each test times a link against the machine's other work, so they do not compete with each other.
+    @Suite(.serialized) struct SchedulerSharedLinkTests {
         static let bodyBytes = 2_000_000
         static let linkRate = 5_000_000
 
@@ -100,5 +101,40 @@ extension FetchEngine.SchedulerSharedLinkTests {
         #expect(response.bytes == Int64(Self.bodyBytes))
         #expect(server.sendTimeouts("/shared/slow.jpg") == 1, "requests: \(server.headers("/shared/slow.jpg"))")
         #expect(server.headers("/shared/slow.jpg").last?["range"]?.hasPrefix("bytes=") == true)
+    }
+}
+
+extension FetchEngine.SchedulerSharedLinkTests {
+    /// The default (adaptive) schedule on a link every connection shares: the probe finds that fewer receivers
+    /// fill it as well as all of them, hands it to the transfers closest to done, and the bodies complete one
+    /// after another instead of together at the end.
+    @Test func adaptiveScheduleOnASharedLinkCompletesOneAfterAnother() async throws {
+        let count = 6
+        let bytes = 3_000_000
+        let body = imageLikeBody(bytes)
+        let server = try FaultServer(body: body, sharedLink: SharedLink(bytesPerSecond: 3_000_000))
+        defer { server.stop() }
+        let fetcher = try Fetcher()
+        let start = ContinuousClock.now
+        let responses = try await withThrowingTaskGroup(of: (Response, [UInt8]).self) { group in
+            for index in 0..<count {
+                let request = Request(url: "\(server.baseURL)/shared/\(index).jpg", expectedBytes: Int64(bytes))
+                group.addTask { try await fetcher.data(request) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        await fetcher.shutdown()
+        var regimes: [RegimeChange] = []
+        for await change in fetcher.regimeChanges { regimes.append(change) }
+        #expect(responses.allSatisfy { $0.1 == body })
+        let ends = responses.map { ($0.0.completedAt - start).inSeconds }.sorted()
+        guard let first = ends.first, let last = ends.last else { return }
+        // Sharing evenly, the first ends after about nine tenths of the run; one after another, after about a
+        // sixth plus the time the probe takes to decide.
+        #expect(first < 0.5 * last, "completions \(ends); regimes \(regimes)")
+        // Spread out, not one burst: the second well before the end too (two at a time, if the probe settles on
+        // two, still puts it at about half).
+        #expect(ends[1] < 0.75 * last, "completions in a burst: \(ends); regimes \(regimes)")
+        #expect(regimes.contains { $0.regime.receivers != nil }, "regimes \(regimes)")
     }
 }

@@ -66,12 +66,13 @@ struct SchedulerSimulationTests {
     }
 
     /// Steady per-connection limits: after one short trial every transfer receives, so all ten complete together,
-    /// about as fast as even (the trial held most of them for a few tenths of a second).
+    /// about as fast as even (the trial held most of them for two measuring windows: a loss that does not recover
+    /// in the second is not a shared queue's leaders still ramping up).
     @Test func perConnectionLinkCompletesTogether() {
         let perConnection: (Int) -> Double = { Double($0) * 3e6 }
         let even = Self.completions(.even, sizes: Self.tenImages, link: perConnection)
         let adaptive = Self.completions(.adaptive, sizes: Self.tenImages, link: perConnection)
-        #expect(adaptive.max()! < 1.1 * even.max()!, "\(adaptive) vs \(even)")
+        #expect(adaptive.max()! < 1.15 * even.max()!, "\(adaptive) vs \(even)")
         #expect(adaptive.min()! > 0.9 * adaptive.max()!, "\(adaptive)")
     }
 

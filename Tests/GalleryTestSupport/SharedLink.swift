@@ -29,8 +29,14 @@ public final class SharedLink: @unchecked Sendable {
         self.sendTimeout = sendTimeout
     }
 
-    /// The bucket holds at most 10 ms of the link, so a connection that was blocked gets no burst on its return.
-    private var capacity: Double { Double(bytesPerSecond) / 100 }
+    /// The bucket holds at most 100 ms of the link: one sender alone must be able to fill it on a busy machine,
+    /// where a thread that sleeps a few hundred microseconds may wake tens of milliseconds later, and time it
+    /// slept beyond what the bucket holds would be lost to the link.
+    private var capacity: Double { Double(bytesPerSecond) / 10 }
+
+    /// A sender waits for at least this much of the link (or all it wants, if less) rather than waking for a few
+    /// bytes at a time.
+    private static let leastGrant = 4096
 
     /// Waits until the link has room, then takes up to `wanted` bytes of it; returns how many (0 once `stopped`).
     func take(upTo wanted: Int, stopped: () -> Bool) -> Int {
@@ -41,7 +47,8 @@ public final class SharedLink: @unchecked Sendable {
                 last = now
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 tokens = min(capacity, tokens + seconds * Double(bytesPerSecond))
-                guard tokens >= 1 else { return (0, (1 - tokens) / Double(bytesPerSecond)) }
+                let least = Double(min(wanted, Self.leastGrant))
+                guard tokens >= least else { return (0, (least - tokens) / Double(bytesPerSecond)) }
                 let granted = min(wanted, Int(tokens))
                 tokens -= Double(granted)
                 return (granted, 0)

@@ -39,6 +39,30 @@ struct SharedLinkTests {
         #expect(first > 0.6 * last, "completions \(times)")
     }
 
+    /// The default schedule on the same kind of link finds that it is shared and gives it to the image closest to
+    /// done: the images complete one after another. Six images of 3 MB at 3 MB/s: sharing evenly, the first would
+    /// end after about nine tenths of the run; one after another, after a sixth plus the time the probe takes.
+    @Test func defaultScheduleCompletesOneAfterAnother() throws {
+        let count = 6
+        let bytes = 3_000_000
+        let jpeg = try SolidJPEG.make(red: 200, green: 120, blue: 40, width: 64, height: 48, size: bytes)
+        let server = try FaultServer(body: jpeg, sharedLink: SharedLink(bytesPerSecond: 3_000_000))
+        defer { server.stop() }
+        let list = (0..<count).map { "\(bytes) \(server.baseURL)/shared/\($0).jpg" }.joined(separator: "\n")
+        let outcome = try run(gallery: ["--count", "\(count)", "--verbose"], stdin: list, timeout: .seconds(120))
+        let times = outcome.lines.filter { $0.text.hasPrefix("(") }.map(\.at)
+        #expect(outcome.status == 0, "stderr: \(outcome.errorText)")
+        guard times.count == count, let first = times.first, let last = times.last else {
+            Issue.record("\(times.count) of \(count) images: \(outcome.texts)")
+            return
+        }
+        #expect(first < 0.5 * last, "completions \(times); \(outcome.errorText)")
+        // Spread out, not one burst: the second well before the end too (two at a time, if the probe settles on
+        // two, still puts it at about half).
+        #expect(times[1] < 0.75 * last, "completions in a burst: \(times); \(outcome.errorText)")
+        #expect(outcome.errorText.contains("link-bound"), "stderr: \(outcome.errorText)")
+    }
+
     /// `--max-rate` is a budget handed out shortest first: the same one-after-another shape on a fast server.
     @Test func maxRateBudgetCompletesOneAfterAnother() throws {
         let folder = try TempFolder()

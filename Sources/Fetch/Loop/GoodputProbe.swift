@@ -7,43 +7,57 @@
 ///    transfer could receive. If the aggregate was quiet for `idleShare` of that time, the link had room to spare
 ///    while every transfer was free to use it: each connection is limited on its own (nginx's `limit_rate` sends a
 ///    second's worth at once, then waits), and the run keeps full concurrency.
-/// 2. Trials: otherwise a quarter as many receive, then a quarter of that, down to one. A level that keeps `keep`
-///    of the baseline fills the link as well as all of them did. The first level that loses more, or goes quiet,
-///    settles the regime on the level above it. Starting from full concurrency and stepping down, rather than
+/// 2. Trials: otherwise a quarter as many receive, then a quarter of that, down to one, each level measured against
+///    the level above it. The two regimes predict opposite things: where each connection is limited on its own the
+///    aggregate falls in proportion to the receivers (a quarter as many deliver a quarter as much); where they share
+///    one bottleneck it stays where it was. A level passes when its share of the level above is nearer the shared
+///    prediction than the proportional one (`required(level:above:)`), so a trial still ramping up (the leaders'
+///    congestion windows growing into the room the held flows left) is not taken for a per-connection server. The
+///    first level that fails, or goes quiet, settles the regime on the level above it. Starting from full
+///    concurrency and stepping down, rather than
 ///    ramping up, means a per-connection server loses nothing while the probe learns: every request is already
 ///    in, and the ones held during a trial are a window behind at most.
-/// 3. Monitoring: while link-bound, a window that goes quiet or falls below `keep` of the best seen doubles the
-///    receivers for one window (the link got faster, or the leaders got limited elsewhere); the doubling stays only
-///    if it raises the aggregate by a quarter.
+/// 3. Monitoring: while link-bound, two windows in a row that go quiet or fall below `keep` of the best seen double
+///    the receivers for one window (the link got faster, or the leaders got limited elsewhere); the doubling stays
+///    only if it raises the aggregate by a quarter over the second of those windows.
 ///
 /// Per-connection is final for the run. Such servers pace in bursts a second apart, so any window short enough to
 /// be cheap for the held transfers would see a quiet stretch or a burst, not the rate, and flip the regime on noise.
 struct GoodputProbe {
     struct Settings: Sendable {
         /// Counted time per measurement (time in which nothing could receive does not count).
-        var window: Duration = .milliseconds(300)
+        var window: Duration = .milliseconds(200)
         /// After the first body byte the baseline waits this long: the flows are still in slow start, which on a
-        /// path with a queue (tens of ms of RTT) takes a few hundred ms and would read as a quiet link.
-        var warmUp: Duration = .milliseconds(200)
+        /// path with a queue (tens of ms of RTT) takes several round trips and would read as a quiet link.
+        var warmUp: Duration = .milliseconds(150)
         /// After the receivers change, samples are ignored this long: the held flows' socket buffers fill first.
-        var settle: Duration = .milliseconds(100)
-        /// Fewer receivers fill the link when they keep this share of the goodput of more.
+        var settle: Duration = .milliseconds(60)
+        /// Fewer receivers fill the link when they keep this share of the goodput of more (the most a trial needs).
         var keep = 0.8
+        /// The least a trial needs, however few it keeps receiving: a proportional loss from ten receivers to two is
+        /// a fifth, so half leaves a wide margin on both sides.
+        var least = 0.5
         /// A window quiet for this share of its time had spare capacity.
         var idleShare = 0.25
         /// Each trial divides the receivers by this.
         var step = 4
-        /// A trial whose goodput is still climbing (the held flows' socket buffers are still filling, which on a
-        /// slow link takes a while) goes on, up to this long in all.
+        /// A trial whose goodput is still climbing goes on, up to this long in all: on a shared queue the leaders'
+        /// congestion windows take several round trips to grow into the room the held flows left, while a
+        /// per-connection server's loss is there at once and stays.
         var longestTrial: Duration = .milliseconds(1500)
+        /// A window that beats the trial's previous one by this factor is still climbing.
+        var climb = 1.1
     }
 
     private enum Phase {
         case baseline
-        /// `level` receive since `since`; `above` did before, at `reference` bytes/s.
-        case trial(level: Int, above: Int, reference: Double, since: ContinuousClock.Instant)
+        /// `level` receive since `since`; `above` did before (the baseline or the last level passed), at `reference`
+        /// bytes/s. `last` is this trial's previous window's goodput, if it had one.
+        case trial(level: Int, above: Int, reference: Double, since: ContinuousClock.Instant, last: Double?)
         /// Link-bound at the regime's receivers; `best` is the best goodput seen there.
-        case monitoring(best: Double)
+        /// `short`: the last window already fell short of `best`. A raise waits for a second one, measured wholly
+        /// after the change, so its goodput is the degraded rate the raise must beat, not a mix with the old one.
+        case monitoring(best: Double, short: Bool)
         /// Testing `level` receivers after the regime's receivers fell from `best` to `degraded` bytes/s.
         case raising(level: Int, best: Double, degraded: Double)
         case final
@@ -61,7 +75,7 @@ struct GoodputProbe {
     /// How many transfers should receive at full rate now, trials included; nil = every one.
     var receivers: Int? {
         switch phase {
-        case .trial(let level, _, _, _), .raising(let level, _, _): level
+        case .trial(let level, _, _, _, _), .raising(let level, _, _): level
         case .baseline, .monitoring, .final: regime.receivers
         }
     }
@@ -103,22 +117,34 @@ struct GoodputProbe {
         switch phase {
         case .baseline:
             if quiet { return settle(.perConnection) }
-            let trial = Phase.trial(level: lower(contenders), above: contenders, reference: goodput, since: now)
+            let trial = Phase.trial(
+                level: lower(contenders), above: contenders, reference: goodput, since: now, last: nil)
             return change(to: trial, at: now)
-        case .trial(let level, let above, let reference, let since):
+        case .trial(let level, let above, let reference, let since, let last):
             // The freshest third: the held flows' buffers have filled by then, or are filling still.
             let recent = measured.recentGoodput(over: settings.window.seconds / 3)
-            guard !quiet, recent >= settings.keep * reference else {
-                if recent > 1.2 * goodput && now - since < settings.longestTrial { return nil }
+            guard !quiet, recent >= required(level: level, above: above) * reference else {
+                // A failing trial gets a second window at least, and more while each beats the one before. A ramp
+                // has slow stretches at its start, so a climbing window goes on even if it was partly quiet.
+                let climbing = last.map { goodput > settings.climb * $0 } ?? true
+                if climbing && now - since < settings.longestTrial {
+                    phase = .trial(level: level, above: above, reference: reference, since: since, last: goodput)
+                    return nil
+                }
                 return settle(above >= contenders ? .perConnection : .linkBound(receivers: above), at: now)
             }
             if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: recent) }
-            let next = Phase.trial(level: lower(level), above: level, reference: reference, since: now)
+            let next = Phase.trial(
+                level: lower(level), above: level, reference: max(recent, goodput), since: now, last: nil)
             return change(to: next, at: now)
-        case .monitoring(let best):
+        case .monitoring(let best, let short):
             guard let current = regime.receivers else { return nil }
             if !quiet && goodput >= settings.keep * best {
-                phase = .monitoring(best: max(best, goodput))
+                phase = .monitoring(best: max(best, goodput), short: false)
+                return nil
+            }
+            guard short else {
+                phase = .monitoring(best: best, short: true)
                 return nil
             }
             guard current < contenders else { return nil }
@@ -132,7 +158,7 @@ struct GoodputProbe {
                 return settle(found, at: now, best: max(best, goodput))
             }
             // The link itself slowed: fewer receivers still fill it, at its new rate.
-            phase = .monitoring(best: max(goodput, degraded))
+            phase = .monitoring(best: max(goodput, degraded), short: false)
             ignoreUntil = now + settings.settle
             return nil
         case .final:
@@ -144,10 +170,19 @@ struct GoodputProbe {
     /// leaders at once: waiting would only cost the first image time. "Lost" is never decided early, since held
     /// flows whose socket buffers are still filling make a trial look worse than it is.
     private func trialIsClear(_ current: GoodputWindow) -> Bool {
-        guard case .trial(_, _, let reference, _) = phase, current.seconds >= settings.window.seconds / 3 else {
-            return false
-        }
-        return current.goodput >= settings.keep * reference && current.quietShare < settings.idleShare
+        guard case .trial(let level, let above, let reference, _, _) = phase,
+            current.seconds >= settings.window.seconds / 3
+        else { return false }
+        let share = required(level: level, above: above)
+        return current.goodput >= share * reference && current.quietShare < settings.idleShare
+    }
+
+    /// The share of the level above's goodput that `level` receivers must keep to count as filling the link: the
+    /// geometric middle between the shared link's prediction (all of it) and a per-connection server's
+    /// (`level / above`), held between `least` and `keep`.
+    func required(level: Int, above: Int) -> Double {
+        let proportional = Double(max(1, level)) / Double(max(1, above, level))
+        return min(settings.keep, max(settings.least, proportional.squareRoot()))
     }
 
     private func lower(_ level: Int) -> Int { max(1, level / max(2, settings.step)) }
@@ -165,7 +200,7 @@ struct GoodputProbe {
         if found == .perConnection {
             phase = .final
         } else {
-            phase = .monitoring(best: best)
+            phase = .monitoring(best: best, short: false)
             if let now { ignoreUntil = now + settings.settle }
         }
         let changed = found != regime

@@ -1,7 +1,8 @@
 /// Paces one transfer to a rate by pausing it (CURL_WRITEFUNC_PAUSE) while it is ahead of schedule.
 ///
 /// A token bucket holding at most 100 ms of credit; a write may overdraw it, and the transfer then waits until the
-/// debt is paid. Done here rather than with CURLOPT_MAX_RECV_SPEED_LARGE because libcurl reads up to a second's
+/// debt is paid. It starts empty: a cap handed to one transfer after another (shortest remaining first) would
+/// otherwise give each a tenth of a second of the whole budget on top, free. Done here rather than with CURLOPT_MAX_RECV_SPEED_LARGE because libcurl reads up to a second's
 /// worth per call and averages over 3 s windows, which leaves short transfers on a fast link unpaced. Pacing
 /// pauses are ours: like backpressure, they never count towards a stall.
 /// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_pause.html>
@@ -14,7 +15,7 @@ struct RatePacer {
 
     init(bytesPerSecond: Int, now: ContinuousClock.Instant = .now) {
         self.bytesPerSecond = max(1, bytesPerSecond)
-        credit = Double(self.bytesPerSecond) / 10
+        credit = 0
         last = now
     }
 
@@ -24,10 +25,10 @@ struct RatePacer {
         last = now
     }
 
-    /// True (and holding) while the bucket is in debt.
+    /// True (and holding) while the bucket is in debt. An empty bucket lets the first write through.
     mutating func mustWait(now: ContinuousClock.Instant) -> Bool {
         refill(now)
-        isHolding = credit <= 0
+        isHolding = credit < 0
         return isHolding
     }
 
