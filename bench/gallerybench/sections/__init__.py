@@ -4,6 +4,8 @@ A new section is one module in this folder with a `SECTION` (an instance of sect
 below; bench/README.md says what it is given and what it returns."""
 
 
-from . import browse, demo, formats, lists, scale, text
+from . import browse, demo, formats, lists, scale, sched, text
 
-SECTIONS = [demo.SECTION, scale.SECTION, formats.SECTION, browse.SECTION, lists.SECTION, text.SECTION]
+SECTIONS = [
+    demo.SECTION, scale.SECTION, formats.SECTION, browse.SECTION, lists.SECTION, sched.SECTION, text.SECTION,
+]
