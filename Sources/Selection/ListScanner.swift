@@ -1,7 +1,7 @@
 /// Reads one URL list as a stream: a fixed buffer, refilled by `read`, split into lines that are checked one by
 /// one and handed to a `ListSink`. Memory is the buffer, whatever the length of the list.
 ///
-/// Every line gets today's checks (line forms, CRLF, a UTF-8 byte-order mark, the 8 KiB line limit); the first
+/// Every line gets the full checks (line forms, CRLF, a UTF-8 byte-order mark, the 8 KiB line limit); the first
 /// 64 KiB also decide whether the input is a list at all (`ListWindow`). No I/O of its own: `read` fills the
 /// buffer, so tests feed it in any chunks, and the caller decides which thread blocks in it.
 public struct ListScanner {
