@@ -84,6 +84,19 @@ struct CommandLineTests {
                 + "use one of: bash, zsh, fish\n")
     }
 
+    /// `--browse` without what it needs is a usage error: one line on stderr, status 2, nothing downloaded.
+    @Test(arguments: [
+        (["--json"], "gallery: '--browse' needs the gallery; drop '--json'\n"),
+        (["--render", "none"], "gallery: '--browse' needs the gallery; drop '--render none'\n"),
+        ([], "gallery: '--browse' needs a terminal: on stdout (or stderr) and /dev/tty\n"),
+    ])
+    func browseWithoutAGalleryOrATerminalIsAUsageError(_ extra: [String], _ message: String) async throws {
+        let child = try run(gallery: ["--browse"] + extra, stdin: Self.unreachableList)
+        #expect(child.status == 2)
+        #expect(child.errorText == message)
+        #expect(child.lines.isEmpty)
+    }
+
     /// Sources the bash script and calls its completion function the way bash does, with `COMP_WORDS` and
     /// `COMP_CWORD` set; one line of candidates per completed command line, sorted.
     @Test func bashCompletesOptionsValuesAndFiles() async throws {
