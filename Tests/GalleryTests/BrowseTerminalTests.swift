@@ -114,8 +114,8 @@ struct BrowseTerminalTests {
             tmux.kill()
             served.stop()
         }
-        // A key typed in the moment the sheet fills can be lost while browsing starts (see the closing note of
-        // the session that found it); a second Enter is what a user would press.
+        // A key typed the moment the sheet fills can be lost while browsing starts; a second Enter is what a user
+        // would press.
         try tmux.sendKeys("Enter")
         var dropped = try tmux.waitFor(timeout: .seconds(5)) { $0.contains("dropped from the spool") }
         if !dropped.contains("dropped from the spool") {
