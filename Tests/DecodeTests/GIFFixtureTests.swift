@@ -6,11 +6,7 @@ import Testing
 extension FormatFixture {
     static func gif(_ name: String, _ w: Int = 96, _ h: Int = 64, thumbnail tw: Int = 64, _ th: Int = 43)
         -> FormatFixture
-    {
-        FormatFixture(
-            path: "gif/good/" + name, imageSize: PixelSize(width: w, height: h),
-            thumbnailSize: PixelSize(width: tw, height: th))
-    }
+    { good("gif", name, w, h, thumbnail: tw, th) }
 
     static let gifs: [FormatFixture] = [
         gif("still.gif"), gif("interlaced.gif"), gif("transparent.gif"), gif("animated.gif"),

@@ -15,13 +15,18 @@ struct FormatFixture: CustomTestStringConvertible, Sendable {
 
     var testDescription: String { path }
 
-    static func png(_ name: String, _ w: Int = 96, _ h: Int = 64, thumbnail tw: Int = 64, _ th: Int = 43)
-        -> FormatFixture
-    {
+    /// A good fixture of `format` (its folder's name), `w`×`h`, whose thumbnail is `tw`×`th`.
+    static func good(
+        _ format: String, _ name: String, _ w: Int, _ h: Int, thumbnail tw: Int, _ th: Int
+    ) -> FormatFixture {
         FormatFixture(
-            path: "png/good/" + name, imageSize: PixelSize(width: w, height: h),
+            path: "\(format)/good/" + name, imageSize: PixelSize(width: w, height: h),
             thumbnailSize: PixelSize(width: tw, height: th))
     }
+
+    static func png(_ name: String, _ w: Int = 96, _ h: Int = 64, thumbnail tw: Int = 64, _ th: Int = 43)
+        -> FormatFixture
+    { good("png", name, w, h, thumbnail: tw, th) }
 }
 
 extension FormatFixture {

@@ -6,11 +6,7 @@ import Testing
 extension FormatFixture {
     static func webp(_ name: String, _ w: Int = 96, _ h: Int = 64, thumbnail tw: Int = 64, _ th: Int = 43)
         -> FormatFixture
-    {
-        FormatFixture(
-            path: "webp/good/" + name, imageSize: PixelSize(width: w, height: h),
-            thumbnailSize: PixelSize(width: tw, height: th))
-    }
+    { good("webp", name, w, h, thumbnail: tw, th) }
 
     static let webps: [FormatFixture] = [
         webp("lossy.webp"), webp("lossless.webp"), webp("lossy-alpha.webp"), webp("lossless-alpha.webp"),
