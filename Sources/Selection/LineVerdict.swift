@@ -19,14 +19,14 @@ public enum LineVerdict: Equatable {
         while start < end, isTrimmed(line[start]) { start += 1 }
         while end > start, isTrimmed(line[end - 1]) { end -= 1 }
         if start == end || line[start] == UInt8(ascii: "#") { return .blank }
-        for i in start..<end where line[i] >= 0x80 { return slowPath(line, baseURL: baseURL) }
+        if ByteScan.hasNonASCII(in: line, from: start, to: end) { return slowPath(line, baseURL: baseURL) }
         var fields: (Range<Int>, Range<Int>) = (0..<0, 0..<0)
         var count = 0
         var i = start
         while i < end {
             while i < end, isSeparator(line[i]) { i += 1 }
             let fieldStart = i
-            while i < end, !isSeparator(line[i]) { i += 1 }
+            i = ByteScan.firstSeparator(in: line, from: i, to: end) ?? end
             guard i > fieldStart else { continue }
             count += 1
             if count == 1 { fields.0 = fieldStart..<i } else if count == 2 { fields.1 = fieldStart..<i }
