@@ -21,9 +21,29 @@ enum ByteScan {
             byte: { $0 == 0x20 || $0 == 0x09 })
     }
 
-    /// Whether `bytes[from..<to]` holds a byte of 0x80 or more (a line that is not plain ASCII).
-    static func hasNonASCII(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
-        first(in: bytes, from: from, to: to, word: { $0 & highs }, byte: { $0 >= 0x80 }) != nil
+    /// What a line holds that decides how it is checked, in one pass: a byte of 0x80 or more (the line is not
+    /// plain ASCII), and a control character or DEL (a tab counts, though between fields it is only a separator).
+    static func contents(
+        of bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int
+    ) -> (nonASCII: Bool, control: Bool) {
+        var (high, control): (UInt64, UInt64) = (0, 0)
+        var i = from
+        if let start = bytes.baseAddress {
+            let raw = UnsafeRawPointer(start)
+            while i + 8 <= to {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                high |= word & highs
+                control |= below(word, 0x20) | zeroBytes(word ^ (ones &* 0x7F))
+                i += 8
+            }
+        }
+        var (nonASCII, controlByte) = (high != 0, control != 0)
+        while i < to {
+            nonASCII = nonASCII || bytes[i] >= 0x80
+            controlByte = controlByte || bytes[i] < 0x20 || bytes[i] == 0x7F
+            i += 1
+        }
+        return (nonASCII, controlByte)
     }
 
     /// Whether `bytes[from..<to]` holds a control character, a space or DEL: bytes no URL holds.

@@ -6,7 +6,11 @@ enum URLTarget {
 
     /// Accepts http(s) URLs and relative paths; refuses every other scheme (`file:`, `ftp:` …) and control
     /// characters. Succeeds with whether the target is relative.
-    static func check(_ target: UnsafeBufferPointer<UInt8>, baseURL: String) -> Result<Bool, Refusal> {
+    /// - Parameter mayHoldControls: false when the caller knows the target holds no control character, space or
+    ///   DEL (a field of a line without control characters), so it is not searched for them again.
+    static func check(
+        _ target: UnsafeBufferPointer<UInt8>, baseURL: String, mayHoldControls: Bool = true
+    ) -> Result<Bool, Refusal> {
         let colon = target.firstIndex(of: UInt8(ascii: ":"))
         let slash = target.firstIndex(of: UInt8(ascii: "/"))
         if let colon, let slash, colon < slash {
@@ -18,13 +22,13 @@ enum URLTarget {
             guard rest > 2, target[colon + 1] == UInt8(ascii: "/"), target[colon + 2] == UInt8(ascii: "/"),
                 target[colon + 3] != UInt8(ascii: "/")
             else { return .failure(notAURL(target)) }
-            guard hasNoControlCharacters(target) else { return .failure(controlCharacters) }
+            guard !mayHoldControls || hasNoControlCharacters(target) else { return .failure(controlCharacters) }
             return .success(false)
         }
         guard colon == nil, target.first != UInt8(ascii: "/") || !baseURL.isEmpty else {
             return .failure(notAURL(target))
         }
-        guard hasNoControlCharacters(target) else { return .failure(controlCharacters) }
+        guard !mayHoldControls || hasNoControlCharacters(target) else { return .failure(controlCharacters) }
         return .success(true)
     }
 

@@ -27,7 +27,9 @@ struct ByteScanTests {
                 #expect(
                     ByteScan.firstSeparator(in: buffer, from: from, to: to)
                         == range.firstIndex { $0 == 0x20 || $0 == 0x09 })
-                #expect(ByteScan.hasNonASCII(in: buffer, from: from, to: to) == range.contains { $0 >= 0x80 })
+                let contents = ByteScan.contents(of: buffer, from: from, to: to)
+                #expect(contents.nonASCII == range.contains { $0 >= 0x80 })
+                #expect(contents.control == range.contains { $0 < 0x20 || $0 == 0x7F })
                 #expect(
                     ByteScan.hasControlOrSpace(in: buffer, from: from, to: to)
                         == range.contains { $0 <= 0x20 || $0 == 0x7F })
