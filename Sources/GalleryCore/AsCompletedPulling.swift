@@ -11,13 +11,25 @@ public func asCompleted<Element: Sendable, Outcome: Sendable>(
     operation: @escaping @Sendable (Element) async -> Outcome,
     body: (Outcome) async -> Bool
 ) async {
+    await asCompleted(slots: slots, wanting: { _ in await next() }, operation: operation, body: body)
+}
+
+/// The same, with `next` told how many free slots wait for an element when it is called (the one it returns
+/// among them): a source that must look at an element before handing it out (a size probe) can look at that
+/// many at once, so a burst of failures is not replaced one look at a time.
+public func asCompleted<Element: Sendable, Outcome: Sendable>(
+    slots: Int,
+    wanting next: @escaping @Sendable (_ waiting: Int) async -> Element?,
+    operation: @escaping @Sendable (Element) async -> Outcome,
+    body: (Outcome) async -> Bool
+) async {
     await withTaskGroup(of: PullStep<Element, Outcome>.self) { group in
         var wanted = slots
         var (pulling, exhausted) = (false, false)
         func pullIfWanted() {
             guard wanted > 0, !pulling, !exhausted, !Task.isCancelled else { return }
             pulling = true
-            group.addTask { .pulled(await next()) }
+            group.addTask { [wanted] in .pulled(await next(wanted)) }
         }
         pullIfWanted()
         for await step in group {

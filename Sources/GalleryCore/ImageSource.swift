@@ -35,7 +35,8 @@ final class ImageSource: @unchecked Sendable {
     }
 
     /// The next image; nil when the lists hold no more, or at once when the calling task is cancelled.
-    func next(announce: @escaping @Sendable (RunEvent) async -> Void) async -> Pipeline.Start? {
+    /// - Parameter waiting: how many free slots wait for an image, this one among them (`ListChoice.next`).
+    func next(waiting: Int = 1, announce: @escaping @Sendable (RunEvent) async -> Void) async -> Pipeline.Start? {
         if let pending {
             self.pending = nil
             return pending
@@ -43,7 +44,7 @@ final class ImageSource: @unchecked Sendable {
         let answer = FirstAnswer<Pipeline.Start>()
         reading.withLock { $0 = true }
         let read = Task {
-            let start = await self.read(announce: announce)
+            let start = await self.read(waiting: waiting, announce: announce)
             reading.withLock { $0 = false }
             answer.give(start)
         }
@@ -60,9 +61,9 @@ final class ImageSource: @unchecked Sendable {
         pending = start
     }
 
-    private func read(announce: (RunEvent) async -> Void) async -> Pipeline.Start? {
+    private func read(waiting: Int, announce: (RunEvent) async -> Void) async -> Pipeline.Start? {
         let replacing = found >= count
-        guard let candidate = await choice.next() else {
+        guard let candidate = await choice.next(waiting: waiting) else {
             exhausted = true
             return nil
         }

@@ -73,10 +73,12 @@ public struct ListChoice {
     }
 
     /// The next image to start; nil when the lists hold no more (or `--strict` refused a line).
-    public mutating func next() async -> Candidate? {
+    /// - Parameter waiting: how many free slots wait for an image, this one among them: first-N reads and probes
+    ///   that many lines ahead at once (`InOrderChooser.next(waiting:)`).
+    public mutating func next(waiting: Int = 1) async -> Candidate? {
         switch phase {
         case .inOrder(var chooser, let puller):
-            let next = await chooser.next()
+            let next = await chooser.next(waiting: waiting)
             phase = .inOrder(chooser, puller)
             refused = puller.refused
             return refused ? nil : next

@@ -93,9 +93,9 @@ public struct Pipeline: Sendable {
             await output.record(.started(start.candidate))
             return await job.run(start.candidate, savingAs: start.saveName)
         }
-        let next: @Sendable () async -> Start? = { await source.next { await output.record($0) } }
+        let next: @Sendable (Int) async -> Start? = { await source.next(waiting: $0) { await output.record($0) } }
         let downloads: @Sendable () async -> Void = { [reporter, count = options.count] in
-            await asCompleted(slots: count, next: next, operation: operation) { outcome in
+            await asCompleted(slots: count, wanting: next, operation: operation) { outcome in
                 let (events, replace) = tally.record(outcome, cancelled: Task.isCancelled)
                 for event in events { await output.record(event) }
                 // `gallery … | head -3`: nobody reads the rest.

@@ -24,6 +24,8 @@ public struct InOrderChooser {
     private var head = 0
     private var finished = false
     private var handedOut = 0
+    /// Slots waiting for a line, as the last `next(waiting:)` said.
+    private var waiting = 1
     /// How many lines were probed.
     public private(set) var probed = 0
 
@@ -36,8 +38,12 @@ public struct InOrderChooser {
     }
 
     /// The next eligible line in list order; nil once the lists hold no more. The first `count` calls share the
-    /// probe window; each later one (a replacement for a failed image) reads on only as far as one more line.
-    public mutating func next() async -> Candidate? {
+    /// probe window; each later one (a replacement for a failed image) reads on only as far as the lines the
+    /// slots waiting need.
+    /// - Parameter waiting: how many free slots wait for a line, this one among them. When failures come in a
+    ///   burst, the lines for all the waiting slots are read, and probed, at once, not one probe after another.
+    public mutating func next(waiting: Int = 1) async -> Candidate? {
+        self.waiting = max(waiting, 1)
         while true {
             if head == slots.count && !finished { await fill() }
             guard head < slots.count else { return nil }
@@ -74,15 +80,15 @@ public struct InOrderChooser {
     /// Pulls lines until the slots waiting cover what the run still wants, as far as the probe window allows.
     private mutating func fill() async {
         while !finished {
-            let waiting = slots.count - head
-            let outstanding = max(rules.count - handedOut, 1)
-            guard waiting < outstanding, probesRunning < window else { return }
-            guard let picks = await pull(outstanding - waiting) else {
+            let ahead = slots.count - head
+            let outstanding = max(rules.count - handedOut, waiting)
+            guard ahead < outstanding, probesRunning < window else { return }
+            guard let picks = await pull(outstanding - ahead) else {
                 finished = true
                 return
             }
             for pick in picks { add(pick) }
-            if waiting == 0 && !picks.isEmpty && !picks.contains(where: \.needsProbe) { return }
+            if ahead == 0 && !picks.isEmpty && !picks.contains(where: \.needsProbe) { return }
         }
     }
 

@@ -19,14 +19,15 @@ public enum LineVerdict: Equatable {
         while start < end, isTrimmed(line[start]) { start += 1 }
         while end > start, isTrimmed(line[end - 1]) { end -= 1 }
         if start == end || line[start] == UInt8(ascii: "#") { return .blank }
-        for i in start..<end where line[i] >= 0x80 { return slowPath(line, baseURL: baseURL) }
+        let contents = ByteScan.contents(of: line, from: start, to: end)
+        if contents.nonASCII { return slowPath(line, baseURL: baseURL) }
         var fields: (Range<Int>, Range<Int>) = (0..<0, 0..<0)
         var count = 0
         var i = start
         while i < end {
             while i < end, isSeparator(line[i]) { i += 1 }
             let fieldStart = i
-            while i < end, !isSeparator(line[i]) { i += 1 }
+            i = ByteScan.firstSeparator(in: line, from: i, to: end) ?? end
             guard i > fieldStart else { continue }
             count += 1
             if count == 1 { fields.0 = fieldStart..<i } else if count == 2 { fields.1 = fieldStart..<i }
@@ -36,9 +37,9 @@ public enum LineVerdict: Equatable {
         var size: Int64? = nil
         if count == 1 {
             target = fields.0
-        } else if let first = ByteCount.parse(utf8: UnsafeBufferPointer(rebasing: line[fields.0])) {
+        } else if let first = ByteCount.parse(bytes: UnsafeBufferPointer(rebasing: line[fields.0])) {
             (size, target) = (first, fields.1)
-        } else if let second = ByteCount.parse(utf8: UnsafeBufferPointer(rebasing: line[fields.1])) {
+        } else if let second = ByteCount.parse(bytes: UnsafeBufferPointer(rebasing: line[fields.1])) {
             (size, target) = (second, fields.0)
         } else if looksLikeNumber(line[fields.0.lowerBound]) || looksLikeNumber(line[fields.1.lowerBound]) {
             let number = looksLikeNumber(line[fields.0.lowerBound]) ? fields.0 : fields.1
@@ -46,7 +47,8 @@ public enum LineVerdict: Equatable {
         } else {
             return .malformed("expected a URL and a size, got two words")
         }
-        switch URLTarget.check(UnsafeBufferPointer(rebasing: line[target]), baseURL: baseURL) {
+        let url = UnsafeBufferPointer(rebasing: line[target])
+        switch URLTarget.check(url, baseURL: baseURL, mayHoldControls: contents.control) {
         case .success(let relative): return .entry(size: size, target: target, relative: relative)
         case .failure(let refusal): return .malformed(refusal.text)
         }

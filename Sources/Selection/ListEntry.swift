@@ -1,46 +1,36 @@
 /// A usable line as the scanner hands it to a chooser: its number and size are known at once, its URL is built
 /// only when the chooser keeps it, so a line that is only counted costs no allocation.
+///
+/// Only plain values and pointers into the scanner's memory: handing one to a sink copies no reference, so a
+/// list of millions of lines costs no reference counting per line.
 public struct ListEntry {
     public let line: Int
     public let size: Int64?
-    /// Points into the scanner's read buffer: valid only during `ListSink.take(_:)`.
+    /// The URL field, or the resolved URL of a line decoded on the slow path. Points into the scanner's memory:
+    /// valid only during `ListSink.take(_:)`, like `base`.
     let target: UnsafeBufferPointer<UInt8>
+    /// Whether `target` is a path to join to `base`.
     let relative: Bool
-    let decoded: String?
-    let baseURL: String
+    /// The base URL's bytes.
+    let base: UnsafeBufferPointer<UInt8>
 
-    init(line: Int, size: Int64?, target: UnsafeBufferPointer<UInt8>, relative: Bool, baseURL: String) {
-        (self.line, self.size, self.target, self.relative) = (line, size, target, relative)
-        (decoded, self.baseURL) = (nil, baseURL)
-    }
-
-    init(line: Int, size: Int64?, url: String) {
-        (self.line, self.size, target, relative, decoded, baseURL) = (
-            line, size, .init(start: nil, count: 0), false, url, ""
-        )
+    init(line: Int, size: Int64?, target: UnsafeBufferPointer<UInt8>, relative: Bool, base: UnsafeBufferPointer<UInt8>)
+    {
+        (self.line, self.size, self.target, self.relative, self.base) = (line, size, target, relative, base)
     }
 
     /// The line as a `Candidate`, its URL resolved against the base URL.
     public func candidate() -> Candidate {
-        Candidate(
-            line: line, url: decoded ?? URLTarget.resolved(target, relative: relative, baseURL: baseURL), size: size)
+        Candidate(line: line, url: URLTarget.resolved(target, relative: relative, base: base), size: size)
     }
 
-    /// The host name of an absolute URL, lower-cased, without port or user; the base URL's host for a path.
-    public func host() -> String {
-        URLHost.of(decoded ?? (relative ? baseURL : String(decoding: target, as: UTF8.self)))
-    }
-
-    /// The base URL a path is joined to; nil for an absolute URL.
-    public var relativeBase: String? { decoded == nil && relative ? baseURL : nil }
-
-    /// Whether the line is a path joined to this base URL (so its host is the base URL's).
-    public func isRelative(to base: String) -> Bool { relative && baseURL == base }
+    /// The host's bytes (the base URL's for a path), without user or port; nil when there is none. Valid only
+    /// during `ListSink.take(_:)`.
+    var authority: UnsafeBufferPointer<UInt8>? { URLHost.authority(of: relative ? base : target) }
 
     /// Whether the URL's host is `host` (lower-case), checked on the line's bytes without building a `String`.
     public func hasHost(_ host: String) -> Bool {
-        guard decoded == nil, !relative else { return self.host() == host }
-        return URLHost.authority(of: target).map { URLHost.equalIgnoringCase($0, host) } ?? false
+        authority.map { URLHost.equalIgnoringCase($0, host) } ?? false
     }
 }
 
@@ -54,23 +44,31 @@ public protocol ListSink {
 public enum URLHost {
     /// The host's bytes in an absolute URL (without user or port); nil when there is no `://`.
     static func authority(of url: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        origin(of: url)?.host
+    }
+
+    /// The host's bytes, and where the scheme, user, host and port end (at the first `/`, `?` or `#` after
+    /// `://`, or the end): two URLs alike up to there have the same host.
+    static func origin(of url: UnsafeBufferPointer<UInt8>) -> (host: UnsafeBufferPointer<UInt8>, end: Int)? {
         guard let colon = url.firstIndex(of: UInt8(ascii: ":")), colon + 3 <= url.count else { return nil }
         var start = colon + 3
         var end = start
-        while end < url.count, url[end] != UInt8(ascii: "/"), url[end] != UInt8(ascii: "?"),
-            url[end] != UInt8(ascii: "#")
-        {
+        while end < url.count, !endsOrigin(url[end]) {
             if url[end] == UInt8(ascii: "@") { start = end + 1 }
             end += 1
         }
         if start < end, url[start] == UInt8(ascii: "[") {
             var close = start
             while close < end, url[close] != UInt8(ascii: "]") { close += 1 }
-            return UnsafeBufferPointer(rebasing: url[(start + 1)..<close])
+            return (UnsafeBufferPointer(rebasing: url[(start + 1)..<close]), end)
         }
         var stop = start
         while stop < end, url[stop] != UInt8(ascii: ":") { stop += 1 }
-        return UnsafeBufferPointer(rebasing: url[start..<stop])
+        return (UnsafeBufferPointer(rebasing: url[start..<stop]), end)
+    }
+
+    @inline(__always) static func endsOrigin(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
     }
 
     /// ASCII case-insensitive equality with a lower-case `host`.

@@ -34,6 +34,8 @@ public struct ListScanner {
 
     private let read: Read
     private var buffer: [UInt8]
+    /// `baseURL`'s bytes, which every `ListEntry` points to.
+    private let base: [UInt8]
     private var cursor = ScanCursor()
     private var window = ListWindow()
     private var windowOpen = true
@@ -53,6 +55,7 @@ public struct ListScanner {
         log = MalformedLog(source: source, limit: warnings)
         windowOpen = judging
         buffer = [UInt8](repeating: 0, count: bufferBytes)
+        base = Array(baseURL.utf8)
     }
 
     /// Checks the lines in the buffer, reading once more first if it holds no whole line.
@@ -64,11 +67,15 @@ public struct ListScanner {
             try refill(wait: true)
             if windowOpen, window.sawNUL, let refusal = window.refusal { return .notAList(refusal) }
         }
-        let bytes = buffer
-        return bytes.withUnsafeBufferPointer { scanLines(in: $0, into: &sink) }
+        let (bytes, base) = (buffer, base)
+        return bytes.withUnsafeBufferPointer { bytes in
+            base.withUnsafeBufferPointer { scanLines(in: bytes, base: $0, into: &sink) }
+        }
     }
 
-    private mutating func scanLines(in bytes: UnsafeBufferPointer<UInt8>, into sink: inout some ListSink) -> Step {
+    private mutating func scanLines(
+        in bytes: UnsafeBufferPointer<UInt8>, base: UnsafeBufferPointer<UInt8>, into sink: inout some ListSink
+    ) -> Step {
         while let line = cursor.nextLine(in: bytes, maxBytes: URLList.maxLineBytes) {
             lineCount += 1
             let verdict =
@@ -94,10 +101,13 @@ public struct ListScanner {
                     line: lineCount, size: size,
                     target: UnsafeBufferPointer(
                         rebasing: bytes[(start + target.lowerBound)..<(start + target.upperBound)]), relative: relative,
-                    baseURL: baseURL)
+                    base: base)
                 if !sink.take(entry) { return .paused }
-            case .decoded(let size, let url):
-                if !sink.take(ListEntry(line: lineCount, size: size, url: url)) { return .paused }
+            case .decoded(let size, var url):
+                let more = url.withUTF8 {
+                    sink.take(ListEntry(line: lineCount, size: size, target: $0, relative: false, base: base))
+                }
+                if !more { return .paused }
             }
         }
         guard cursor.eof else { return .more }

@@ -10,6 +10,9 @@ public struct NearestSizes: ListSink, Sendable {
     private var unsized = Reservoir.Sample()
     private var random: SplitMix64
     private var order = 0
+    /// Only a line closer than this can enter the heap: the worst distance kept once the heap is full. Kept apart
+    /// from the heap, so the test on every line reads one number and copies no candidate.
+    private var cutoff = UInt64.max
 
     struct Ranked: Comparable, Sendable {
         var distance: UInt64
@@ -38,9 +41,9 @@ public struct NearestSizes: ListSink, Sendable {
         guard rules.admits(size: size) else { return true }
         let distance = Self.distance(size, rules.minBytes)
         // A later line of equal distance never displaces an earlier one: the earlier line wins ties.
-        if !heap.isFull || heap.worst.map({ distance < $0.distance }) ?? true {
-            heap.insert(Ranked(distance: distance, order: order, candidate: entry.candidate()))
-        }
+        guard distance < cutoff else { return true }
+        heap.insert(Ranked(distance: distance, order: order, candidate: entry.candidate()))
+        if heap.isFull, let worst = heap.worst { cutoff = worst.distance }
         return true
     }
 

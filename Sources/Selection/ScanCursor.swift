@@ -34,9 +34,7 @@ struct ScanCursor: Sendable {
 
     mutating func nextLine(in bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Line? {
         let from = max(start, searched)
-        let newline = UnsafeBufferPointer(rebasing: bytes[from..<end]).firstIndex(of: UInt8(ascii: "\n")).map {
-            $0 + from - start
-        }
+        let newline = ByteScan.firstNewline(in: bytes, from: from, to: end).map { $0 - start }
         if newline == nil && !eof {
             searched = end
             if end - start > maxBytes {

@@ -20,13 +20,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform value in `0..<bound`, by rejection, so no value is favoured.
+    ///
+    /// The rejection threshold, `2^64 mod bound`, is below `bound`: a draw of at least `bound` passes without
+    /// it, so the second division is paid only for the rare small draw, and the values are the same either way.
     public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0, "an empty range has no random element")
         let limit = UInt64(bound)
-        let threshold = (0 &- limit) % limit
         while true {
             let value = next()
-            if value >= threshold { return Int(value % limit) }
+            if value >= limit || value >= (0 &- limit) % limit { return Int(value % limit) }
         }
     }
 

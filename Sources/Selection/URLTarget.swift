@@ -6,7 +6,11 @@ enum URLTarget {
 
     /// Accepts http(s) URLs and relative paths; refuses every other scheme (`file:`, `ftp:` …) and control
     /// characters. Succeeds with whether the target is relative.
-    static func check(_ target: UnsafeBufferPointer<UInt8>, baseURL: String) -> Result<Bool, Refusal> {
+    /// - Parameter mayHoldControls: false when the caller knows the target holds no control character, space or
+    ///   DEL (a field of a line without control characters), so it is not searched for them again.
+    static func check(
+        _ target: UnsafeBufferPointer<UInt8>, baseURL: String, mayHoldControls: Bool = true
+    ) -> Result<Bool, Refusal> {
         let colon = target.firstIndex(of: UInt8(ascii: ":"))
         let slash = target.firstIndex(of: UInt8(ascii: "/"))
         if let colon, let slash, colon < slash {
@@ -18,13 +22,13 @@ enum URLTarget {
             guard rest > 2, target[colon + 1] == UInt8(ascii: "/"), target[colon + 2] == UInt8(ascii: "/"),
                 target[colon + 3] != UInt8(ascii: "/")
             else { return .failure(notAURL(target)) }
-            guard hasNoControlCharacters(target) else { return .failure(controlCharacters) }
+            guard !mayHoldControls || hasNoControlCharacters(target) else { return .failure(controlCharacters) }
             return .success(false)
         }
         guard colon == nil, target.first != UInt8(ascii: "/") || !baseURL.isEmpty else {
             return .failure(notAURL(target))
         }
-        guard hasNoControlCharacters(target) else { return .failure(controlCharacters) }
+        guard !mayHoldControls || hasNoControlCharacters(target) else { return .failure(controlCharacters) }
         return .success(true)
     }
 
@@ -36,21 +40,31 @@ enum URLTarget {
         return base + String(decoding: path, as: UTF8.self)
     }
 
-    private static let https: [UInt8] = Array("https".utf8)
+    /// `resolved(_:relative:baseURL:)` with the base URL as bytes.
+    static func resolved(
+        _ target: UnsafeBufferPointer<UInt8>, relative: Bool, base: UnsafeBufferPointer<UInt8>
+    ) -> String {
+        guard relative else { return String(decoding: target, as: UTF8.self) }
+        return resolved(target, relative: true, baseURL: String(decoding: base, as: UTF8.self))
+    }
+
     private static let controlCharacters = Refusal(text: "not a URL (control characters)")
 
     private static func notAURL(_ target: UnsafeBufferPointer<UInt8>) -> Refusal {
         Refusal(text: "not a URL: " + String(decoding: target, as: UTF8.self))
     }
 
+    /// Compared on the bytes, against literals rather than a stored table, so checking a scheme touches no
+    /// global.
     private static func isHTTPScheme(_ scheme: UnsafeBufferPointer<UInt8>) -> Bool {
         guard scheme.count == 4 || scheme.count == 5 else { return false }
-        for (i, byte) in scheme.enumerated() where byte | 0x20 != https[i] { return false }
-        return true
+        let http =
+            scheme[0] | 0x20 == UInt8(ascii: "h") && scheme[1] | 0x20 == UInt8(ascii: "t")
+            && scheme[2] | 0x20 == UInt8(ascii: "t") && scheme[3] | 0x20 == UInt8(ascii: "p")
+        return http && (scheme.count == 4 || scheme[4] | 0x20 == UInt8(ascii: "s"))
     }
 
     private static func hasNoControlCharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in bytes where byte <= 0x20 || byte == 0x7F { return false }
-        return true
+        !ByteScan.hasControlOrSpace(in: bytes, from: 0, to: bytes.count)
     }
 }

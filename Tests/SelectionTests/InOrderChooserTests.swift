@@ -1,4 +1,5 @@
 import Selection
+import Synchronization
 import Testing
 
 /// First-N over a list still being read: list order wins whatever order probes answer in, and reading stops
@@ -77,6 +78,41 @@ struct InOrderChooserTests {
         let spare = await chooser.next()
         #expect(spare?.url == "http://h/a.jpg?10", "a replacement reads on")
         #expect(produced < 100_000)
+    }
+
+    /// Counts the probes running at once; each answers 500 bytes after a short wait.
+    final class ProbeGauge: Sendable {
+        private let counts = Mutex((running: 0, most: 0))
+        var most: Int { counts.withLock { $0.most } }
+
+        func reset() { counts.withLock { $0.most = $0.running } }
+
+        func probe(_ candidate: Candidate) async -> Candidate? {
+            counts.withLock { count in
+                count.running += 1
+                count.most = max(count.most, count.running)
+            }
+            try? await Task.sleep(for: .milliseconds(30))
+            counts.withLock { $0.running -= 1 }
+            return Candidate(line: candidate.line, url: candidate.url, size: 500)
+        }
+    }
+
+    @Test func replacementsForSeveralWaitingSlotsAreReadAndProbedTogether() async {
+        let rules = SelectionRules(count: 2, minBytes: 100)
+        let reading = Reading(Array((1...1000).map { "http://h/\($0)" }.joined(separator: "\n").utf8), rules: rules)
+        let gauge = ProbeGauge()
+        var chooser = InOrderChooser(rules: rules, window: 8, pull: reading.pull, probe: gauge.probe)
+        #expect(await chooser.next()?.line == 1)
+        #expect(await chooser.next()?.line == 2)
+        gauge.reset()
+        #expect(await chooser.next(waiting: 3)?.line == 3)
+        #expect(chooser.probed == 5 && gauge.most == 3, "the lines for three waiting slots were probed at once")
+        #expect(await chooser.next(waiting: 2)?.line == 4)
+        #expect(await chooser.next(waiting: 1)?.line == 5)
+        #expect(chooser.probed == 5, "no line past the waiting slots' is read")
+        #expect(await chooser.next()?.line == 6)
+        #expect(chooser.probed == 6)
     }
 
     @Test func theListRunningOutEndsTheChoice() async {

@@ -50,6 +50,17 @@ struct URLListTests {
         #expect(list.malformed[1].description == "line 3: scheme 'file:' is not allowed (only http and https)")
     }
 
+    /// A control character or DEL anywhere in the URL refuses it, in plain-ASCII lines (word-at-a-time checks)
+    /// and in lines that are decoded; a tab between the fields is only a separator.
+    @Test(arguments: [
+        "http://h/a\u{01}b.jpg", "5 http://h/ab\u{7F}.jpg", "rel\u{1B}ative/x.jpg", "http://h/é\u{0B}x.jpg",
+    ])
+    func refusesControlCharactersInTheURL(line: String) {
+        let list = parse(line + "\nhttp://h/ok.jpg\t12\n")
+        #expect(list.malformed.map(\.reason) == ["not a URL (control characters)"])
+        #expect(list.candidates == [Candidate(line: 2, url: "http://h/ok.jpg", size: 12)])
+    }
+
     @Test func survivesBytesThatAreNotUTF8() {
         let list = URLList(parsing: [0xFF, 0xFE, 0x0A] + Array("http://h/a.jpg\n".utf8))
         #expect(list.candidates.map(\.url) == ["http://h/a.jpg"])

@@ -3,10 +3,12 @@
 Each server lives in its own temporary prefix and is stopped by the pid in its pid file, never by name."""
 
 import os
+import shutil
 import signal
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 
 from .runs import sh
 from .settings import ROOT
@@ -26,8 +28,10 @@ class Served:
         stop(self.prefix)
 
 
-def start(rate, files, workdir, root):
-    """Serves `root` (which holds `files`) at `rate` bytes/s per connection, 0 for unlimited."""
+def start(rate, files, workdir, root, log_format=None):
+    """Serves `root` (which holds `files`) at `rate` bytes/s per connection, 0 for unlimited. With `log_format`
+    (nginx `log_format` text, one line), the access log `PREFIX/access.log` is written in it instead of
+    `combined`."""
     prefix = tempfile.mkdtemp(prefix=f"gallery-bench-{rate}.", dir=workdir)
     _servers.append(prefix)
     out = sh(os.path.join(ROOT, "scripts", "nginx-up"), root, str(rate), prefix)
@@ -35,11 +39,41 @@ def start(rate, files, workdir, root):
         raise SystemExit(f"bench: nginx did not start: {out.stderr.strip()}")
     port = int(out.stdout.strip())
     urls = [f"http://127.0.0.1:{port}/{urllib.parse.quote(os.path.basename(p))}" for p in files]
+    if log_format:
+        _use_log_format(prefix, log_format, urls[0])
     listing = os.path.join(prefix, "urls.txt")
     with open(listing, "w") as f:
         for path, url in zip(files, urls):
             f.write(f"{os.path.getsize(path)} {url}\n")
     return Served(prefix, urls, listing)
+
+
+def _use_log_format(prefix, log_format, url):
+    """Rewrites the server's config to log in `log_format` and reloads it; returns once a request to `url` is
+    logged in the new format (its line then starts with `BENCH `), so every later line is in it too."""
+    conf = os.path.join(prefix, "nginx.conf")
+    with open(conf) as f:
+        text = f.read()
+    old = f"access_log {prefix}/access.log combined;"
+    if old not in text:
+        raise SystemExit(f"bench: no `{old}` in {conf}")
+    text = text.replace(old, f"log_format bench 'BENCH {log_format}';\n    access_log {prefix}/access.log bench;")
+    with open(conf, "w") as f:
+        f.write(text)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    out = sh(nginx, "-p", prefix, "-c", conf, "-s", "reload")
+    if out.returncode != 0:
+        raise SystemExit(f"bench: nginx did not reload: {out.stderr.strip()}")
+    log = os.path.join(prefix, "access.log")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        urllib.request.urlopen(url, timeout=5).read()
+        with open(log, "rb") as f:
+            lines = f.read().splitlines()
+        if lines and lines[-1].startswith(b"BENCH "):
+            return
+        time.sleep(0.05)
+    raise SystemExit("bench: nginx did not take its new log format")
 
 
 def stop(prefix):
