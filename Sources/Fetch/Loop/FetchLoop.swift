@@ -99,7 +99,7 @@ final class FetchLoop {
         for command in commands {
             switch command {
             case .start(let id, let request, let plan, let pipe):
-                waiting.append(Pending(id: id, request: request, hostKey: request.hostKey, plan: plan, pipe: pipe))
+                waiting.append(Pending(id: id, request: request, plan: plan, pipe: pipe))
                 ratesChanged = true
             case .cancel(let id):
                 end(id, reason: .cancelled)
