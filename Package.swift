@@ -53,20 +53,24 @@ let package = Package(
 
         // The EINTR retry every system call site needs, written once; no C, no dependencies.
         .target(name: "SystemCalls", swiftSettings: strict),
+        // How numbers and durations read (`formatSeconds`, `decimals`), shared by every stage that shows one.
+        .target(name: "Figures", swiftSettings: strict),
 
         // Stages.
         .target(name: "Imaging", swiftSettings: strict),
         .target(name: "Selection", swiftSettings: strict),
-        .target(name: "Fetch", dependencies: ["CCurl"], swiftSettings: strict),
+        .target(name: "Fetch", dependencies: ["CCurl", "Figures"], swiftSettings: strict),
         .target(
             name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "GIFShim", "Imaging"],
             swiftSettings: strict),
-        .target(name: "Render", dependencies: ["Imaging", "SystemCalls"], swiftSettings: strict),
+        .target(name: "Render", dependencies: ["Imaging", "SystemCalls", "Figures"], swiftSettings: strict),
         // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
-        .target(name: "Browse", dependencies: ["Render", "Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
+        .target(
+            name: "Browse", dependencies: ["Render", "Decode", "Imaging", "SystemCalls", "Figures"],
+            swiftSettings: strict),
         .target(
             name: "GalleryCore",
-            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging", "Browse", "SystemCalls"],
+            dependencies: ["Selection", "Fetch", "Decode", "Render", "Imaging", "Browse", "SystemCalls", "Figures"],
             swiftSettings: strict
         ),
         // The command line is our own (CommandLineSpec): no package dependency, no Foundation in the binary.
@@ -92,6 +96,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: strict),
         .testTarget(name: "SelectionTests", dependencies: ["Selection"], swiftSettings: strict),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"], swiftSettings: strict),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"], swiftSettings: strict),
         .testTarget(
             name: "FetchTests", dependencies: ["Fetch", "GalleryTestSupport"], swiftSettings: strict),
         .testTarget(

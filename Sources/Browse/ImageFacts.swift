@@ -1,3 +1,4 @@
+import Figures
 public import Imaging
 import Render
 
@@ -31,7 +32,7 @@ public struct ImageFacts: Sendable, Hashable {
         var parts = [Self.grouped(bytes) + " bytes"]
         if let pixelSize { parts.append("\(pixelSize.width)×\(pixelSize.height)") }
         if let format { parts.append(Sanitizer.clean(format)) }
-        if let downloadTime { parts.append(Self.seconds(downloadTime)) }
+        if let downloadTime { parts.append(formatSeconds(downloadTime, .hundredths)) }
         parts.append(savedPath.map { "saved " + Sanitizer.clean($0) } ?? "not saved")
         return parts
     }
@@ -71,15 +72,5 @@ public struct ImageFacts: Sendable, Hashable {
             text.append(digit)
         }
         return text
-    }
-
-    /// `2.41 s`, or `850 ms` under a second.
-    static func seconds(_ duration: Duration) -> String {
-        let milliseconds = Int(
-            duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-        guard milliseconds >= 1000 else { return "\(milliseconds) ms" }
-        let hundredths = (milliseconds + 5) / 10
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) s"
     }
 }

@@ -59,7 +59,10 @@ public struct GalleryOptions: Sendable {
     /// `--spool-max`: the bytes the browse spool may hold without `--save`.
     public var spoolMax: Int64 = 1 << 30
 
-    public init() {}
+    /// The fetch engine refreshes its progress snapshot at the pace the screen draws it: one throttle.
+    public init() {
+        fetch.progressInterval = FrameThrottle.progressInterval
+    }
 
     /// Sets the order from `--shuffle` and `--near` (at most one is set; `validate()` sees to that).
     public mutating func order(shuffle: Bool, near: Bool) {

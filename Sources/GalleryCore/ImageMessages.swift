@@ -1,4 +1,5 @@
 import Fetch
+import Figures
 import Render
 import Selection
 
@@ -28,14 +29,14 @@ struct ImageMessages: RunOutput {
     static func detail(on image: ShownImage) -> String {
         let url = Sanitizer.clean(image.candidate.url)
         guard let response = image.response else {
-            return "\(url): read from disk, decoded after \(formatSeconds(hundredths: image.seconds)) s"
+            return "\(url): read from disk, decoded after \(formatSeconds(image.seconds, .hundredths))"
         }
         let connection = response.newConnections > 0 ? "new connection" : "reused connection"
         let resumed = image.resumedFrom.map { ", resumed from \(ByteCount.grouped($0)) bytes" } ?? ""
         let retries =
             response.retries > 0 ? ", after \(response.retries) \(response.retries == 1 ? "retry" : "retries")" : ""
         return "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
-            + "in \(formatSeconds(hundredths: response.seconds)) s, decoded after \(formatSeconds(hundredths: image.seconds)) s"
+            + "in \(formatSeconds(response.seconds, .hundredths)), decoded after \(formatSeconds(image.seconds, .hundredths))"
             + resumed + retries
     }
 }

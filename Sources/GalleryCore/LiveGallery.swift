@@ -44,7 +44,7 @@ struct LiveGallery: RunOutput {
         let facts = ImageFacts(
             url: image.candidate.url, bytes: image.bytes, pixelSize: image.thumbnail.imageSize,
             format: image.thumbnail.format.description,
-            downloadTime: image.response.map { .milliseconds(Int($0.seconds * 1000)) }, savedPath: saved)
+            downloadTime: image.response.map { .seconds($0.seconds) }, savedPath: saved)
         return BrowsedImage(name: image.candidate.name, facts: facts, body: body)
     }
 

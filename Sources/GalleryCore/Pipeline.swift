@@ -1,6 +1,7 @@
 import Browse
 import Decode
 public import Fetch
+import Figures
 import Imaging
 import Render
 import Selection
@@ -187,7 +188,7 @@ public struct Pipeline: Sendable {
         Task(executorPreference: executor) { [reporter, verbose = options.verbose] in
             guard verbose else { return }
             for await change in fetcher.regimeChanges {
-                reporter.detail("link after \(formatSeconds(hundredths: change.seconds)) s: \(change.regime)")
+                reporter.detail("link after \(formatSeconds(change.seconds, .hundredths)): \(change.regime)")
             }
         }
     }

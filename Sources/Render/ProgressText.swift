@@ -1,3 +1,5 @@
+import Figures
+
 /// Turns progress values into the fixed-shape text lines of the progress area. Pure, so tests pin the text.
 ///
 /// Sizes use decimal units (kB, MB, GB) because that is how the selection threshold is written
@@ -23,7 +25,7 @@ public enum ProgressText {
         if !state.isEmpty && state != "downloading" {
             last = state
         } else if let seconds = progress.secondsRemaining {
-            last = "ETA " + duration(seconds)
+            last = "ETA " + formatSeconds(seconds, .clock)
         }
         right += "  " + DisplayWidth.padded(last, toWidth: max(10, DisplayWidth.of(last)))
         let name = Sanitizer.displayName(progress.name)
@@ -36,14 +38,13 @@ public enum ProgressText {
 
     /// `3 of 10 shown · 1 failed · 6 active · 45.2 MB · 38.1 MB/s · 4.2 s`
     public static func summary(_ summary: ProgressSummary, width: Int) -> String {
-        let elapsed = Double(summary.elapsed.components.seconds) + Double(summary.elapsed.components.attoseconds) / 1e18
         let text = [
             "\(summary.done) of \(summary.total) shown",
             "\(summary.failed) failed",
             "\(summary.active) active",
             bytes(summary.bytes),
             rate(summary.bytesPerSecond),
-            duration(elapsed),
+            formatSeconds(summary.elapsed, .clock),
         ].joined(separator: " · ")
         return DisplayWidth.ellipsize(text, toWidth: width)
     }
@@ -72,9 +73,9 @@ public enum ProgressText {
         let value = Double(max(0, count))
         switch value {
         case ..<1000: return "\(Int64(value)) B"
-        case ..<1_000_000: return oneDecimal(value / 1e3) + " kB"
-        case ..<1_000_000_000: return oneDecimal(value / 1e6) + " MB"
-        default: return oneDecimal(value / 1e9) + " GB"
+        case ..<1_000_000: return decimals(value / 1e3, places: 1) + " kB"
+        case ..<1_000_000_000: return decimals(value / 1e6, places: 1) + " MB"
+        default: return decimals(value / 1e9, places: 1) + " GB"
         }
     }
 
@@ -82,27 +83,6 @@ public enum ProgressText {
     public static func rate(_ bytesPerSecond: Double) -> String {
         guard bytesPerSecond.isFinite else { return "– B/s" }
         return bytes(Int64(max(0, bytesPerSecond).rounded())) + "/s"
-    }
-
-    /// `0.4 s`, `12 s`, `3:07`, `1:02:03`.
-    public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "–" }
-        if seconds < 10 {
-            return oneDecimal(seconds) + " s"
-        }
-        let whole = Int(seconds.rounded())
-        if whole < 60 {
-            return "\(whole) s"
-        }
-        let (hours, minutes, secs) = (whole / 3600, (whole / 60) % 60, whole % 60)
-        let twoDigits = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
-        return hours > 0 ? "\(hours):\(twoDigits(minutes)):\(twoDigits(secs))" : "\(minutes):\(twoDigits(secs))"
-    }
-
-    /// One decimal without Foundation's formatters (the Render target imports no Foundation).
-    static func oneDecimal(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
     }
 
     private static func leftPadded(_ text: String, to width: Int) -> String {

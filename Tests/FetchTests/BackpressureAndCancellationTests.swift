@@ -90,7 +90,7 @@ extension FetchEngine {
             let nginx = try Nginx(
                 root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 50_000)])
             defer { nginx.stop() }
-            let fetcher = try Fetcher()
+            let fetcher = try Fetcher(configuration: .watched)
             let slowURL = "\(nginx.baseURL)/slow/c.bin"
             let doomed = Task { try await fetcher.data(Request(url: slowURL)) }
             let survivor = Task { try await fetcher.data(Request(url: "\(nginx.baseURL)/c.bin")) }
@@ -106,6 +106,41 @@ extension FetchEngine {
             #expect(ContinuousClock.now - cancelledAt < .seconds(2))
             #expect(try await survivor.value.1 == original)
             await fetcher.shutdown()
+        }
+
+        /// Snapshots are work for a reader: without a `progressInterval` the loop builds none, and a transfer
+        /// mid-body is not in `Fetcher.progress`; with one it is.
+        @Test func progressIsPublishedOnlyWhenAnIntervalIsSet() async throws {
+            let folder = try TempFolder()
+            defer { folder.remove() }
+            try folder.write("q.bin", size: 300_000)
+            let nginx = try Nginx(
+                root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 20_000)])
+            defer { nginx.stop() }
+            let url = "\(nginx.baseURL)/slow/q.bin"
+            #expect(
+                try await Self.listedMidBody(url, configuration: FetchConfiguration(), within: .milliseconds(500))
+                    == false)
+            #expect(try await Self.listedMidBody(url, configuration: .watched, within: .seconds(10)))
+        }
+
+        /// Whether `url` shows up in `Fetcher.progress` within `deadline` of its first body bytes.
+        static func listedMidBody(_ url: String, configuration: FetchConfiguration, within deadline: Duration)
+            async throws -> Bool
+        {
+            let fetcher = try Fetcher(configuration: configuration)
+            var listed = false
+            for try await event in fetcher.body(for: Request(url: url)) {
+                guard case .bytes = event else { continue }
+                let end = ContinuousClock.now + deadline
+                while !listed && ContinuousClock.now < end {
+                    try await Task.sleep(for: .milliseconds(10))
+                    listed = fetcher.progress.contains { $0.url == url }
+                }
+                break
+            }
+            await fetcher.shutdown()
+            return listed
         }
 
         @Test func shutdownFailsWhatIsStillRunning() async throws {
@@ -161,7 +196,7 @@ extension FetchEngine {
             let nginx = try Nginx(
                 root: folder.url, locations: [Nginx.Location(prefix: "/slow/", bytesPerSecond: 20_000)])
             defer { nginx.stop() }
-            let fetcher = try Fetcher()
+            let fetcher = try Fetcher(configuration: .watched)
             let doomed = Task { try await fetcher.data(Request(url: "\(nginx.baseURL)/slow/s.bin")) }
             while !fetcher.progress.contains(where: { $0.state == .receiving }) {
                 try await Task.sleep(for: .milliseconds(5))
@@ -171,7 +206,7 @@ extension FetchEngine {
             _ = await doomed.result
             #expect(ContinuousClock.now - cancelledAt < .seconds(1))
             #expect(await doomed.result.isCancellation)
-            // The loop publishes every 66 ms; the removed transfer is gone from the next snapshot on.
+            // A snapshot published before the cancel would still list it; it is gone from the next one on.
             try await Task.sleep(for: .milliseconds(150))
             #expect(fetcher.progress.isEmpty)
             await fetcher.shutdown()

@@ -7,9 +7,17 @@ import Testing
 @Suite(.serialized) enum FetchEngine {}
 
 extension FetchConfiguration {
+    /// The defaults, with the progress snapshots that tests polling `Fetcher.progress` read, refreshed more often
+    /// than they poll.
+    static var watched: FetchConfiguration {
+        var configuration = FetchConfiguration()
+        configuration.progressInterval = .milliseconds(5)
+        return configuration
+    }
+
     /// Timeouts and backoffs shrunk so fault tests take fractions of a second.
     static func fast(retries: Int = 3) -> FetchConfiguration {
-        var configuration = FetchConfiguration()
+        var configuration = FetchConfiguration.watched
         configuration.retries = retries
         configuration.retryBackoff = .milliseconds(20)
         configuration.maxRetryBackoff = .milliseconds(200)

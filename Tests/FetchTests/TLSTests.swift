@@ -33,7 +33,7 @@ extension FetchEngine {
             #expect(results.allSatisfy { $0.1.httpVersion == "2" })
             #expect(results.map(\.1.newConnections).reduce(0, +) == 1)
             // nginx agrees: every request on one connection serial, over HTTP/2.
-            let lines = nginx.accessLog().split(separator: "\n")
+            let lines = await nginx.accessLogLines(atLeast: 10)
             #expect(lines.count == 10)
             #expect(Set(lines.map { $0.split(separator: " ")[0] }).count == 1)
             #expect(lines.allSatisfy { $0.contains("HTTP/2.0 200") })

@@ -111,6 +111,18 @@ public final class Nginx: @unchecked Sendable {
         (try? String(contentsOf: prefix.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
     }
 
+    /// The access log's lines once it holds at least `count`, or whatever it holds at `deadline`. nginx writes a
+    /// request's line when it finalises the request, which can be after the client has read the last byte, so a
+    /// test that counts lines as soon as its transfers end must wait for them.
+    public func accessLogLines(atLeast count: Int, within deadline: Duration = .seconds(10)) async -> [Substring] {
+        let end = ContinuousClock.now + deadline
+        while true {
+            let lines = accessLog().split(separator: "\n")
+            guard lines.count < count, ContinuousClock.now < end else { return lines }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// True while `pid` is alive and not a zombie (the daemonised master is not our child, so we cannot reap it).
     static func isRunning(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 else { return false }

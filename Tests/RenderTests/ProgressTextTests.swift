@@ -10,14 +10,6 @@ struct ProgressTextTests {
         #expect(ProgressText.bytes(149_841_550_000) == "149.8 GB")
     }
 
-    @Test func durations() {
-        #expect(ProgressText.duration(0.44) == "0.4 s")
-        #expect(ProgressText.duration(12.4) == "12 s")
-        #expect(ProgressText.duration(187) == "3:07")
-        #expect(ProgressText.duration(3723) == "1:02:03")
-        #expect(ProgressText.duration(.infinity) == "–")
-    }
-
     @Test func barUsesEighthBlocks() {
         #expect(ProgressText.bar(fraction: 0, width: 4) == "░░░░")
         #expect(ProgressText.bar(fraction: 0.5, width: 4) == "██░░")

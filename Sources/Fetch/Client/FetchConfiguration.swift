@@ -40,6 +40,10 @@ public struct FetchConfiguration: Sendable {
     /// How the transfers in flight share the link: `.adaptive` finds whether it is the limit and then gives it to the
     /// transfers closest to done; `.even` lets every transfer receive at once.
     public var schedule: Schedule = .adaptive
+    /// How often the loop refreshes the snapshot `Fetcher.progress` returns; nil = never, and it shows only the
+    /// transfers waiting to retry. Set it to the pace its reader draws at (gallery: `FrameThrottle.progressInterval`),
+    /// so there is one throttle and no snapshot is built that nobody reads.
+    public var progressInterval: Duration? = nil
     /// Limits for particular hosts (lower-cased host name, no port), e.g. from `HostProfiles.effectiveLimits`.
     public var hostLimits: [String: HostLimit] = [:]
 

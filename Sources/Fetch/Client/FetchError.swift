@@ -1,3 +1,5 @@
+import Figures
+
 /// A failed transfer, as one line that names the URL and a human reason.
 ///
 /// C error codes are turned into a `Reason` once, at the edge (`CurlFailure`), and nowhere else.
@@ -60,8 +62,8 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         switch reason {
         case .http(let status, let text): text.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(text)"
         case .transport(_, let message): message
-        case .stalled(let seconds): "no data for \(formatSeconds(seconds)) s (stalled)"
-        case .timedOut(let seconds): "timed out after \(formatSeconds(seconds)) s"
+        case .stalled(let seconds): "no data for \(formatSeconds(seconds)) (stalled)"
+        case .timedOut(let seconds): "timed out after \(formatSeconds(seconds))"
         case .shortBody(let received, let announced): "body ended after \(received) of \(announced) bytes"
         case .tooLarge(let limit): "larger than the limit of \(limit) bytes"
         case .rejected(let why): why

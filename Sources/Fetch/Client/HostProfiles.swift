@@ -1,3 +1,5 @@
+import Figures
+
 /// Polite defaults for hosts that publish a policy for automated clients.
 ///
 /// Wikimedia's robot policy (April 2025) asks bots for at most 2 concurrent downloads from upload.wikimedia.org

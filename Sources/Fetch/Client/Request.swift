@@ -45,8 +45,10 @@ public struct Request: Sendable, Hashable {
     }
 
     /// The host name alone (no port, no brackets), lower-cased: the key for host profiles and `hostLimits`.
-    var hostName: String {
-        let key = hostKey
+    var hostName: String { Self.hostName(ofKey: hostKey) }
+
+    /// `hostName` from a `hostKey` already worked out.
+    static func hostName(ofKey key: String) -> String {
         if key.hasPrefix("["), let close = key.firstIndex(of: "]") {
             return String(key[key.index(after: key.startIndex)..<close])
         }

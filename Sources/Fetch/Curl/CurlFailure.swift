@@ -1,4 +1,5 @@
 import CCurl
+import Figures
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +22,7 @@ enum CurlFailure {
             // Stalls are detected by the loop itself (it must not count paused time); what is left is curl's
             // connect timeout or the whole-transfer CURLOPT_TIMEOUT_MS.
             if detail.hasPrefix("Connection timed out") || detail.hasPrefix("Failed to connect") {
-                message = "could not connect within \(formatSeconds(configuration.connectTimeout.seconds)) s"
+                message = "could not connect within \(formatSeconds(configuration.connectTimeout))"
             } else {
                 return .timedOut(seconds: configuration.totalTimeout?.seconds ?? 0)
             }

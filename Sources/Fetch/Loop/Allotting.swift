@@ -48,13 +48,13 @@ extension FetchLoop {
         for transfer in active.values where transfer.request.method == .get {
             contenders.append(
                 Contender(
-                    id: transfer.id, bytesLeft: transfer.bytesLeft, isStarted: true, host: transfer.request.hostName))
+                    id: transfer.id, bytesLeft: transfer.bytesLeft, isStarted: true, host: transfer.hostName))
             rates[transfer.id] = transfer.rate.bytesPerSecond
         }
         for pending in waiting.pending where pending.request.method == .get {
             let left = pending.request.expectedBytes.map { max(0, $0 - (pending.plan?.offset ?? 0)) }
             contenders.append(
-                Contender(id: pending.id, bytesLeft: left, isStarted: false, host: pending.request.hostName))
+                Contender(id: pending.id, bytesLeft: left, isStarted: false, host: pending.hostName))
         }
         // Ties go in arrival order, which ids follow.
         contenders.sort { $0.id.value < $1.id.value }

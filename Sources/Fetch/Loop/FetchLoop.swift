@@ -42,6 +42,7 @@ final class FetchLoop {
     /// https hosts that answered with HTTP/1.x: no PIPEWAIT for them, open connections at once.
     var http1Hosts: Set<String> = []
     private var lastPublish = ContinuousClock.now
+    private var lastSample = ContinuousClock.now
     /// Easy handles of ended transfers, kept with their options for the next ones: creating a handle and setting
     /// every option again costs curl a receive buffer and a parse of the protocol lists each time. At most
     /// `maxInFlight` are kept.
@@ -76,7 +77,7 @@ final class FetchLoop {
             allotIfDue()
             startWaiting()
             resumePaced()
-            publishProgressIfDue()
+            measureIfDue()
             wakeConsumers()
             multi.poll(milliseconds: inbox.park() ? pollMilliseconds : 0)
         }
@@ -98,7 +99,7 @@ final class FetchLoop {
         for command in commands {
             switch command {
             case .start(let id, let request, let plan, let pipe):
-                waiting.append(Pending(id: id, request: request, hostKey: request.hostKey, plan: plan, pipe: pipe))
+                waiting.append(Pending(id: id, request: request, plan: plan, pipe: pipe))
                 ratesChanged = true
             case .cancel(let id):
                 end(id, reason: .cancelled)
@@ -117,14 +118,19 @@ final class FetchLoop {
         return true
     }
 
-    private func publishProgressIfDue() {
+    /// Samples every rate meter once a `RateMeter.spacing` (the schedule reads the rates too), and publishes the
+    /// snapshot `Fetcher.progress` returns once a `configuration.progressInterval`, when one is set.
+    private func measureIfDue() {
         let now = ContinuousClock.now
-        guard now - lastPublish >= .milliseconds(66) else { return }
+        if now - lastSample >= RateMeter.spacing {
+            lastSample = now
+            for transfer in active.values { transfer.rate.update(total: transfer.received, at: now) }
+        }
+        guard let interval = configuration.progressInterval, now - lastPublish >= interval else { return }
         lastPublish = now
         var snapshot: [TransferProgress] = []
         snapshot.reserveCapacity(active.count + waiting.count)
         for transfer in active.values {
-            transfer.rate.update(total: transfer.received, at: now)
             snapshot.append(
                 TransferProgress(
                     id: transfer.id, url: transfer.request.url, state: transfer.progressState,

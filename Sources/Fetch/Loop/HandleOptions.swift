@@ -19,9 +19,7 @@ extension FetchLoop {
             }
             handle = fresh
         }
-        let transfer = Transfer(
-            id: pending.id, request: pending.request, hostKey: pending.hostKey, plan: pending.plan, pipe: pending.pipe,
-            handle: handle, maxBytes: configuration.maxBytes)
+        let transfer = Transfer(pending: pending, handle: handle, maxBytes: configuration.maxBytes)
         if let problem = configure(transfer) {
             pending.pipe.finish(FetchError(url: url, reason: .setup(problem)))
             return nil

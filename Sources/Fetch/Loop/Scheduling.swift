@@ -18,7 +18,7 @@ extension FetchLoop {
             let hostMax =
                 configuration.hostLimits.isEmpty
                 ? configuration.maxPerHost
-                : configuration.hostLimits[pending.request.hostName]?.maxInFlight ?? configuration.maxPerHost
+                : configuration.hostLimits[pending.hostName]?.maxInFlight ?? configuration.maxPerHost
             guard hostCount < max(1, hostMax) else { return false }
             guard let transfer = makeTransfer(pending) else { return true }
             // PIPEWAIT makes new transfers wait for an existing connection, hoping to multiplex over HTTP/2.

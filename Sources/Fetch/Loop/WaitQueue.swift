@@ -2,11 +2,21 @@
 struct Pending {
     let id: TransferID
     let request: Request
-    /// `request.hostKey`, worked out once.
+    /// `request.hostKey` and `request.hostName`, worked out once: the schedule reads them on every allotment.
     let hostKey: String
+    let hostName: String
     /// Where the attempt resumes the body; nil for a fresh start.
     let plan: ResumeToken?
     let pipe: BodyPipe
+
+    init(id: TransferID, request: Request, plan: ResumeToken?, pipe: BodyPipe) {
+        self.id = id
+        self.request = request
+        hostKey = request.hostKey
+        hostName = Request.hostName(ofKey: hostKey)
+        self.plan = plan
+        self.pipe = pipe
+    }
 }
 
 /// The transfers waiting for a slot, in arrival order.

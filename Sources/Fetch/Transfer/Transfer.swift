@@ -32,8 +32,9 @@ final class Transfer {
 
     let id: TransferID
     let request: Request
-    /// `request.hostKey`, worked out once.
+    /// `request.hostKey` and `request.hostName`, worked out once (`Pending`).
     let hostKey: String
+    let hostName: String
     /// Where this attempt resumes the body; nil for a fresh start.
     let plan: ResumeToken?
     let pipe: BodyPipe
@@ -62,14 +63,14 @@ final class Transfer {
     var stall: StallMeter
 
     init(
-        id: TransferID, request: Request, hostKey: String, plan: ResumeToken?, pipe: BodyPipe, handle: EasyHandle,
-        maxBytes: Int64
+        pending: Pending, handle: EasyHandle, maxBytes: Int64
     ) {
-        self.id = id
-        self.request = request
-        self.hostKey = hostKey
-        self.plan = plan
-        self.pipe = pipe
+        id = pending.id
+        request = pending.request
+        hostKey = pending.hostKey
+        hostName = pending.hostName
+        plan = pending.plan
+        pipe = pending.pipe
         self.handle = handle
         self.maxBytes = maxBytes
         stall = StallMeter(since: .now)
