@@ -6,7 +6,8 @@ import WebPShim
 /// Wraps the C shim's `gallery_webp_decoder` (WebPShim.h): libwebp's incremental decoder, asked for output
 /// already scaled to at most twice the thumbnail (its rescaler averages in gamma space, so the last 2:1 step is
 /// left to a `RowResampler`, which averages in linear light like every other format). Lossy, lossless and alpha
-/// are supported; an animation shows its first frame and the rest of the file is accepted but not decoded. A
+/// are supported; an animation shows its first frame over a transparent canvas (the background colour is ignored,
+/// see WebPShim.h) and the rest of the file is accepted but not decoded. A
 /// lossless image is held whole inside libwebp while it decodes, so a large one takes `LargeDecodeGate` first.
 /// The EXIF chunk follows the image data, so its orientation turns the finished thumbnail.
 ///
@@ -96,7 +97,10 @@ public final class WebPDecoder: ImageDecoder {
                     ? .memoryLimit(.webp, reason: "cannot start the decoder") : shimError())
         }
         resampler = RowResampler(from: scaled, to: target)
-        if info.has_alpha != 0 { checkerboard = Checkerboard(source: scaled, thumbnail: target) }
+        // An animation's canvas is transparent wherever its first frame does not reach, whatever the alpha flag.
+        if info.has_alpha != 0 || info.animated != 0 {
+            checkerboard = Checkerboard(source: scaled, thumbnail: target)
+        }
         try await proceed(after: gallery_webp_decoder_feed(decoder, nil, 0))
     }
 
