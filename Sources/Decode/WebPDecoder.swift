@@ -59,13 +59,31 @@ public final class WebPDecoder: ImageDecoder {
 
     // MARK: Feeding
 
-    /// Decodes as far as `chunk` allows; libwebp keeps its own copy of what it has not consumed.
+    /// Bytes handed to libwebp in one call. `WebPIAppend` decodes everything it is given before it returns, so a
+    /// whole body chunk (up to the fetch engine's buffer) would keep a cooperative thread for tens of milliseconds
+    /// while decoders whose bytes arrive on the server's clock wait, and their transfers stall. A slice is a bounded
+    /// piece of work (about a millisecond of lossy decoding), and other tasks get the thread between slices, as they
+    /// do between the other formats' bands. The file's last chunk goes in without a break: its image is complete,
+    /// and the sooner it is shown the sooner its thread is free.
+    public static let sliceBytes = 16 * 1024
+
+    /// Decodes as far as `chunk` allows, slice by slice; libwebp keeps its own copy of what it has not consumed.
     public func feed(_ chunk: UnsafeRawBufferPointer) async throws(DecodeError) {
         try ledger.admit(chunk.count)
         guard let decoder else { throw fail(.memoryLimit(.webp, reason: "cannot allocate a decoder")) }
-        let bytes = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        try await proceed(after: gallery_webp_decoder_feed(decoder, bytes, chunk.count))
+        let lastChunk = expectedBytes.map { bytesFed >= $0 } ?? false
+        var offset = 0
+        repeat {
+            if offset > 0, !lastChunk, isDecoding { await Task.yield() }
+            let count = min(Self.sliceBytes, chunk.count - offset)
+            let bytes = chunk.baseAddress.map { ($0 + offset).assumingMemoryBound(to: UInt8.self) }
+            try await proceed(after: gallery_webp_decoder_feed(decoder, bytes, count))
+            offset += count
+        } while offset < chunk.count
     }
+
+    /// Started and not yet done: the next slice goes to libwebp's decoder, not only to the chunk walker.
+    private var isDecoding: Bool { info.map { $0.output_width > 0 && $0.rows_decoded < $0.output_height } ?? false }
 
     private func proceed(after status: gallery_webp_status) async throws(DecodeError) {
         switch status {
