@@ -19,6 +19,14 @@ convert -size 600x400 xc:'rgb(220,40,40)' xc:'rgb(40,180,60)' +append \( -size 6
 cwebp -quiet -q 80 "$tmp/big.png" -o good/lossy-1200x800.webp
 # Two frames: the first is the quadrants, the second gray quadrants that must not show.
 img2webp -loop 0 -d 100 -lossy "$png/rgb8.png" -d 100 "$png/gray8.png" -o good/animated.webp
+# The quadrants as a first frame in the top-left quarter of a 192×128 canvas, not blended and disposed to the
+# background, then gray quadrants in the bottom-right quarter; the ANIM background colour is opaque magenta and
+# the VP8X alpha flag is off. Browsers and libwebp's own animation decoder leave the canvas transparent around
+# the first frame, so the other three quarters must show the checkerboard, neither magenta nor black.
+cwebp -quiet -q 90 "$png/rgb8.png" -o "$tmp/first.webp"
+cwebp -quiet -q 90 "$png/gray8.png" -o "$tmp/second.webp"
+webpmux -frame "$tmp/first.webp" +100+0+0+1-b -frame "$tmp/second.webp" +100+96+64+0+b -loop 0 \
+    -bgcolor 255,255,0,255 -o good/animated-background-colour-around-the-first-frame.webp
 # Stored turned (32×48), EXIF orientation 6 (after the image data, where webpmux puts it).
 python3 -c 'import struct,sys; sys.stdout.buffer.write(b"MM\x00\x2a" + struct.pack(">IHHHIHH", 8, 1, 0x0112, 3, 1, 6, 0) + bytes(4))' > "$tmp/exif"
 cwebp -quiet -lossless "$png/exif-orientation-6.png" -o "$tmp/turned.webp"

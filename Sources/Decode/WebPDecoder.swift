@@ -6,7 +6,8 @@ import WebPShim
 /// Wraps the C shim's `gallery_webp_decoder` (WebPShim.h): libwebp's incremental decoder, asked for output
 /// already scaled to at most twice the thumbnail (its rescaler averages in gamma space, so the last 2:1 step is
 /// left to a `RowResampler`, which averages in linear light like every other format). Lossy, lossless and alpha
-/// are supported; an animation shows its first frame and the rest of the file is accepted but not decoded. A
+/// are supported; an animation shows its first frame over a transparent canvas (the background colour is ignored,
+/// see WebPShim.h) and the rest of the file is accepted but not decoded. A
 /// lossless image is held whole inside libwebp while it decodes, so a large one takes `LargeDecodeGate` first.
 /// The EXIF chunk follows the image data, so its orientation turns the finished thumbnail.
 ///
@@ -58,13 +59,31 @@ public final class WebPDecoder: ImageDecoder {
 
     // MARK: Feeding
 
-    /// Decodes as far as `chunk` allows; libwebp keeps its own copy of what it has not consumed.
+    /// Bytes handed to libwebp in one call. `WebPIAppend` decodes everything it is given before it returns, so a
+    /// whole body chunk (up to the fetch engine's buffer) would keep a cooperative thread for tens of milliseconds
+    /// while decoders whose bytes arrive on the server's clock wait, and their transfers stall. A slice is a bounded
+    /// piece of work (about a millisecond of lossy decoding), and other tasks get the thread between slices, as they
+    /// do between the other formats' bands. The file's last chunk goes in without a break: its image is complete,
+    /// and the sooner it is shown the sooner its thread is free.
+    public static let sliceBytes = 16 * 1024
+
+    /// Decodes as far as `chunk` allows, slice by slice; libwebp keeps its own copy of what it has not consumed.
     public func feed(_ chunk: UnsafeRawBufferPointer) async throws(DecodeError) {
         try ledger.admit(chunk.count)
         guard let decoder else { throw fail(.memoryLimit(.webp, reason: "cannot allocate a decoder")) }
-        let bytes = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        try await proceed(after: gallery_webp_decoder_feed(decoder, bytes, chunk.count))
+        let lastChunk = expectedBytes.map { bytesFed >= $0 } ?? false
+        var offset = 0
+        repeat {
+            if offset > 0, !lastChunk, isDecoding { await Task.yield() }
+            let count = min(Self.sliceBytes, chunk.count - offset)
+            let bytes = chunk.baseAddress.map { ($0 + offset).assumingMemoryBound(to: UInt8.self) }
+            try await proceed(after: gallery_webp_decoder_feed(decoder, bytes, count))
+            offset += count
+        } while offset < chunk.count
     }
+
+    /// Started and not yet done: the next slice goes to libwebp's decoder, not only to the chunk walker.
+    private var isDecoding: Bool { info.map { $0.output_width > 0 && $0.rows_decoded < $0.output_height } ?? false }
 
     private func proceed(after status: gallery_webp_status) async throws(DecodeError) {
         switch status {
@@ -96,7 +115,10 @@ public final class WebPDecoder: ImageDecoder {
                     ? .memoryLimit(.webp, reason: "cannot start the decoder") : shimError())
         }
         resampler = RowResampler(from: scaled, to: target)
-        if info.has_alpha != 0 { checkerboard = Checkerboard(source: scaled, thumbnail: target) }
+        // An animation's canvas is transparent wherever its first frame does not reach, whatever the alpha flag.
+        if info.has_alpha != 0 || info.animated != 0 {
+            checkerboard = Checkerboard(source: scaled, thumbnail: target)
+        }
         try await proceed(after: gallery_webp_decoder_feed(decoder, nil, 0))
     }
 

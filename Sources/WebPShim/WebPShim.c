@@ -167,6 +167,11 @@ static gallery_webp_status read_header(gallery_webp_decoder *dec) {
 }
 
 /// Decodes the held first frame, scaled as the canvas is, into its place on a transparent canvas.
+///
+/// The ANIM chunk's background colour is not used: the container spec makes it a hint viewers need not follow,
+/// and browsers and libwebp's own WebPAnimDecoder start the canvas transparent, so the page (here the
+/// checkerboard) shows around the frame and through it. The frame's blend bit makes no difference over an empty
+/// canvas, and its dispose method applies only once it has been shown, so neither is read.
 static gallery_webp_status decode_first_frame(gallery_webp_decoder *dec) {
     if (dec->frame_length < 16) return fail(dec, GALLERY_WEBP_ERROR_CORRUPT, "frame header too short");
     uint64_t cw = dec->out.width, ch = dec->out.height, ow = dec->out.output_width, oh = dec->out.output_height;

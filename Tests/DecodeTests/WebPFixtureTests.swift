@@ -46,6 +46,32 @@ extension FormatFixture {
         #expect(close(mean(thumbnail.pixels, Region.quadrantMiddles[0]), quadrantColours[0], within: 12))
     }
 
+    /// The ANIM background colour (opaque magenta here) is a hint the spec lets viewers ignore, and browsers and
+    /// libwebp's animation decoder do: the canvas around the first frame is transparent, so it shows the
+    /// checkerboard, even though the file's alpha flag is off. The first frame's blend and dispose bits change
+    /// nothing, since it is drawn over an empty canvas and disposed only after it has been shown.
+    @Test func theCanvasAroundAnAnimationsFirstFrameIsTransparentWhateverItsBackgroundColour() async throws {
+        let thumbnail = try await decodeAny(
+            try Fixtures.bytes("webp/good/animated-background-colour-around-the-first-frame.webp"))
+        let pixels = thumbnail.pixels
+        #expect(thumbnail.imageSize == PixelSize(width: 192, height: 128))
+        #expect(pixels.width == 64 && pixels.height == 43)
+        for (region, colour) in zip(Region.quadrantMiddles, quadrantColours) {
+            let inFrame = Region(x0: region.x0 / 2, x1: region.x1 / 2, y0: region.y0 / 2, y1: region.y1 / 2)
+            #expect(close(mean(pixels, inFrame), colour, within: 12), "\(inFrame)")
+        }
+        // The other three quarters, two pixels in from the frame's edge and the second frame's place.
+        var greys: Set<UInt8> = []
+        for y in 0..<pixels.height {
+            for x in 0..<pixels.width where x >= 34 || y >= 24 {
+                let pixel = pixels[x, y]
+                #expect(pixel.r == pixel.g && pixel.g == pixel.b, "(\(x), \(y)): \(pixel)")
+                greys.insert(pixel.r)
+            }
+        }
+        #expect(greys == [102, 153], "only the checkerboard's squares: \(greys.sorted())")
+    }
+
     @Test func aFirstFrameOverTheHoldingLimitIsAClearError() async throws {
         let error = await decodeAnyError(
             try Fixtures.bytes("webp/good/animated.webp"), limits: DecodeLimits(maxHeldFrame: 64))

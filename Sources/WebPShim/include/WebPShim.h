@@ -5,7 +5,9 @@
 // macroblock rows as their bytes arrive and scales them straight to the size asked for (its rescaler). A RIFF
 // chunk walker beside it picks out the EXIF chunk, which follows the image data, and, for an animation, the
 // first ANMF frame, which is held whole (up to max_held bytes) and decoded once complete: WebPIDecoder does
-// not take animations. Bytes after the image are accepted and dropped, so an animation downloads whole.
+// not take animations. That frame lands on a transparent canvas, as browsers draw it: the ANIM background colour
+// is a hint they ignore (see decode_first_frame). Bytes after the image are accepted and dropped, so an animation
+// downloads whole.
 // See libwebp's src/webp/decode.h ("Incremental decoding") and the container spec (RIFF chunks, ANMF).
 
 #ifndef GALLERY_WEBP_SHIM_H

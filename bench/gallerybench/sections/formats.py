@@ -4,7 +4,9 @@ reference decoders.
 One set of twenty (ten ~15 MB PNGs, ten ~4 MB WebPs: formats_images.py) carries the targets: one run of gallery
 `--count 20` (piped) beside curl --parallel over the same URLs, and the reference decoders on the same files
 (netpbm's `pngtopam`, libpng; `dwebp -scale W H` without output, libwebp scaled about as gallery asks). The same
-pair over the PNGs alone and the WebPs alone follows, for information: it tells which format costs what."""
+pair over the PNGs alone and the WebPs alone follows, for information: it tells which format costs what. So does
+gallery over the twenty with `--schedule even`: every transfer receives from the start, so its wall beside the
+default's tells what the adaptive schedule's probing costs when the decoders, not the link, hold the transfers back."""
 
 import os
 
@@ -24,6 +26,7 @@ RSS_TARGET_MB = 64
 DWEBP_SCALE = ("320", "213")  # about what gallery asks libwebp for: twice a 160-pixel-wide thumbnail
 SETS = ("both", "png", "webp")  # the first carries the targets
 TITLES = {"both": "10 PNG + 10 WebP", "png": "10 PNG", "webp": "10 WebP"}
+EVEN = "gallery both even"  # the twenty with --schedule even, for information
 
 
 def _reference(bench, label, script, files):
@@ -40,9 +43,9 @@ def _references(bench, pngs, webps):
     return {"pngtopam": png, "dwebp": webp}
 
 
-def _gallery(contenders, served, key):
+def _gallery(contenders, served, key, *extra):
     """gallery piped, as the demo runs it, its failures labelled with this section's set."""
-    run = measure(contenders.gallery_argv(served.listing), marker=REPORT_LINE, timeout=600)
+    run = measure(contenders.gallery_argv(served.listing, *extra), marker=REPORT_LINE, timeout=600)
     return contenders.check_gallery(f"formats gallery {key}", run, run["stdout"])
 
 
@@ -65,7 +68,7 @@ class Formats(Section):
         contenders = {key: Contenders(bench, files[key]) for key in SETS}
         served = {key: nginx.start(RATE, files[key], workdir, IMAGES) for key in SETS}
         runs = {f"{who} {key}": [] for key in SETS for who in ("gallery", "curl")}
-        runs.update(pngtopam=[], dwebp=[])
+        runs.update({EVEN: [], "pngtopam": [], "dwebp": []})
         print(f"\n## Formats: RATE={RATE}, {ROUNDS} round(s)", flush=True)
         for r in range(ROUNDS):
             for key in SETS:  # gallery and curl alternate which goes first, round by round
@@ -75,6 +78,9 @@ class Formats(Section):
                     run = _gallery(c, served[key], key) if who == "gallery" else c.curl_parallel(served[key], 600)
                     runs[f"{who} {key}"].append(run)
                     _progress(r, f"{who} {key}", run)
+            run = _gallery(contenders["both"], served["both"], "both even", "--schedule", "even")
+            runs[EVEN].append(run)
+            _progress(r, "gallery even", run)
             for name, run in _references(bench, self.pngs, self.webps).items():
                 runs[name].append(run)
                 _progress(r, name, run)
@@ -96,6 +102,11 @@ class Formats(Section):
                 wall = med(rs, "wall")
                 ratio = f"{wall / bounds[key]:.2f}" if bounds[key] and wall else "n/a"
                 lines.append(f"| {who} {TITLES[key]} | {fmt(figures(rs, 'wall'))} | {ratio} | "
+                             f"{fmt(figures(rs, 'cpu'))} | {fmt(figures(rs, 'rss_mb'), 1)} |")
+            if key == "both":
+                rs, wall = runs[EVEN], med(runs[EVEN], "wall")
+                ratio = f"{wall / bounds[key]:.2f}" if bounds[key] and wall else "n/a"
+                lines.append(f"| gallery {TITLES[key]}, `--schedule even` | {fmt(figures(rs, 'wall'))} | {ratio} | "
                              f"{fmt(figures(rs, 'cpu'))} | {fmt(figures(rs, 'rss_mb'), 1)} |")
         for name in ("pngtopam", "dwebp"):
             lines.append(f"| {name} | {fmt(figures(runs[name], 'wall'))} | | {fmt(figures(runs[name], 'cpu'))} | "
