@@ -81,6 +81,31 @@ struct SchedulerProbeTests {
         #expect(probe.regime == .linkBound(receivers: 2))
     }
 
+    /// Per-connection limits, with two more transfers arriving after the baseline measured eight (a list's
+    /// transfers reach the engine over a few tenths of a second on a busy machine): the first trial still loses
+    /// against all who received, so all ten receive, rather than eight while two wait.
+    @Test func transfersArrivingDuringTheFirstTrialStillGetPerConnection() {
+        var probe = GoodputProbe()
+        let perConnection: Link = { receivers, _ in Double(receivers) * 3e6 }
+        let early = Self.drive(&probe, contenders: 8, seconds: 0.5, link: perConnection)
+        #expect(early.receivers.last == 2, "the baseline of eight did not end in a trial: \(early.receivers)")
+        let late = Self.drive(&probe, contenders: 10, seconds: 2.5, from: 0.5, link: perConnection)
+        #expect(late.announced == [.perConnection] && late.receivers.last == 0, "\(late)")
+    }
+
+    /// nginx's limit_rate on loopback: smooth at first, then silent between bursts, and a burst lands in the held
+    /// flows' socket buffers as well, so a window that starts with one delivers as much as everyone did. A trial
+    /// whose first window was silent is lost there and then, before a burst can pass for a climb.
+    @Test func silentTrialWindowIsPerConnectionNotARamp() {
+        var probe = GoodputProbe()
+        let run = Self.drive(&probe, contenders: 10, seconds: 4) { receivers, seconds in
+            if seconds < 0.4 { return Double(receivers) * 4e6 }
+            return (seconds - 0.66).truncatingRemainder(dividingBy: 1) < 0.24 && seconds >= 0.66 ? 40e6 : 0
+        }
+        #expect(run.announced == [.perConnection], "a burst after a silent window passed for a climb")
+        #expect(run.receivers.last == 0)
+    }
+
     /// A real shared queue (tbf): the leaders grow into the room the held flows leave, so fewer receivers deliver
     /// well under the full link for a while. Still far above the fifth a per-connection server would give.
     @Test func sharedLinkWhoseLeadersFillItSlowlyIsStillLinkBound() {

@@ -35,8 +35,12 @@ public final class Nginx: @unchecked Sendable {
 
     /// Starts nginx serving `root`, every response at `bytesPerSecond` (0 = unlimited), plus slower `locations`;
     /// over TLS with HTTP/2 (`Fixtures/nginx/nginx-tls.conf.in`) when `tls` gives a certificate.
+    /// `sendTimeout` is nginx's `send_timeout` (it closes a connection whose writes made no progress that long;
+    /// nil keeps its 60 s), and `sendBuffer` the listening socket's `sndbuf` in bytes, small so the kernel cannot
+    /// hold a response its client is not reading.
     public init(
-        root: URL, bytesPerSecond: Int = 0, locations: [Location] = [], tls: TestCertificates? = nil
+        root: URL, bytesPerSecond: Int = 0, locations: [Location] = [], tls: TestCertificates? = nil,
+        sendTimeout: Duration? = nil, sendBuffer: Int? = nil
     ) throws {
         self.root = root
         isTLS = tls != nil
@@ -52,16 +56,24 @@ public final class Nginx: @unchecked Sendable {
                     }
             """
         }.joined(separator: "\n")
+        let timeout =
+            sendTimeout.map { duration in
+                let milliseconds =
+                    duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+                return "        send_timeout \(max(1, milliseconds))ms;\n"
+            } ?? ""
         let templateName = tls == nil ? "nginx/nginx.conf.in" : "nginx/nginx-tls.conf.in"
         let template = try String(contentsOf: Fixtures.url(templateName), encoding: .utf8)
         let config =
             template
+            .replacingOccurrences(of: "@PORT@;", with: sendBuffer.map { "@PORT@ sndbuf=\($0);" } ?? "@PORT@;")
+            .replacingOccurrences(of: "@PORT@ ssl", with: sendBuffer.map { "@PORT@ sndbuf=\($0) ssl" } ?? "@PORT@ ssl")
             .replacingOccurrences(of: "@USER@", with: getuid() == 0 ? "user root;" : "")
             .replacingOccurrences(of: "@PREFIX@", with: prefix.path)
             .replacingOccurrences(of: "@PORT@", with: String(port))
             .replacingOccurrences(of: "@ROOT@", with: root.path)
             .replacingOccurrences(of: "@RATE@", with: String(bytesPerSecond))
-            .replacingOccurrences(of: "@LOCATIONS@", with: locationBlocks)
+            .replacingOccurrences(of: "@LOCATIONS@", with: timeout + locationBlocks)
             .replacingOccurrences(of: "@CERT@", with: tls?.serverCertificate ?? "")
             .replacingOccurrences(of: "@KEY@", with: tls?.serverKey ?? "")
         let configFile = prefix.appendingPathComponent("nginx.conf")

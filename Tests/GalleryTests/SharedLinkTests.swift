@@ -4,7 +4,7 @@ import Testing
 
 /// The built `gallery` on a shared link (the fault server's one token bucket) and against nginx's per-connection
 /// pacing: how the completions are spread over the run. Orderings with wide margins only; the speed targets are in
-/// bench/sched_bench.py.
+/// the bench's sched section (bench/gallerybench/sections/sched*.py).
 @Suite(.serialized)
 struct SharedLinkTests {
     static let imageBytes = 2_000_000

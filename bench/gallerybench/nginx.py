@@ -38,14 +38,23 @@ def start(rate, files, workdir, root, log_format=None):
     if out.returncode != 0:
         raise SystemExit(f"bench: nginx did not start: {out.stderr.strip()}")
     port = int(out.stdout.strip())
-    urls = [f"http://127.0.0.1:{port}/{urllib.parse.quote(os.path.basename(p))}" for p in files]
+    urls = urls_of(files, f"http://127.0.0.1:{port}")
     if log_format:
         _use_log_format(prefix, log_format, urls[0])
-    listing = os.path.join(prefix, "urls.txt")
-    with open(listing, "w") as f:
-        for path, url in zip(files, urls):
-            f.write(f"{os.path.getsize(path)} {url}\n")
-    return Served(prefix, urls, listing)
+    return Served(prefix, urls, write_listing(files, urls, os.path.join(prefix, "urls.txt")))
+
+
+def urls_of(files, base):
+    """The URL of each file (served from its folder) under `base`, e.g. http://127.0.0.1:8080."""
+    return [f"{base}/{urllib.parse.quote(os.path.basename(p))}" for p in files]
+
+
+def write_listing(files, urls, path):
+    """Writes gallery's input for them, one `size url` line a file, to `path`, and returns the path."""
+    with open(path, "w") as f:
+        for file, url in zip(files, urls):
+            f.write(f"{os.path.getsize(file)} {url}\n")
+    return path
 
 
 def _use_log_format(prefix, log_format, url):

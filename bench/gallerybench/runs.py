@@ -120,9 +120,10 @@ def _start(cmd, stdin_path, tty):
     return child, {child.stdout.fileno(): "stdout", child.stderr.fileno(): "stderr"}, None
 
 
-def measure(argv, *, stdin_path=None, tty=False, watch="stdout", marker=None, timeout=600.0):
+def measure(argv, *, stdin_path=None, tty=False, watch="stdout", marker=None, timeout=600.0, every=False):
     """Runs argv under GNU time. Returns wall/cpu/rss from GNU time, the first `marker` match on the watched
-    stream (seconds after spawn, time.monotonic), and everything the run wrote to stdout and stderr."""
+    stream (seconds after spawn, time.monotonic), and everything the run wrote to stdout and stderr. With `every`,
+    also `stamps`: the same stamp for each line of the watched stream that matches, in order."""
     fd, timefile = tempfile.mkstemp(prefix="gallery-bench-time.")
     os.close(fd)
     cmd = [GNU_TIME, "-f", "%e %U %S %M", "-o", timefile] + argv
@@ -133,6 +134,7 @@ def measure(argv, *, stdin_path=None, tty=False, watch="stdout", marker=None, ti
     first = None
     usage = reaped = None
     scanned = 0
+    stamps, line_start = [], 0  # with `every`: the stamps so far, and where the watched stream's open line starts
     selector = selectors.DefaultSelector()
     for stream_fd in streams:
         os.set_blocking(stream_fd, False)
@@ -164,6 +166,10 @@ def measure(argv, *, stdin_path=None, tty=False, watch="stdout", marker=None, ti
                     if marker.search(bytes(buf[since:])):
                         first = now - start
                     scanned = len(buf)
+                if every and name == watch:
+                    end = buf.rfind(b"\n") + 1
+                    stamps += [now - start for line in bytes(buf[line_start:end]).splitlines() if marker.search(line)]
+                    line_start = max(line_start, end)
         # wait4 rather than wait: the rusage of GNU time and the run it waited for, in microseconds.
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -188,5 +194,5 @@ def measure(argv, *, stdin_path=None, tty=False, watch="stdout", marker=None, ti
         "clock_wall": reaped - start if usage else None,
         "rusage_cpu": usage.ru_utime + usage.ru_stime if usage else None,
         "rss_mb": int(rss_kb) * 1024 / 1e6, "first": first, "elapsed": elapsed, "rc": child.returncode,
-        "stdout": bytes(data["stdout"]), "stderr": bytes(data["stderr"]),
+        "stdout": bytes(data["stdout"]), "stderr": bytes(data["stderr"]), "stamps": stamps,
     }

@@ -39,6 +39,10 @@ struct GoodputProbe {
         var least = 0.5
         /// A window quiet for this share of its time had spare capacity.
         var idleShare = 0.25
+        /// A trial window quiet for this share of its time ends the trial: a flow growing into room the held ones
+        /// left is slow but never silent, while a server pacing each connection stops sending altogether between
+        /// its bursts (and a burst into the held flows' buffers right after would pass for a climb).
+        var silentShare = 0.9
         /// Each trial divides the receivers by this.
         var step = 4
         /// A trial whose goodput is still climbing goes on, up to this long in all: on a shared queue the leaders'
@@ -69,6 +73,8 @@ struct GoodputProbe {
     private var window: GoodputWindow?
     private var ignoreUntil: ContinuousClock.Instant?
     private var warmedUp = false
+    /// How many received in the baseline: the level the first trial is measured against.
+    private var baselineReceivers: Int?
 
     init(settings: Settings = Settings()) { self.settings = settings }
 
@@ -119,6 +125,7 @@ struct GoodputProbe {
             if quiet { return settle(.perConnection) }
             let trial = Phase.trial(
                 level: lower(contenders), above: contenders, reference: goodput, since: now, last: nil)
+            baselineReceivers = contenders
             return change(to: trial, at: now)
         case .trial(let level, let above, let reference, let since, let last):
             // The freshest third: the held flows' buffers have filled by then, or are filling still.
@@ -126,12 +133,16 @@ struct GoodputProbe {
             guard !quiet, recent >= required(level: level, above: above) * reference else {
                 // A failing trial gets a second window at least, and more while each beats the one before. A ramp
                 // has slow stretches at its start, so a climbing window goes on even if it was partly quiet.
-                let climbing = last.map { goodput > settings.climb * $0 } ?? true
+                let silent = measured.quietShare >= settings.silentShare
+                let climbing = !silent && (last.map { goodput > settings.climb * $0 } ?? true)
                 if climbing && now - since < settings.longestTrial {
                     phase = .trial(level: level, above: above, reference: reference, since: since, last: goodput)
                     return nil
                 }
-                return settle(above >= contenders ? .perConnection : .linkBound(receivers: above), at: now)
+                // Losing against everyone who received in the baseline is per-connection, also when more
+                // transfers have arrived since: they are limited on their own connections like the rest.
+                let everyone = above >= contenders || above == baselineReceivers
+                return settle(everyone ? .perConnection : .linkBound(receivers: above), at: now)
             }
             if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: recent) }
             let next = Phase.trial(
