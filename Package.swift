@@ -58,10 +58,10 @@ let package = Package(
 
         // Stages.
         .target(name: "Imaging", swiftSettings: strict),
-        .target(name: "Selection", swiftSettings: strict),
+        .target(name: "Selection", dependencies: ["Figures"], swiftSettings: strict),
         .target(name: "Fetch", dependencies: ["CCurl", "Figures"], swiftSettings: strict),
         .target(
-            name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "GIFShim", "Imaging"],
+            name: "Decode", dependencies: ["JPEGShim", "PNGShim", "WebPShim", "GIFShim", "Imaging", "Figures"],
             swiftSettings: strict),
         .target(name: "Render", dependencies: ["Imaging", "SystemCalls", "Figures"], swiftSettings: strict),
         // Browsing the sheet: keys, the highlight, the enlarged view, the spool and saving without overwriting.
@@ -109,7 +109,7 @@ let package = Package(
             dependencies: ["Browse", "Render", "Decode", "Imaging", "Selection", "GalleryTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport", "SystemCalls"],
+            name: "GalleryTests", dependencies: ["GalleryCore", "GalleryTestSupport", "SystemCalls", "Figures"],
             swiftSettings: strict),
     ]
 )

@@ -29,7 +29,7 @@ public struct ImageFacts: Sendable, Hashable {
 
     /// The facts after the URL, in order: `14_739_448 bytes · 5184×3456 · JPEG · 2.41 s · saved out/a.jpg`.
     public var details: [String] {
-        var parts = [Self.grouped(bytes) + " bytes"]
+        var parts = [grouped(bytes) + " bytes"]
         if let pixelSize { parts.append("\(pixelSize.width)×\(pixelSize.height)") }
         if let format { parts.append(Sanitizer.clean(format)) }
         if let downloadTime { parts.append(formatSeconds(downloadTime, .hundredths)) }
@@ -61,16 +61,5 @@ public struct ImageFacts: Sendable, Hashable {
         // Never the last column: writing there leaves the cursor waiting to wrap.
         frame.append(contentsOf: line(width: max(0, width - 1)).utf8)
         return frame
-    }
-
-    /// `14_739_448`: the report's grouping, so the numbers read the same on the sheet and in the report.
-    static func grouped(_ value: Int64) -> String {
-        let digits = Array(String(value.magnitude))
-        var text = value < 0 ? "-" : ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { text.append("_") }
-            text.append(digit)
-        }
-        return text
     }
 }

@@ -1,3 +1,5 @@
+import Figures
+
 /// Why an image could not be decoded, as one line for the per-image error report. Every case that is about one
 /// format's data names the format, so a mixed list's report says which decoder refused what.
 public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -42,18 +44,7 @@ public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     private static func limit(_ format: ImageFormat, _ width: Int, _ height: Int, _ maxPixels: Int) -> String {
         if width <= 0 || height <= 0 { return "\(format) needs at least 1 px a side" }
         if max(width, height) > format.maxSide { return "\(format) allows at most \(format.maxSide) px a side" }
-        return "\(format) allows at most \(grouped(maxPixels)) px"
-    }
-
-    /// 400000000 as "400,000,000".
-    static func grouped(_ value: Int) -> String {
-        var digits = String(value)
-        var index = digits.endIndex
-        while digits.distance(from: digits.startIndex, to: index) > 3 {
-            index = digits.index(index, offsetBy: -3)
-            digits.insert(",", at: index)
-        }
-        return digits
+        return "\(format) allows at most \(grouped(maxPixels, separator: ",")) px"
     }
 
     /// The error for a body whose first bytes say `kind`, when it is not a format gallery decodes.

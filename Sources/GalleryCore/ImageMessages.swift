@@ -32,10 +32,10 @@ struct ImageMessages: RunOutput {
             return "\(url): read from disk, decoded after \(formatSeconds(image.seconds, .hundredths))"
         }
         let connection = response.newConnections > 0 ? "new connection" : "reused connection"
-        let resumed = image.resumedFrom.map { ", resumed from \(ByteCount.grouped($0)) bytes" } ?? ""
+        let resumed = image.resumedFrom.map { ", resumed from \(grouped($0)) bytes" } ?? ""
         let retries =
             response.retries > 0 ? ", after \(response.retries) \(response.retries == 1 ? "retry" : "retries")" : ""
-        return "\(url): HTTP/\(response.httpVersion), \(connection), \(ByteCount.grouped(response.bytes)) bytes "
+        return "\(url): HTTP/\(response.httpVersion), \(connection), \(grouped(response.bytes)) bytes "
             + "in \(formatSeconds(response.seconds, .hundredths)), decoded after \(formatSeconds(image.seconds, .hundredths))"
             + resumed + retries
     }

@@ -1,4 +1,5 @@
 import Fetch
+import Figures
 import Render
 import Selection
 import Synchronization
@@ -49,7 +50,7 @@ extension Pipeline {
         guard !refused, await stream.inputs().usable > 0 else { return }
         reporter.error(
             options.minBytes > 0
-                ? "no image in the list is at least \(ByteCount.grouped(options.minBytes)) bytes"
+                ? "no image in the list is at least \(grouped(options.minBytes)) bytes"
                 : "no image in the list")
     }
 

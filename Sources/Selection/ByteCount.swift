@@ -1,16 +1,5 @@
-/// Digit grouping with underscores, as Python's `f'{n:_}'` prints it: `14_739_448`.
+/// Sizes as lists write them: `15000000` or `15_000_000`.
 public enum ByteCount {
-    public static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        out.reserveCapacity(digits.count + digits.count / 3 + 1)
-        for (i, digit) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append("_") }
-            out.append(digit)
-        }
-        return value < 0 ? "-" + out : out
-    }
-
     /// Parses `15000000` or `15_000_000`; nil for anything else, negatives included.
     public static func parse<S: StringProtocol>(_ text: S) -> Int64? {
         parse(utf8: text.utf8)

@@ -1,3 +1,5 @@
+import Figures
+
 /// Decides from an input's first 64 KiB whether it is a URL list at all, so a JPEG piped by mistake or
 /// `/dev/urandom` is skipped with one line instead of a flood of warnings.
 ///
@@ -29,7 +31,7 @@ struct ListWindow: Sendable {
     var refusal: String? {
         if sawNUL { return "not a URL list (a NUL byte in its first 64 KiB)" }
         guard bad * 2 > good + bad else { return nil }
-        return "not a URL list (\(ByteCount.grouped(Int64(bad))) of its first \(ByteCount.grouped(Int64(good + bad))) "
+        return "not a URL list (\(grouped(Int64(bad))) of its first \(grouped(Int64(good + bad))) "
             + "lines are malformed)"
     }
 }

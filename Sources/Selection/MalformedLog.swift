@@ -1,3 +1,5 @@
+import Figures
+
 /// The malformed lines of one input: the first few are worth a warning each; the rest become one count, so a
 /// list with a million bad lines prints twenty-one lines, not a million.
 public struct MalformedLog: Sendable {
@@ -24,7 +26,7 @@ public struct MalformedLog: Sendable {
     public var summary: String? {
         let more = total - limit
         guard more > 0 else { return nil }
-        return "\(source ?? "stdin"): \(ByteCount.grouped(Int64(more))) more malformed "
+        return "\(source ?? "stdin"): \(grouped(Int64(more))) more malformed "
             + (more == 1 ? "line" : "lines") + " skipped"
     }
 }

@@ -141,8 +141,6 @@ import Testing
         // The download time reads as the report's `in 0.85 s`.
         let quick = ImageFacts(url: "http://h/b.jpg", bytes: 999, downloadTime: .milliseconds(850))
         #expect(quick.details == ["999 bytes", "0.85 s", "not saved"])
-        #expect(ImageFacts.grouped(1_000) == "1_000")
-        #expect(ImageFacts.grouped(0) == "0")
     }
 
     @Test func frameNeverWritesTheLastColumn() {

@@ -1,5 +1,6 @@
 import Decode
 import Fetch
+import Figures
 import Foundation
 import GalleryTestSupport
 import Imaging
@@ -78,7 +79,7 @@ struct PipelineTests {
 
         let lines = out.finish().split(separator: "\n")
         #expect(lines.count == 3 && lines[0].hasPrefix("( 1)") && lines[1].hasPrefix("( 2)"))
-        #expect(lines.last == "TOTAL BYTES: \(ByteCount.grouped(Int64(2 * server.jpeg.count)))")
+        #expect(lines.last == "TOTAL BYTES: \(grouped(Int64(2 * server.jpeg.count)))")
         #expect(err.finish() == "gallery: \(server.url("missing.jpg")): HTTP 404 Not Found\n")
     }
 
