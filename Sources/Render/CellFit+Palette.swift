@@ -20,7 +20,7 @@ struct FitPalette: Sendable {
     /// How much colour counts against lightness, per mode: less than in CIE94, because with entries this far
     /// apart a cell's lightness edge is often given up for a flat entry of about the right colour, and the eye
     /// misses the edge more than the colour step; least in 16 colours, whose entries lie farthest apart.
-    static let colourWeight: [ColorMode: Float] = [.palette256: 0.6, .ansi16: 0.3]
+    static let colourWeight: [ColorMode: Float] = [.palette256: 0.6, .ansi16: 0.29]
     /// Oklab chroma in luma code units: Oklab's chroma is about 1/400 of CIELAB's C*, and 255 codes of luma
     /// span about 100 of L*.
     static let chromaUnits: Float = 1000
