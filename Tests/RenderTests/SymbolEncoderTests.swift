@@ -139,7 +139,7 @@ struct SymbolEncoderTests {
     }
 
     /// In 16 colours a dark vivid cell keeps its lightness with the entry of its hue rather than going black,
-    /// and a grey cell stays grey rather than taking a vivid entry of about its luma (red for grey 70).
+    /// and a grey cell stays grey rather than taking a vivid entry of about its luma (light blue for grey 70).
     @Test(arguments: [(RGB(10, 20, 110), "44"), (RGB(70, 70, 70), "100")])
     func sixteenColourCellsKeepLightnessAndGreysStayGrey(colour: RGB, background: String) {
         let image = Pixels(width: Self.cell.width, height: Self.cell.height, filledWith: colour)
