@@ -8,19 +8,25 @@ import Imaging
 /// by CIE94's factors, which grow with the chroma of the colour being matched: the eye tells two vivid
 /// colours apart far less well than two greys. So a vivid region takes the entry of its hue and lightness
 /// even when that entry is more or less vivid still (the usual case among a terminal's few, saturated
-/// entries), instead of falling back to black or grey and losing its lightness; a grey region, whose factor
-/// is 1, stays grey.
+/// entries), instead of falling back to black or grey and losing its lightness; a grey region, whose factors
+/// are 1, stays grey.
 struct FitPalette: Sendable {
     let mode: ColorMode
     /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
     let entries: [SIMD4<Float>]
-    /// The squared weight of colour against luma, in luma code units.
+    /// The squared weight of colour against luma for a grey, in luma code units.
     private let colourScale: Float
+    /// How much more steeply than CIE94 the colour weight falls as the matched colour gets more vivid.
+    private let steepness: Float
 
-    /// How much colour counts against lightness, per mode: less than in CIE94, because with entries this far
-    /// apart a cell's lightness edge is often given up for a flat entry of about the right colour, and the eye
-    /// misses the edge more than the colour step; least in 16 colours, whose entries lie farthest apart.
-    static let colourWeight: [ColorMode: Float] = [.palette256: 0.6, .ansi16: 0.29]
+    /// How colour counts against lightness, per mode: `grey` is the weight for a grey region, less than
+    /// CIE94's 1 yet enough that no grey takes a tinted entry (cyan, the least vivid of the 16, needs 0.37);
+    /// `steepness` multiplies CIE94's growth of its factors with chroma. With entries as far apart as the 16
+    /// colours, a vivid cell's lightness edge is often given up for a flat entry of about its colour, and the
+    /// eye misses the edge more than the colour step, so there the weight falls three times as steeply.
+    static let colourWeight: [ColorMode: (grey: Float, steepness: Float)] = [
+        .palette256: (0.6, 1), .ansi16: (0.5, 3),
+    ]
     /// Oklab chroma in luma code units: Oklab's chroma is about 1/400 of CIELAB's C*, and 255 codes of luma
     /// span about 100 of L*.
     static let chromaUnits: Float = 1000
@@ -32,11 +38,12 @@ struct FitPalette: Sendable {
     /// needs no palette, and dithering, whose colours depend on the cells before.
     init?(_ quantizer: ColorQuantizer, dither: Dither) {
         guard dither == .none, let weight = Self.colourWeight[quantizer.mode] else { return nil }
+        steepness = weight.steepness
         let colours =
             quantizer.mode == .ansi16
             ? quantizer.palette.colours : (0..<256).map { XtermPalette.rgb(ofPaletteIndex: UInt8($0)) }
         mode = quantizer.mode
-        colourScale = (weight * Self.chromaUnits) * (weight * Self.chromaUnits)
+        colourScale = (weight.grey * Self.chromaUnits) * (weight.grey * Self.chromaUnits)
         entries = colours.map { colour in
             let luma = Self.luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0))
             return Self.entry(luma: luma, oklab: Oklab.from(colour))
@@ -64,8 +71,8 @@ struct FitPalette: Sendable {
         _ mean: SIMD4<Float>, codes: SIMD4<Float>, entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> (index: Int, distance: Float) {
         // CIE94's factors depend on the region's chroma alone, so they are worked out once for all entries.
-        let sc = 1 + Self.chromaCompression * mean.w
-        let sh = 1 + Self.hueCompression * mean.w
+        let sc = 1 + steepness * Self.chromaCompression * mean.w
+        let sh = 1 + steepness * Self.hueCompression * mean.w
         let chromaScale = colourScale / (sc * sc)
         let hueScale = colourScale / (sh * sh)
         var best = 0
@@ -164,10 +171,13 @@ extension CellFitter {
         let shortlist = shortlisted(regions)
         var best = price(0, score: shortlist.spaceScore, regions, palette: palette, entries: entries)
         for lane in 0..<Self.shortlist where shortlist.scores[lane] > -.infinity {
-            let g = Int(shortlist.glyphs[lane])
-            let fit = price(g, score: shortlist.scores[lane], regions, palette: palette, entries: entries)
-            // A glyph must beat the space by more than rounding, so a flat cell stays a space.
-            if fit.cost < best.cost - (1e-3 + 1e-6 * abs(best.cost)) { best = fit }
+            // A glyph must beat the space by more than rounding, so a flat cell stays a space. Its cost is at
+            // least minus its free-fit score (distances are not negative), so one that cannot win is not priced.
+            let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
+            guard -shortlist.scores[lane] < bar else { continue }
+            let fit = price(
+                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], regions, palette: palette, entries: entries)
+            if fit.cost < bar { best = fit }
         }
         return best.fit
     }
@@ -227,7 +237,8 @@ extension CellFitter {
     ) -> (index: Int, cost: Float) {
         let codes = codes / count
         let light = light / count
-        let mean = FitPalette.entry(luma: FitPalette.luma(codes), oklab: Oklab.fromLinear(light.x, light.y, light.z))
+        let mean = FitPalette.entry(
+            luma: FitPalette.luma(codes), oklab: Oklab.roughlyFromLinear(light.x, light.y, light.z))
         let nearest = palette.nearest(mean, codes: codes, entries: entries)
         return (nearest.index, count * nearest.distance)
     }

@@ -146,4 +146,16 @@ struct SymbolEncoderTests {
         let text = String(decoding: Self.encode(image, .all, .ansi16), as: UTF8.self)
         #expect(text == "\u{1b}[1;1H\u{1b}[\(background)m \u{1b}[0m", "\(text.debugDescription)")
     }
+
+    /// No grey, from black to white, is drawn with a tinted entry in 16 colours: only black, grey, light grey or
+    /// white (SGR 40, 100, 47, 107).
+    @Test func everyGreyStaysGreyInSixteenColours() {
+        for level in stride(from: 0, through: 255, by: 3) {
+            let grey = UInt8(level)
+            let image = Pixels(width: Self.cell.width, height: Self.cell.height, filledWith: RGB(grey, grey, grey))
+            let text = String(decoding: Self.encode(image, .all, .ansi16), as: UTF8.self)
+            let greys = ["40", "100", "47", "107"].map { "\u{1b}[1;1H\u{1b}[\($0)m \u{1b}[0m" }
+            #expect(greys.contains(text), "grey \(level): \(text.debugDescription)")
+        }
+    }
 }
