@@ -1,75 +1,98 @@
 import Imaging
 
-/// A palette in the metric the joint fit measures error in, so that a glyph's error with two palette colours
-/// comes from region sums just like its error with two free colours.
+/// A palette as the joint fit measures it: per entry, its luma in sRGB codes and its Oklab colour, so that a
+/// region's mean can be priced against every entry.
 ///
-/// Painting a region of `n` samples whose metric sum is `S` with colour `c` costs `n|c|² − 2 c·S` plus the
-/// samples' own energy, which is the same for every glyph and colour and so never needs computing.
+/// The distance keeps lightness and colour apart. Lightness is Rec. 709 luma of the sRGB codes, the axis the
+/// eye sees structure in, at full weight. Colour is Oklab's a and b, split into chroma and hue and divided
+/// by CIE94's factors, which grow with the chroma of the colour being matched: the eye tells two vivid
+/// colours apart far less well than two greys. So a vivid region takes the entry of its hue and lightness
+/// even when that entry is more or less vivid still (the usual case among a terminal's few, saturated
+/// entries), instead of falling back to black or grey and losing its lightness; a grey region, whose factors
+/// are 1, stays grey.
 struct FitPalette: Sendable {
     let mode: ColorMode
-    /// How much the two colour-difference axes count against luma; less than in the free fit, because the
-    /// palette's entries lie far apart: with a full colour weight a cell's lightness edge is often given up
-    /// for a flat entry of the right hue, and the eye misses the edge more than the hue step.
-    let chroma: Float
-    /// Per palette index: the entry's metric vector in x, y, z and its squared length in w.
-    let points: [SIMD4<Float>]
+    /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
+    let entries: [SIMD4<Float>]
+    /// The squared weight of colour against luma for a grey, in luma code units.
+    private let colourScale: Float
+    /// How much more steeply than CIE94 the colour weight falls as the matched colour gets more vivid.
+    private let steepness: Float
+
+    /// How colour counts against lightness, per mode: `grey` is the weight for a grey region, less than
+    /// CIE94's 1 yet enough that no grey takes a tinted entry (cyan, the least vivid of the 16, needs 0.37);
+    /// `steepness` multiplies CIE94's growth of its factors with chroma. With entries as far apart as the 16
+    /// colours, a vivid cell's lightness edge is often given up for a flat entry of about its colour, and the
+    /// eye misses the edge more than the colour step, so there the weight falls three times as steeply.
+    static let colourWeight: [ColorMode: (grey: Float, steepness: Float)] = [
+        .palette256: (0.6, 1), .ansi16: (0.5, 3),
+    ]
+    /// Oklab chroma in luma code units: Oklab's chroma is about 1/400 of CIELAB's C*, and 255 codes of luma
+    /// span about 100 of L*.
+    static let chromaUnits: Float = 1000
+    /// CIE94's `S_C = 1 + 0.045 C*` and `S_H = 1 + 0.015 C*` of the reference colour, with C* from Oklab.
+    static let chromaCompression: Float = 0.045 * 400
+    static let hueCompression: Float = 0.015 * 400
 
     /// The palette for `quantizer`'s colours, or nil where the fit keeps free colours: truecolor, which
     /// needs no palette, and dithering, whose colours depend on the cells before.
     init?(_ quantizer: ColorQuantizer, dither: Dither) {
-        guard dither == .none, let chroma = Self.chroma[quantizer.mode] else { return nil }
+        guard dither == .none, let weight = Self.colourWeight[quantizer.mode] else { return nil }
+        steepness = weight.steepness
         let colours =
             quantizer.mode == .ansi16
             ? quantizer.palette.colours : (0..<256).map { XtermPalette.rgb(ofPaletteIndex: UInt8($0)) }
         mode = quantizer.mode
-        self.chroma = chroma
-        points = colours.map { colour in
-            let m = Self.metric(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0), chroma: chroma)
-            return SIMD4(m, (m * m).sum())
+        colourScale = (weight.grey * Self.chromaUnits) * (weight.grey * Self.chromaUnits)
+        entries = colours.map { colour in
+            let luma = Self.luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0))
+            return Self.entry(luma: luma, oklab: Oklab.from(colour))
         }
     }
 
-    static let chroma: [ColorMode: Float] = [.palette256: 0.4, .ansi16: 0.3]
-
-    /// Luma and the two colour differences of summed sRGB codes, like `PerceptualMetric` with `chroma`.
     @inline(__always)
-    static func metric(_ sum: SIMD4<Float>, chroma: Float) -> SIMD3<Float> {
-        let luma = 0.2126 * sum.x + 0.7152 * sum.y + 0.0722 * sum.z
-        return SIMD3(luma, chroma * (sum.z - luma), chroma * (sum.x - luma))
+    static func luma(_ codes: SIMD4<Float>) -> Float { 0.2126 * codes.x + 0.7152 * codes.y + 0.0722 * codes.z }
+
+    /// A colour as `entries` hold it.
+    @inline(__always)
+    static func entry(luma: Float, oklab: SIMD3<Float>) -> SIMD4<Float> {
+        SIMD4(luma, oklab.y, oklab.z, (oklab.y * oklab.y + oklab.z * oklab.z).squareRoot())
     }
-
-    @inline(__always)
-    func metric(_ sum: SIMD4<Float>) -> SIMD3<Float> { Self.metric(sum, chroma: chroma) }
 
     func colour(_ index: Int) -> TerminalColor {
         mode == .ansi16 ? .ansi(UInt8(index)) : .palette(UInt8(index))
     }
 
-    /// The entry that paints a region of `count` samples with metric sum `sum` (sRGB code sums `raw`) best,
-    /// and its cost: among all 16 colours, or the ten 256-colour entries around the region's mean
+    /// The entry nearest a region's `mean` (as `entries` hold it; `codes` the mean's sRGB codes) and its
+    /// distance: among all 16 colours, or the ten 256-colour entries around the mean
     /// (`ColorQuantizer.forEachCandidate256`).
     @inline(__always)
-    func best(
-        _ sum: SIMD3<Float>, count: Float, raw: SIMD4<Int32>, points: UnsafeBufferPointer<SIMD4<Float>>
-    ) -> (index: Int, cost: Float) {
+    func nearest(
+        _ mean: SIMD4<Float>, codes: SIMD4<Float>, entries: UnsafeBufferPointer<SIMD4<Float>>
+    ) -> (index: Int, distance: Float) {
+        // CIE94's factors depend on the region's chroma alone, so they are worked out once for all entries.
+        let sc = 1 + steepness * Self.chromaCompression * mean.w
+        let sh = 1 + steepness * Self.hueCompression * mean.w
+        let chromaScale = colourScale / (sc * sc)
+        let hueScale = colourScale / (sh * sh)
         var best = 0
-        var bestCost = Float.infinity
+        var bestDistance = Float.infinity
         @inline(__always) func consider(_ index: Int) {
-            let p = points[index]
-            let cost = count * p.w - 2 * (p.x * sum.x + p.y * sum.y + p.z * sum.z)
-            if cost < bestCost {
+            let d = mean - entries[index]
+            let hue = max(0, d.y * d.y + d.z * d.z - d.w * d.w)
+            let distance = d.x * d.x + chromaScale * d.w * d.w + hueScale * hue
+            if distance < bestDistance {
                 best = index
-                bestCost = cost
+                bestDistance = distance
             }
         }
         if mode == .ansi16 {
-            for index in 0..<points.count { consider(index) }
+            for index in 0..<entries.count { consider(index) }
         } else {
-            let n = Int32(max(1, count))
-            let mean = RGB(UInt8(clamping: raw.x / n), UInt8(clamping: raw.y / n), UInt8(clamping: raw.z / n))
+            let mean = RGB(UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z)))
             ColorQuantizer.forEachCandidate256(around: mean, consider)
         }
-        return (best, bestCost)
+        return (best, bestDistance)
     }
 }
 
@@ -80,65 +103,81 @@ struct PaletteCellFit {
     var paper: Int
 }
 
+/// A loaded cell's two summed-area tables and the glyphs' rectangles, as raw buffers for the palette fit's
+/// inner loops.
+private struct CellRegions {
+    let table: UnsafeBufferPointer<SIMD4<Int32>>
+    let light: UnsafeBufferPointer<SIMD4<Float>>
+    let corners: UnsafeBufferPointer<Int>
+    let cornerStart: UnsafeBufferPointer<Int>
+
+    /// The sRGB code sum over glyph `g`'s ink (the whole cell for the space).
+    @inline(__always)
+    func codes(_ g: Int) -> SIMD4<Int32> {
+        var sum = SIMD4<Int32>.zero
+        var i = cornerStart[g]
+        while i < cornerStart[g + 1] {
+            sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
+            i += 4
+        }
+        return sum
+    }
+
+    /// The linear-light sum over glyph `g`'s ink.
+    @inline(__always)
+    func light(_ g: Int) -> SIMD4<Float> {
+        var sum = SIMD4<Float>.zero
+        var i = cornerStart[g]
+        while i < cornerStart[g + 1] {
+            sum += light[corners[i]] - light[corners[i + 1]] - light[corners[i + 2]] + light[corners[i + 3]]
+            i += 4
+        }
+        return sum
+    }
+}
+
 extension CellFitter {
     /// Fits the cell at `(left, top)` choosing the glyph and both palette entries together: each glyph is
     /// scored with the entries that paint its two regions best, instead of with free colours the palette then
     /// moves, since after quantising the glyph that fitted best before is often no longer the best.
+    ///
+    /// A glyph's error is its error with free colours (each region painted by its mean, as `fit` measures it)
+    /// plus, per region, its sample count times the distance from its mean to the entry that paints it. For a
+    /// squared distance in the same space that sum is exact; here the second part is measured in the
+    /// palette's own distance, which is what decides between entries.
     mutating func fitPalette(
         _ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int, palette: FitPalette
     ) -> PaletteCellFit {
         load(bytes, size: size, left: left, top: top)
         return table.withUnsafeBufferPointer { table in
-            corners.withUnsafeBufferPointer { corners in
-                cornerStart.withUnsafeBufferPointer { cornerStart in
-                    palette.points.withUnsafeBufferPointer { points in
-                        bestPaletteGlyph(
-                            table: table, corners: corners, cornerStart: cornerStart, palette: palette, points: points)
+            light.withUnsafeBufferPointer { light in
+                corners.withUnsafeBufferPointer { corners in
+                    cornerStart.withUnsafeBufferPointer { cornerStart in
+                        palette.entries.withUnsafeBufferPointer { entries in
+                            bestPaletteGlyph(
+                                CellRegions(table: table, light: light, corners: corners, cornerStart: cornerStart),
+                                palette: palette, entries: entries)
+                        }
                     }
                 }
             }
         }
     }
 
-    /// The glyph and entries with the lowest cost, among the space and the `shortlist` glyphs that fit best
-    /// with free colours: a glyph whose shape is far off with free colours does not win with palette ones, and
-    /// pricing palette entries for every glyph would cost several times the whole free fit.
     @inline(__always)
     private func bestPaletteGlyph(
-        table: UnsafeBufferPointer<SIMD4<Int32>>, corners: UnsafeBufferPointer<Int>,
-        cornerStart: UnsafeBufferPointer<Int>, palette: FitPalette, points: UnsafeBufferPointer<SIMD4<Float>>
+        _ regions: CellRegions, palette: FitPalette, entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> PaletteCellFit {
-        let totalRaw = table[table.count - 1]
-        let total = palette.metric(SIMD4<Float>(totalRaw))
-        func regionSum(_ g: Int) -> SIMD4<Int32> {
-            var raw = SIMD4<Int32>.zero
-            var i = cornerStart[g]
-            while i < cornerStart[g + 1] {
-                raw &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
-                i += 4
-            }
-            return raw
-        }
-        // The free fit's score (higher is better) of the best few glyphs, best first; the space is priced anyway.
-        var shortlist = SIMD4<Int32>(repeating: 0)
-        var scores = SIMD4<Float>(repeating: -.infinity)
-        for g in 1..<cornerStart.count - 1 {
-            let count = inkCounts[g]
-            let ink = palette.metric(SIMD4<Float>(regionSum(g)))
-            let paper = total - ink
-            var score = (ink * ink).sum() / count + (paper * paper).sum() / (Self.samples - count)
-            var glyph = Int32(g)
-            for lane in 0..<Self.shortlist where score > scores[lane] {
-                swap(&score, &scores[lane])
-                swap(&glyph, &shortlist[lane])
-            }
-        }
-        var best = price(0, raw: .zero, total: total, totalRaw: totalRaw, palette: palette, points: points)
-        for lane in 0..<Self.shortlist where scores[lane] > -.infinity {
-            let g = Int(shortlist[lane])
-            let fit = price(g, raw: regionSum(g), total: total, totalRaw: totalRaw, palette: palette, points: points)
-            // A glyph must beat the space by more than rounding, so a flat cell stays a space.
-            if fit.cost < best.cost - (1e-3 + 1e-6 * abs(best.cost)) { best = fit }
+        let shortlist = shortlisted(regions)
+        var best = price(0, score: shortlist.spaceScore, regions, palette: palette, entries: entries)
+        for lane in 0..<Self.shortlist where shortlist.scores[lane] > -.infinity {
+            // A glyph must beat the space by more than rounding, so a flat cell stays a space. Its cost is at
+            // least minus its free-fit score (distances are not negative), so one that cannot win is not priced.
+            let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
+            guard -shortlist.scores[lane] < bar else { continue }
+            let fit = price(
+                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], regions, palette: palette, entries: entries)
+            if fit.cost < bar { best = fit }
         }
         return best.fit
     }
@@ -146,16 +185,61 @@ extension CellFitter {
     /// How many glyphs the free fit passes on to be priced in palette colours (at most a `SIMD4`'s lanes).
     static let shortlist = 4
 
-    /// Glyph `g` with the entries that paint its ink (sRGB code sum `raw`) and its paper best, and their cost.
+    /// The glyphs that fit best with free colours, best first, with their free-fit scores (higher is better),
+    /// and the space's score: a glyph whose shape is far off with free colours does not win with palette
+    /// ones, and pricing palette entries for every glyph would cost several times the whole free fit.
+    @inline(__always)
+    private func shortlisted(_ regions: CellRegions) -> (glyphs: SIMD4<Int32>, scores: SIMD4<Float>, spaceScore: Float)
+    {
+        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
+        var glyphs = SIMD4<Int32>(repeating: 0)
+        var scores = SIMD4<Float>(repeating: -.infinity)
+        for g in 1..<regions.cornerStart.count - 1 {
+            let count = inkCounts[g]
+            let ink = PerceptualMetric.apply(regions.codes(g))
+            let paper = total - ink
+            var score = (ink * ink).sum() / count + (paper * paper).sum() / (Self.samples - count)
+            var glyph = Int32(g)
+            for lane in 0..<Self.shortlist where score > scores[lane] {
+                swap(&score, &scores[lane])
+                swap(&glyph, &glyphs[lane])
+            }
+        }
+        return (glyphs, scores, (total * total).sum() / Self.samples)
+    }
+
+    /// Glyph `g` (free-fit score `score`) with the entries nearest its ink's and its paper's means, and its cost.
     @inline(__always)
     private func price(
-        _ g: Int, raw: SIMD4<Int32>, total: SIMD3<Float>, totalRaw: SIMD4<Int32>, palette: FitPalette,
-        points: UnsafeBufferPointer<SIMD4<Float>>
+        _ g: Int, score: Float, _ regions: CellRegions, palette: FitPalette,
+        entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> (fit: PaletteCellFit, cost: Float) {
         let count = inkCounts[g]
-        let ink = palette.metric(SIMD4<Float>(raw))
-        let paper = palette.best(total - ink, count: Self.samples - count, raw: totalRaw &- raw, points: points)
-        let inked = count > 0 ? palette.best(ink, count: count, raw: raw, points: points) : (paper.index, Float(0))
-        return (PaletteCellFit(glyph: g, ink: inked.0, paper: paper.index), inked.1 + paper.cost)
+        let inkCodes = g == 0 ? SIMD4<Float>.zero : SIMD4<Float>(regions.codes(g))
+        let inkLight = g == 0 ? SIMD4<Float>.zero : regions.light(g)
+        let paper = nearestEntry(
+            codes: SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes,
+            light: regions.light[regions.light.count - 1] - inkLight, count: Self.samples - count, palette: palette,
+            entries: entries)
+        guard count > 0 else {
+            return (PaletteCellFit(glyph: g, ink: paper.index, paper: paper.index), paper.cost - score)
+        }
+        let ink = nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+        return (PaletteCellFit(glyph: g, ink: ink.index, paper: paper.index), ink.cost + paper.cost - score)
+    }
+
+    /// The entry nearest the mean of a region of `count` samples (sRGB code sum `codes`, linear-light sum
+    /// `light`), and `count` times its distance.
+    @inline(__always)
+    private func nearestEntry(
+        codes: SIMD4<Float>, light: SIMD4<Float>, count: Float, palette: FitPalette,
+        entries: UnsafeBufferPointer<SIMD4<Float>>
+    ) -> (index: Int, cost: Float) {
+        let codes = codes / count
+        let light = light / count
+        let mean = FitPalette.entry(
+            luma: FitPalette.luma(codes), oklab: Oklab.roughlyFromLinear(light.x, light.y, light.z))
+        let nearest = palette.nearest(mean, codes: codes, entries: entries)
+        return (nearest.index, count * nearest.distance)
     }
 }

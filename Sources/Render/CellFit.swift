@@ -33,7 +33,7 @@ struct CellFitter {
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
     private(set) var table: [SIMD4<Int32>]
     /// The same sums in linear light, for the winning glyph's colours.
-    private var light: [SIMD4<Float>]
+    private(set) var light: [SIMD4<Float>]
 
     init(symbols: SymbolSet) {
         glyphs = symbols.glyphs

@@ -169,12 +169,13 @@ public final class XTerminalSession: @unchecked Sendable {
         (try? [UInt8](Data(contentsOf: directory.appendingPathComponent("\(program.rawValue).log")))) ?? []
     }
 
-    /// The terminal's window, without borders (`xwd -name TITLE -nobdrs`), as RGBA. Waits (at most 15 s)
-    /// for the window to be mapped.
-    public func screenshot() throws -> Screenshot {
+    /// The terminal's window, without borders (`xwd -name TITLE -nobdrs`), as RGBA. Polls until the window
+    /// is mapped, for at most `windowWait`: a hang guard, generous because kitty on a software renderer takes
+    /// many seconds to map its first window when other builds load the machine.
+    public func screenshot(windowWait: Duration = .seconds(90)) throws -> Screenshot {
         let dump = directory.appendingPathComponent("screen.xwd")
         defer { try? FileManager.default.removeItem(at: dump) }
-        let deadline = ContinuousClock.now + .seconds(15)
+        let deadline = ContinuousClock.now + windowWait
         while true {
             let xwd = try Self.spawn(
                 Self.path(of: "xwd"), ["-display", display, "-name", title, "-nobdrs", "-silent", "-out", dump.path],

@@ -137,4 +137,25 @@ struct SymbolEncoderTests {
         #expect(Self.glyphs(bytes) == ["\u{258C}"], "\(text.debugDescription)")
         #expect(text.contains(foreground) && text.contains(background), "\(text.debugDescription)")
     }
+
+    /// In 16 colours a dark vivid cell keeps its lightness with the entry of its hue rather than going black,
+    /// and a grey cell stays grey rather than taking a vivid entry of about its luma (light blue for grey 70).
+    @Test(arguments: [(RGB(10, 20, 110), "44"), (RGB(70, 70, 70), "100")])
+    func sixteenColourCellsKeepLightnessAndGreysStayGrey(colour: RGB, background: String) {
+        let image = Pixels(width: Self.cell.width, height: Self.cell.height, filledWith: colour)
+        let text = String(decoding: Self.encode(image, .all, .ansi16), as: UTF8.self)
+        #expect(text == "\u{1b}[1;1H\u{1b}[\(background)m \u{1b}[0m", "\(text.debugDescription)")
+    }
+
+    /// No grey, from black to white, is drawn with a tinted entry in 16 colours: only black, grey, light grey or
+    /// white (SGR 40, 100, 47, 107).
+    @Test func everyGreyStaysGreyInSixteenColours() {
+        for level in stride(from: 0, through: 255, by: 3) {
+            let grey = UInt8(level)
+            let image = Pixels(width: Self.cell.width, height: Self.cell.height, filledWith: RGB(grey, grey, grey))
+            let text = String(decoding: Self.encode(image, .all, .ansi16), as: UTF8.self)
+            let greys = ["40", "100", "47", "107"].map { "\u{1b}[1;1H\u{1b}[\($0)m \u{1b}[0m" }
+            #expect(greys.contains(text), "grey \(level): \(text.debugDescription)")
+        }
+    }
 }
