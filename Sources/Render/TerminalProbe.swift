@@ -100,7 +100,9 @@ public enum TerminalProbe {
             cc[Int(VTIME)] = 0
         }
         guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
+        ExitRestore.keep(saved, of: fd, for: .probe)
         let (replies, received, interrupted, sent) = exchange(fd, queries: queries, budget: budget)
+        ExitRestore.release(.probe)
         if sent, !interrupted, replies.deviceAttributes == nil {
             // Answers may still come: no echo until the run ends, then they are discarded.
             QuietInput.hold(fd, saved: saved)

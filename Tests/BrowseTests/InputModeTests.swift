@@ -41,22 +41,49 @@ import Testing
     @Test func escapeBytesTurnOnWhatRestoreTurnsOff() {
         let on = String(decoding: BrowseInputMode.enterBytes, as: UTF8.self)
         #expect(on == "\u{1B}[?1000h\u{1B}[?1006h\u{1B}[?2004h")
-        let off = Escape.browseRestoreBytes.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-        for mode in ["1000", "1006", "2004"] {
-            #expect(off.contains("\u{1B}[?\(mode)l"))
+        let off = String(decoding: BrowseInputMode.leaveBytes, as: UTF8.self)
+        #expect(off == "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?2004l")
+    }
+
+    /// How a process that browses may end without restoring the terminal itself: an `exit` from anywhere, a signal
+    /// whose default action ends it, or a crash (here sent with kill, which takes the same path).
+    enum Ending: Sendable, CustomTestStringConvertible {
+        case exit
+        case signal(Int32)
+
+        var testDescription: String {
+            switch self {
+            case .exit: "exit"
+            case .signal(let number): String(cString: strsignal(number))
+            }
         }
     }
 
-    /// A process that exits without restoring (an `exit` from anywhere) gets its terminal back from the hook.
-    @Test func exitRestoresTheTerminal() throws {
+    /// The hook puts everything back, whatever the ending: the settings, and, after a string a cut-off image frame
+    /// may have left open, the main screen, no mouse reporting or bracketed paste, default colours and the cursor.
+    @Test(arguments: [Ending.exit] + [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV].map(Ending.signal))
+    func everyEndingRestoresTheTerminal(_ ending: Ending) throws {
         let terminal = try PseudoTerminal()
         let before = ModeFlags(terminal.settings)
-        let probe = try Probe(["input-mode", terminal.devicePath])
+        // Without the Swift runtime's crash report, which lets a process that was sent a crash signal go on.
+        let probe = try Probe(["input-mode", terminal.devicePath], environment: ["SWIFT_BACKTRACE": "enable=no"])
         #expect(try probe.readLine(timeout: .seconds(30)) == "ready")
         #expect(terminal.settings.c_lflag & tcflag_t(ECHO) == 0)
-        probe.send("\n")
-        #expect(probe.wait() == 0)
+        let entered = terminal.output()
+        #expect(entered == Escape.hideCursor.bytes + BrowseInputMode.enterBytes + Escape.alternateScreenOn.bytes)
+        switch ending {
+        case .exit:
+            probe.send("\n")
+            #expect(probe.wait() == 0)
+        case .signal(let number):
+            probe.kill(number)
+            #expect(probe.wait() == 128 + number, "still ended by the signal")
+        }
         #expect(ModeFlags(terminal.settings) == before)
+        let restore =
+            Escape.stringTerminator.bytes + Escape.alternateScreenOff.bytes + BrowseInputMode.leaveBytes
+            + Terminal.restoreBytes
+        #expect(terminal.output() == restore)
     }
 }
 

@@ -36,8 +36,10 @@ struct BrowseTerminalTests {
 
     /// gallery in the work folder, with the shell ignoring SIGINT so it lives to print the status and whatever
     /// typed input gallery left behind (`LEFT=[…]`).
-    static func command(_ served: Served, _ arguments: String) -> String {
-        "cd '\(served.workDirectory.url.path)'; trap '' INT; '\(ChildProcess.galleryExecutable)' \(arguments)"
+    /// `environment`: assignments (`NAME=value …`) for gallery's command line.
+    static func command(_ served: Served, _ arguments: String, environment: String = "") -> String {
+        "cd '\(served.workDirectory.url.path)'; trap '' INT;"
+            + " \(environment) '\(ChildProcess.galleryExecutable)' \(arguments)"
             + " < '\(served.list)'; echo EXIT=$?; echo \"LEFT=[$(timeout 1 head -n 1)]\""
     }
 
@@ -53,8 +55,7 @@ struct BrowseTerminalTests {
         _ = try Self.waitForHighlight(tmux, on: 2)
         #expect(try Self.highlighted(tmux) == 2, "l moves it right")
 
-        try tmux.sendKeys("Enter")
-        let enlarged = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("n p: next") && !$0.contains("decoding") }
+        let enlarged = try Self.enlarge(tmux)
         #expect(try Self.paneFlag(tmux, "alternate_on"), "the enlarged view is on the alternate screen")
         let drawnRows = Self.drawnRows(enlarged)
         #expect(drawnRows >= 30, "the image fills the window (\(drawnRows) of 40 rows):\n\(enlarged)")
@@ -91,8 +92,7 @@ struct BrowseTerminalTests {
             tmux.kill()
             served.stop()
         }
-        try tmux.sendKeys("Enter")
-        _ = try tmux.waitFor(timeout: .seconds(20)) { $0.contains("n p: next") && !$0.contains("decoding") }
+        _ = try Self.enlarge(tmux)
         #expect(try Self.paneFlag(tmux, "mouse_sgr_flag"), "clicks are reported while browsing")
         // SIGWINCH in the enlarged view decodes the image again for the larger window.
         try Self.tmux(tmux, ["resize-window", "-t", tmux.session, "-x", "120", "-y", "50"])
@@ -179,11 +179,7 @@ struct BrowseTerminalTests {
         defer { tmux.kill() }
 
         _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains("2 of 2 shown") }
-        let shell = try Self.tmuxOutput(tmux, ["display-message", "-p", "-t", tmux.session, "#{pane_pid}"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        // The pane's shell has one child, gallery.
-        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
-        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        let pid = try Self.galleryPID(tmux)
         let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap {
             try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")
         }
@@ -197,10 +193,10 @@ struct BrowseTerminalTests {
     }
 
     /// Two small images served fast, gallery browsing them in an 80×30 pane, once `shown` is on the sheet.
-    static func browse(_ arguments: String, shown: String) throws -> (Served, Tmux) {
+    static func browse(_ arguments: String, shown: String, environment: String = "") throws -> (Served, Tmux) {
         let served = try serve(count: 2, rate: 200_000)
         do {
-            let tmux = try Tmux(columns: 80, rows: 30, command: command(served, arguments))
+            let tmux = try Tmux(columns: 80, rows: 30, command: command(served, arguments, environment: environment))
             _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains(shown) }
             return (served, tmux)
         } catch {
@@ -226,6 +222,12 @@ struct BrowseTerminalTests {
     }
 
     // MARK: - Reading the pane
+
+    /// Enter on the sheet: the highlighted image alone, once it is decoded and drawn.
+    static func enlarge(_ tmux: Tmux) throws -> String {
+        try tmux.sendKeys("Enter")
+        return try tmux.waitFor(timeout: .seconds(20)) { $0.contains("n p: next") && !$0.contains("decoding") }
+    }
 
     /// The slot number (from 1) whose caption is in reverse video.
     static func highlighted(_ tmux: Tmux) throws -> Int? {
@@ -264,6 +266,14 @@ struct BrowseTerminalTests {
             return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
         return nil
+    }
+
+    /// gallery's pid: the only child of the pane's shell.
+    static func galleryPID(_ tmux: Tmux) throws -> pid_t {
+        let shell = try tmuxOutput(tmux, ["display-message", "-p", "-t", tmux.session, "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        return try #require(children.split(separator: " ").first.flatMap { pid_t($0) })
     }
 
     static func paneFlag(_ tmux: Tmux, _ name: String) throws -> Bool {
