@@ -104,7 +104,11 @@ public enum ExitRestore {
             rescue.settingsState.compareExchange(expected: holder, desired: -2, ordering: .acquiringAndReleasing)
                 .exchanged
         else { return }
-        _ = tcsetattr(rescue.settingsFD.load(ordering: .acquiring), TCSANOW, rescue.settings)
+        let terminal = rescue.settingsFD.load(ordering: .acquiring)
+        // What arrived while echo was held off for the view is late detection replies and keys typed over the grid,
+        // discarded as `QuietInput.settle()` does; keys typed while browsing are left for the shell.
+        if holder != Holder.browseInput.rawValue { _ = tcflush(terminal, TCIFLUSH) }
+        _ = tcsetattr(terminal, TCSANOW, rescue.settings)
     }
 
     /// Installs the hooks once: at `exit`, and on the signals that would end the process.
