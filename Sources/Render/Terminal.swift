@@ -164,10 +164,11 @@ public final class Terminal: Sendable {
     private func enqueue(_ bytes: [UInt8], turningOn on: ExitRestore.Modes = [], off: ExitRestore.Modes = []) {
         writer.async { [self] in
             guard state.withLock({ $0.writeError == nil }) else { return }
-            ExitRestore.turnedOn(on, on: fileDescriptor)
+            // Modes mean something on a terminal only; a file or pipe gets no undo bytes at exit.
+            if isTTY { ExitRestore.turnedOn(on, on: fileDescriptor) }
             if let failure = Self.writeAll(bytes, to: fileDescriptor) {
                 state.withLock { $0.writeError = failure }
-            } else {
+            } else if isTTY {
                 ExitRestore.turnedOff(off)
             }
         }
