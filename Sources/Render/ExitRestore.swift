@@ -98,6 +98,10 @@ public enum ExitRestore {
             for (mode, bytes) in rescue.undo where modes & mode.rawValue != 0 {
                 bytes.write(to: fd)
             }
+            // The cursor is wherever the last frame left it, most often at the end of the progress line: the
+            // shell's next words start on a line of their own. A newline alone: output processing, which no mode of
+            // ours turns off, makes it CR LF.
+            rescue.newLine.write(to: fd)
         }
         let holder = rescue.settingsState.load(ordering: .acquiring)
         guard holder > 0,
@@ -138,6 +142,7 @@ final class Rescue: @unchecked Sendable {
     /// The actions `ExitSignals` replaced, by signal number, for its handler to put back.
     let previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: Int(NSIG))
     let stringTerminator: FixedBytes
+    let newLine = FixedBytes([0x0A])
     /// In the order written: the alternate screen first, since leaving it brings back the main screen's saved
     /// attributes, which the reset then clears.
     let undo: [(ExitRestore.Modes, FixedBytes)]

@@ -4,9 +4,11 @@
     import Musl
 #endif
 
-/// The signal side of `ExitRestore`: on a signal that ends the process, the terminal goes back first, then the
-/// signal is handled as it was before ours: by the default action, which ends the process so its parent sees which
-/// signal it was, or by the Swift runtime's crash report.
+/// The signal side of `ExitRestore`: on a signal that ends the process, the terminal goes back first. A fault, and
+/// SIGABRT (`abort(3)`), then go to the action before ours, so the Swift runtime's crash report still shows where it
+/// happened. Any other signal ends the process by its default action, so its parent sees which signal it was:
+/// Ctrl-\ quits, where the runtime, which handles SIGQUIT too, would report and let the process go on, on a
+/// terminal no longer in the mode it thinks.
 enum ExitSignals {
     /// Faults, aborts and Ctrl-\: ours first, whoever handled them before, unless they are ignored.
     static let crashes = [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS, SIGQUIT]
@@ -28,11 +30,18 @@ enum ExitSignals {
             action.__sigaction_handler.sa_sigaction = { number, info, _ in
                 let saved = errno
                 ExitRestore.restoreNow()
-                _ = sigaction(number, rescue.previousActions + Int(number), nil)
-                // Sent by kill(2), raise(3) or abort(3): send it again, to be taken by the action now in place once
-                // this handler returns. A fault needs nothing: its instruction runs again and faults again, with the
-                // context a crash report wants.
-                if info.map({ $0.pointee.si_code <= 0 }) ?? true { raise(number) }
+                // si_code > 0: the kernel's, for a fault, whose instruction runs again and faults again once this
+                // handler returns, into the action before ours with the context a crash report wants.
+                let fault = info.map { $0.pointee.si_code > 0 } ?? false
+                if fault || number == SIGABRT {
+                    _ = sigaction(number, rescue.previousActions + Int(number), nil)
+                } else {
+                    var fallback = sigaction()
+                    sigemptyset(&fallback.sa_mask)
+                    _ = sigaction(number, &fallback, nil)
+                }
+                // Sent (kill, raise, abort): sent again, for the action now in place once this handler returns.
+                if !fault { raise(number) }
                 errno = saved
             }
             sigemptyset(&action.sa_mask)

@@ -60,7 +60,8 @@ import Testing
     }
 
     /// The hook puts everything back, whatever the ending: the settings, and, after a string a cut-off image frame
-    /// may have left open, the main screen, no mouse reporting or bracketed paste, default colours and the cursor.
+    /// may have left open, the main screen, no mouse reporting or bracketed paste, default colours and the cursor, on
+    /// a line of its own.
     @Test(arguments: [Ending.exit] + [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV].map(Ending.signal))
     func everyEndingRestoresTheTerminal(_ ending: Ending) throws {
         let terminal = try PseudoTerminal()
@@ -82,7 +83,7 @@ import Testing
         #expect(ModeFlags(terminal.settings) == before)
         let restore =
             Escape.stringTerminator.bytes + Escape.alternateScreenOff.bytes + BrowseInputMode.leaveBytes
-            + Terminal.restoreBytes
+            + Terminal.restoreBytes + Array("\r\n".utf8)
         #expect(terminal.output() == restore)
     }
 }

@@ -36,10 +36,8 @@ struct BrowseTerminalTests {
 
     /// gallery in the work folder, with the shell ignoring SIGINT so it lives to print the status and whatever
     /// typed input gallery left behind (`LEFT=[…]`).
-    /// `environment`: assignments (`NAME=value …`) for gallery's command line.
-    static func command(_ served: Served, _ arguments: String, environment: String = "") -> String {
-        "cd '\(served.workDirectory.url.path)'; trap '' INT;"
-            + " \(environment) '\(ChildProcess.galleryExecutable)' \(arguments)"
+    static func command(_ served: Served, _ arguments: String) -> String {
+        "cd '\(served.workDirectory.url.path)'; trap '' INT; '\(ChildProcess.galleryExecutable)' \(arguments)"
             + " < '\(served.list)'; echo EXIT=$?; echo \"LEFT=[$(timeout 1 head -n 1)]\""
     }
 
@@ -193,10 +191,10 @@ struct BrowseTerminalTests {
     }
 
     /// Two small images served fast, gallery browsing them in an 80×30 pane, once `shown` is on the sheet.
-    static func browse(_ arguments: String, shown: String, environment: String = "") throws -> (Served, Tmux) {
+    static func browse(_ arguments: String, shown: String) throws -> (Served, Tmux) {
         let served = try serve(count: 2, rate: 200_000)
         do {
-            let tmux = try Tmux(columns: 80, rows: 30, command: command(served, arguments, environment: environment))
+            let tmux = try Tmux(columns: 80, rows: 30, command: command(served, arguments))
             _ = try tmux.waitFor(timeout: .seconds(30)) { $0.contains(shown) }
             return (served, tmux)
         } catch {
