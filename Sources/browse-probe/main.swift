@@ -9,7 +9,8 @@ import Render
 // "ready", and waits to be killed; BrowseTests checks that nothing remains in DIR while it lives and after SIGKILL.
 // browse-probe input-mode TTY: puts TTY in the browse input mode and turns on what browsing does there (hidden
 // cursor, mouse reporting, bracketed paste, the alternate screen), prints "ready", waits for a line on stdin, and
-// exits without restoring any of it itself, so the exit hook must; or it is ended by a signal while it waits.
+// exits without restoring any of it itself, so the exit hook must (or crashes, when the line is "crash"); or it is
+// ended by a signal while it waits.
 // browse-probe background TTY: takes TTY as its controlling terminal, hands the foreground to another process group,
 // and reports that the mode is refused and typed input is left unread; then takes the foreground back and reports
 // the key the reader reads at last.
@@ -56,7 +57,8 @@ case "input-mode" where arguments.count == 3:
     terminal.draw(Escape.alternateScreenOn.bytes, turningOn: .alternateScreen)
     terminal.drain()
     say("ready")
-    _ = readLine()
+    // "crash": a Swift runtime trap, the way a failed precondition or a bad unwrap ends a process.
+    guard readLine() != "crash" else { fatalError("browse-probe crashes as asked") }
     exit(0)
 case "background" where arguments.count == 3:
     await background(tty: arguments[2])

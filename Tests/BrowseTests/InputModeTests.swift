@@ -49,11 +49,14 @@ import Testing
     /// whose default action ends it, or a crash (here sent with kill, which takes the same path).
     enum Ending: Sendable, CustomTestStringConvertible {
         case exit
+        /// A Swift runtime trap: a fault the kernel raises (SIGILL or SIGTRAP, by machine), not a sent signal.
+        case crash
         case signal(Int32)
 
         var testDescription: String {
             switch self {
             case .exit: "exit"
+            case .crash: "crash"
             case .signal(let number): String(cString: strsignal(number))
             }
         }
@@ -62,7 +65,9 @@ import Testing
     /// The hook puts everything back, whatever the ending: the settings, and, after a string a cut-off image frame
     /// may have left open, the main screen, no mouse reporting or bracketed paste, default colours and the cursor, on
     /// a line of its own.
-    @Test(arguments: [Ending.exit] + [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV].map(Ending.signal))
+    @Test(
+        arguments: [Ending.exit, Ending.crash]
+            + [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV].map(Ending.signal))
     func everyEndingRestoresTheTerminal(_ ending: Ending) throws {
         let terminal = try PseudoTerminal()
         let before = ModeFlags(terminal.settings)
@@ -76,6 +81,9 @@ import Testing
         case .exit:
             probe.send("\n")
             #expect(probe.wait() == 0)
+        case .crash:
+            probe.send("crash\n")
+            #expect([128 + SIGILL, 128 + SIGTRAP].contains(probe.wait()), "ended by the trap")
         case .signal(let number):
             probe.kill(number)
             #expect(probe.wait() == 128 + number, "still ended by the signal")
