@@ -56,12 +56,13 @@ public enum BrowseInputMode {
             close(copy)
             return false
         }
+        // Kept before the change, so no exit in between can miss it.
+        ExitRestore.keep(saved, of: fd, for: .browseInput)
         var raw = rawSettings(from: saved)
         guard tcsetattr(fd, TCSANOW, &raw) == 0 else {
             restoreActive()
             return false
         }
-        ExitRestore.keep(saved, of: fd, for: .browseInput)
         return true
     }
 

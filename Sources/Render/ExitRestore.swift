@@ -58,9 +58,6 @@ public enum ExitRestore {
         rescue.modes.bitwiseAnd(~modes.rawValue, ordering: .acquiringAndReleasing)
     }
 
-    /// The modes on now.
-    public static var modesOn: Modes { Modes(rawValue: rescue.modes.load(ordering: .acquiring)) }
-
     /// `holder` changed `fd`'s settings from `saved`; an exit puts `saved` back unless `release` comes first. Nothing
     /// when another holder came first.
     public static func keep(_ saved: termios, of fd: Int32, for holder: Holder) {
@@ -119,7 +116,7 @@ public enum ExitRestore {
     private static func arm() {
         guard !rescue.armed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         atexit {
-            // Late detection replies are discarded (`QuietInput`); from here on nothing else may run first.
+            // Not in a signal handler here, so `QuietInput` can discard the late detection replies its own way first.
             QuietInput.settle()
             ExitRestore.restoreNow()
         }

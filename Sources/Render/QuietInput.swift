@@ -40,11 +40,14 @@ public enum QuietInput {
     static func hold(_ fd: Int32, saved: termios) {
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO | ICANON)
+        // Kept before the change, so no exit in between can miss it.
+        ExitRestore.keep(saved, of: fd, for: .quietInput)
         let copy = dup(fd)
         guard copy >= 0, tcsetattr(fd, TCSANOW, &quiet) == 0 else {
             if copy >= 0 { close(copy) }
             var saved = saved
             _ = tcsetattr(fd, TCSANOW, &saved)
+            ExitRestore.release(.quietInput)
             return
         }
         let previous = held.withLock { held in
@@ -52,7 +55,6 @@ public enum QuietInput {
             return held
         }
         if let previous { close(previous.fd) }
-        ExitRestore.keep(saved, of: fd, for: .quietInput)
     }
 
     /// Whether a terminal is being held without echo.
