@@ -10,8 +10,9 @@
 /// Ctrl-\ quits, where the runtime, which handles SIGQUIT too, would report and let the process go on, on a
 /// terminal no longer in the mode it thinks.
 enum ExitSignals {
-    /// Faults, aborts and Ctrl-\: ours first, whoever handled them before, unless they are ignored.
-    static let crashes = [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS, SIGQUIT]
+    /// Faults, aborts and Ctrl-\: ours first, whoever handled them before, unless they are ignored. Only faults
+    /// whose instruction faults again when the handler returns (not SIGSYS: the refused system call just fails).
+    static let crashes = [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGQUIT]
     /// Ours only while their action is the default one: an ignored SIGHUP (`nohup`) stays ignored, and a handler
     /// that restores in an order of its own (the run's `SignalWatcher`) stays in place.
     static let endings = [SIGINT, SIGTERM, SIGHUP]
