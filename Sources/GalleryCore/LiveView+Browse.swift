@@ -29,7 +29,7 @@ extension LiveView {
         }
         screen.followsNewest = false
         terminal.draw(BrowseInputMode.enterBytes, turningOn: BrowseInputMode.modes)
-        let reader = KeyReader(fileDescriptor: keys)
+        let reader = KeyReader(fileDescriptor: keys, typedAhead: TypedAhead.take())
         browse?.reader = reader
         browse?.keyTask = Task {
             for await key in reader.events { handle(key) }

@@ -105,6 +105,7 @@ public enum TerminalProbe {
             return nil
         }
         let (replies, received, interrupted, sent) = exchange(fd, queries: queries, budget: budget)
+        TypedAhead.keep(from: received)
         ExitRestore.release(.probe)
         if sent, !interrupted, replies.deviceAttributes == nil {
             // Answers may still come: no echo until the run ends, then they are discarded.

@@ -114,6 +114,22 @@ import Testing
         reader.stop()
     }
 
+    /// Keys detection read before the reader started come before those typed since.
+    @Test func keysTypedAheadComeFirst() async throws {
+        let terminal = try PseudoTerminal()
+        var raw = BrowseInputMode.rawSettings(from: terminal.settings)
+        tcsetattr(terminal.device, TCSANOW, &raw)
+        let reader = KeyReader(fileDescriptor: terminal.device, typedAhead: Array("q\u{1B}[A".utf8))
+        terminal.type("l")
+        var events: [KeyEvent] = []
+        for await event in reader.events {
+            events.append(event)
+            if events.count == 3 { break }
+        }
+        #expect(events == [.character("q"), .up, .character("l")])
+        reader.stop()
+    }
+
     @Test func stopEndsTheStreamAndAPasteFloodIsBounded() async throws {
         let terminal = try PseudoTerminal()
         var raw = BrowseInputMode.rawSettings(from: terminal.settings)
