@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "decode-probe", dependencies: ["Decode", "Imaging", "SystemCalls"], swiftSettings: strict),
         // Holds a spool or the browse input mode open for a test that then kills it or lets it exit.
-        .executableTarget(name: "browse-probe", dependencies: ["Browse"], swiftSettings: strict),
+        .executableTarget(name: "browse-probe", dependencies: ["Browse", "Render"], swiftSettings: strict),
         // The fetch engine alone over a URL list (make bench's scale case, next to curl).
         .executableTarget(name: "fetch-bench", dependencies: ["Fetch", "SystemCalls"], swiftSettings: strict),
         // The text encoders alone: their speed on one slot, and drawings for the bench's text section.

@@ -10,10 +10,11 @@ import Synchronization
 /// the report's `\n` still starts a new line).
 ///
 /// The terminal side (mouse reporting, bracketed paste) is bytes for the screen's one writer: `enterBytes` after
-/// entering, `Escape.browseRestoreBytes` before restoring, both written by `Terminal`. The settings side is held
-/// here, process-wide, so every exit path can put them back without a reference to the mode: `restoreActive()` is
-/// idempotent and also runs at `exit` (an `atexit` hook). SIGKILL leaves the terminal raw, as it leaves any program's;
-/// the shell's next prompt (or `reset`) repairs it.
+/// entering, `leaveBytes` before restoring, both written by `Terminal`, which tells `ExitRestore` of `modes`. The
+/// settings side is held here, process-wide, and kept with `ExitRestore` too, so every exit path puts both back
+/// without a reference to the mode: `restoreActive()` on the orderly ones, `ExitRestore`'s hook at `exit` and on
+/// fatal signals. SIGKILL leaves the terminal raw, as it leaves any program's; the shell's next prompt (or `reset`)
+/// repairs it.
 public enum BrowseInputMode {
     private struct Held: Sendable {
         /// Our own duplicate of the terminal's descriptor, so the number cannot be reused before the restore.
@@ -22,12 +23,19 @@ public enum BrowseInputMode {
     }
 
     private static let held = Mutex<Held?>(nil)
-    private static let exitHook = Mutex(false)
 
     /// Mouse reporting and bracketed paste on: clicks arrive as reports, pastes arrive bracketed and are skipped.
     public static var enterBytes: [UInt8] {
         Escape.mouseReportingOn.bytes + Escape.bracketedPasteOn.bytes
     }
+
+    /// `enterBytes` undone. Harmless on a terminal where neither was on.
+    public static var leaveBytes: [UInt8] {
+        Escape.mouseReportingOff.bytes + Escape.bracketedPasteOff.bytes
+    }
+
+    /// What `enterBytes` turns on and `leaveBytes` off.
+    public static let modes: ExitRestore.Modes = [.mouseReporting, .bracketedPaste]
 
     /// Puts `fd`'s terminal in the browse mode. False, and nothing changed, when `fd` is not a terminal, belongs
     /// to another foreground job (gallery runs in the background: its keys are the shell's, `Terminal.isForeground`),
@@ -48,12 +56,13 @@ public enum BrowseInputMode {
             close(copy)
             return false
         }
+        // Kept before the change, so no exit in between can miss it.
+        ExitRestore.keep(saved, of: fd, for: .browseInput)
         var raw = rawSettings(from: saved)
         guard tcsetattr(fd, TCSANOW, &raw) == 0 else {
             restoreActive()
             return false
         }
-        installExitHook()
         return true
     }
 
@@ -85,16 +94,7 @@ public enum BrowseInputMode {
             })
         else { return }
         _ = tcsetattr(taken.fd, TCSANOW, &taken.saved)
+        ExitRestore.release(.browseInput)
         close(taken.fd)
-    }
-
-    private static func installExitHook() {
-        let install = exitHook.withLock { installed in
-            defer { installed = true }
-            return !installed
-        }
-        if install {
-            atexit { BrowseInputMode.restoreActive() }
-        }
     }
 }

@@ -13,7 +13,7 @@ import SystemCalls
 /// escape timeout passes with nothing after it. While gallery is in the background (`Terminal.isForeground`), the
 /// input belongs to the foreground job, and reading it would stop us with SIGTTIN: the reader does not read then,
 /// and looks again every `backgroundRecheck`. The stream ends on `stop()`, at end of input, or on a read error
-/// (the terminal went away).
+/// (the terminal went away). Keys read before the reader started (`TypedAhead`) come first.
 public final class KeyReader: Sendable {
     /// Keys read but not consumed yet, at most; later ones are dropped, so a flood cannot grow memory.
     public static let bufferedEvents = 1024
@@ -24,7 +24,7 @@ public final class KeyReader: Sendable {
 
     public init(
         fileDescriptor fd: Int32, escapeTimeout: Duration = .milliseconds(50),
-        backgroundRecheck: Duration = .milliseconds(250)
+        backgroundRecheck: Duration = .milliseconds(250), typedAhead: [UInt8] = []
     ) {
         let (stream, continuation) = AsyncStream.makeStream(
             of: KeyEvent.self, bufferingPolicy: .bufferingOldest(Self.bufferedEvents))
@@ -39,6 +39,7 @@ public final class KeyReader: Sendable {
             var loop = ReadLoop(
                 fd: fd, wake: wakeRead, parser: KeyParser(escapeTimeout: escapeTimeout),
                 backgroundRecheck: backgroundRecheck)
+            for event in loop.parser.feed(typedAhead, at: .now) { continuation.yield(event) }
             loop.run { continuation.yield($0) }
             continuation.finish()
             close(wakeRead)

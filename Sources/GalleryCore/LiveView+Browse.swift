@@ -28,8 +28,8 @@ extension LiveView {
             return false
         }
         screen.followsNewest = false
-        terminal.draw(BrowseInputMode.enterBytes)
-        let reader = KeyReader(fileDescriptor: keys)
+        terminal.draw(BrowseInputMode.enterBytes, turningOn: BrowseInputMode.modes)
+        let reader = KeyReader(fileDescriptor: keys, typedAhead: TypedAhead.take())
         browse?.reader = reader
         browse?.keyTask = Task {
             for await key in reader.events { handle(key) }
@@ -142,11 +142,12 @@ extension LiveView {
         screen.statusText = nil
         let coveredSheet = state.coversSheet || state.sheetBehind
         if state.onAlternateScreen {
-            terminal.draw(EnlargedView.leaving(encoder: screen.encoder, imageSlot: enlargedImageSlot))
+            terminal.draw(
+                EnlargedView.leaving(encoder: screen.encoder, imageSlot: enlargedImageSlot), off: .alternateScreen)
         }
         if coveredSheet { terminal.draw(screen.redraw()) }
         if state.reader != nil {
-            terminal.draw(Self.inputModeOff)
+            terminal.draw(BrowseInputMode.leaveBytes, off: BrowseInputMode.modes)
             terminal.drain()
             BrowseInputMode.restoreActive()
         }
@@ -161,18 +162,17 @@ extension LiveView {
             browse?.onAlternateScreen = false
             browse?.sheetBehind = true
         }
-        return bytes + Self.inputModeOff
+        return bytes + BrowseInputMode.leaveBytes
     }
 
     /// SIGCONT: the browse input mode again, when we are in the foreground; false when not browsing.
     func resumeBrowsing() -> Bool {
         guard let keys = browse?.keys, readsKeys else { return false }
-        if BrowseInputMode.enter(keys) { terminal.draw(BrowseInputMode.enterBytes) }
+        if BrowseInputMode.enter(keys) {
+            terminal.draw(BrowseInputMode.enterBytes, turningOn: BrowseInputMode.modes)
+        }
         return true
     }
-
-    /// Mouse reporting and bracketed paste off: `BrowseInputMode.enterBytes` undone.
-    static var inputModeOff: [UInt8] { Escape.mouseReportingOff.bytes + Escape.bracketedPasteOff.bytes }
 
     /// The number the enlarged image goes by for protocols that keep images (kitty): past every thumbnail's.
     var enlargedImageSlot: Int { screen.sheet.slots.count }

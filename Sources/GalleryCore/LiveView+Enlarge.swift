@@ -19,12 +19,14 @@ extension LiveView {
         let imageSlot = enlargedImageSlot
         let status = facts ? image.facts.line(width: layout.window.columns - 1) : Self.hint(for: image.name)
         var frame: [UInt8] = []
+        var entering: ExitRestore.Modes = []
         if !state.onAlternateScreen {
             frame.append(.alternateScreenOn)
             state.onAlternateScreen = true
+            entering = .alternateScreen
         }
         frame += EnlargedView.statusLine(status + " · decoding…", layout: layout)
-        terminal.draw(frame)
+        terminal.draw(frame, turningOn: entering)
         let spool = state.services?.spool
         state.decodeTask = Task.detached { [weak self] in
             let drawn: [UInt8]
@@ -59,7 +61,8 @@ extension LiveView {
         state.decodeTask?.cancel()
         browse?.generation += 1
         if state.onAlternateScreen {
-            terminal.draw(EnlargedView.leaving(encoder: screen.encoder, imageSlot: enlargedImageSlot))
+            terminal.draw(
+                EnlargedView.leaving(encoder: screen.encoder, imageSlot: enlargedImageSlot), off: .alternateScreen)
             browse?.onAlternateScreen = false
         }
         if state.sheetBehind {

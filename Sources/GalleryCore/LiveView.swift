@@ -166,7 +166,7 @@ public actor LiveView {
 
     /// Ctrl-Z: give the shell a normal terminal (cursor shown, colours reset) before the process stops.
     public func suspend() {
-        terminal.write(browseModeOff() + Terminal.restoreBytes)
+        terminal.write(browseModeOff() + Terminal.restoreBytes, turningOff: .all)
         terminal.drain()
         BrowseInputMode.restoreActive()
         QuietInput.settle()
@@ -175,7 +175,7 @@ public actor LiveView {
     /// SIGCONT after a stop: hide the cursor again and redraw everything (the screen may have been used meanwhile).
     public func resume() {
         if !resumeBrowsing() { QuietInput.begin(terminal.fileDescriptor) }
-        terminal.draw(Escape.hideCursor.bytes)
+        terminal.draw(Escape.hideCursor.bytes, turningOn: .cursorHidden)
         relayout()
     }
 }

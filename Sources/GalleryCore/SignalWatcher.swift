@@ -17,7 +17,9 @@ import Synchronization
 /// process for real (SIGSTOP); SIGCONT redraws.
 public final class SignalWatcher {
     private let source: any DispatchSourceRead
-    private let handled: [Int32]
+    /// The actions ours replaced, put back by `cancel()`: the default ones, or `ExitRestore`'s when the terminal
+    /// was changed before the watcher started.
+    private let previous: [(Int32, sigaction)]
 
     public convenience init(view: LiveView?, onInterrupt: @escaping @Sendable (Int32) -> Void) {
         var suspend: (@Sendable () async -> Void)? = nil
@@ -40,7 +42,6 @@ public final class SignalWatcher {
         let readEnd = SelfPipe.shared.readEnd
         var handled = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
         if onSuspend != nil { handled += [SIGTSTP, SIGCONT] }
-        self.handled = handled
         source = DispatchSource.makeReadSource(fileDescriptor: readEnd, queue: DispatchQueue(label: "gallery.signals"))
         source.setEventHandler {
             var numbers = [UInt8](repeating: 0, count: 64)
@@ -61,12 +62,15 @@ public final class SignalWatcher {
             }
         }
         source.resume()
-        for number in handled { SelfPipe.shared.install(number) }
+        previous = handled.map { ($0, SelfPipe.shared.install($0)) }
     }
 
-    /// Gives the signals their default actions back and stops listening.
+    /// Gives the signals the actions they had before back and stops listening.
     public func cancel() {
-        for number in handled { signal(number, SIG_DFL) }
+        for (number, action) in previous {
+            var action = action
+            sigaction(number, &action, nil)
+        }
         source.cancel()
     }
 }
@@ -88,7 +92,8 @@ private final class SelfPipe: Sendable {
         signalPipeWriteEnd.store(ends[1], ordering: .releasing)
     }
 
-    func install(_ number: Int32) {
+    /// Returns the action it replaced.
+    func install(_ number: Int32) -> sigaction {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { number in
             // Async-signal-safe: an atomic load and write(2), nothing else.
@@ -99,7 +104,9 @@ private final class SelfPipe: Sendable {
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
-        sigaction(number, &action, nil)
+        var previous = sigaction()
+        sigaction(number, &action, &previous)
+        return previous
     }
 }
 

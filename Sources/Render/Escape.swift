@@ -98,12 +98,6 @@ public enum Escape: Sendable, Hashable {
     /// DECRST 1049: back to the main screen and the saved cursor.
     case alternateScreenOff
 
-    /// `mouseReportingOff` then `bracketedPasteOff`: what a browse session's input mode turned on, turned off.
-    /// A constant with a stable address, so an exit path can hand it to `write(2)` as it is; harmless on a
-    /// terminal where neither was on. (Not the alternate screen: leaving one that was never entered moves
-    /// the cursor to the last saved position, over the sheet.)
-    public static let browseRestoreBytes: StaticString = "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?2004l"
-
     /// The sequence's bytes, for callers that want a value; hot paths use `[UInt8].append(_:)` instead.
     public var bytes: [UInt8] {
         var out: [UInt8] = []

@@ -16,7 +16,7 @@ import Synchronization
 /// while the live view is up (`begin`), and from a detection that timed out, the terminal stays without echo
 /// and line editing (signal keys still work), and `settle()` discards whatever arrived meanwhile
 /// (`tcflush(TCIFLUSH)`) before putting the saved settings back. `Terminal.restore(leaving:)` settles, so do
-/// Ctrl-Z and an ordinary `exit`.
+/// Ctrl-Z and an ordinary `exit` (`ExitRestore`'s hook, which also puts the settings back on a fatal signal).
 public enum QuietInput {
     /// The terminal whose settings wait to be put back: our own duplicate of its descriptor, so the number
     /// cannot be reused by another file before `settle()`.
@@ -26,7 +26,6 @@ public enum QuietInput {
     }
 
     private static let held = Mutex<Held?>(nil)
-    private static let exitHook = Mutex(false)
 
     /// The live view starts (or comes back after Ctrl-Z): echo and line editing off on `fd`'s terminal until
     /// `settle()`. Nothing when `fd` is not a terminal, is held already (by a detection that timed out), or
@@ -41,11 +40,14 @@ public enum QuietInput {
     static func hold(_ fd: Int32, saved: termios) {
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO | ICANON)
+        // Kept before the change, so no exit in between can miss it.
+        ExitRestore.keep(saved, of: fd, for: .quietInput)
         let copy = dup(fd)
         guard copy >= 0, tcsetattr(fd, TCSANOW, &quiet) == 0 else {
             if copy >= 0 { close(copy) }
             var saved = saved
             _ = tcsetattr(fd, TCSANOW, &saved)
+            ExitRestore.release(.quietInput)
             return
         }
         let previous = held.withLock { held in
@@ -53,11 +55,6 @@ public enum QuietInput {
             return held
         }
         if let previous { close(previous.fd) }
-        exitHook.withLock { installed in
-            guard !installed else { return }
-            installed = true
-            atexit { QuietInput.settle() }
-        }
     }
 
     /// Whether a terminal is being held without echo.
@@ -74,6 +71,7 @@ public enum QuietInput {
         else { return }
         _ = tcflush(taken.fd, TCIFLUSH)
         _ = tcsetattr(taken.fd, TCSANOW, &taken.saved)
+        ExitRestore.release(.quietInput)
         close(taken.fd)
     }
 }

@@ -19,7 +19,9 @@ import SystemCalls
 ///
 /// `draw(_:)` is for screen frames and stops working after `restore(leaving:)`, so a progress frame that
 /// was already on its way cannot scribble over the restored screen; `write(_:)` is for plain text (the final
-/// report lines) and always goes through, in order with the frames.
+/// report lines) and always goes through, in order with the frames. A frame that turns a mode on or off (the
+/// hidden cursor, mouse reporting, the alternate screen) says so, and the writer tells `ExitRestore` as it writes
+/// it, so an exit at any moment undoes exactly what is on.
 public final class Terminal: Sendable {
     /// The descriptor written to: 1 normally, 2 when stdout is piped but stderr is a terminal.
     public let fileDescriptor: Int32
@@ -113,21 +115,22 @@ public final class Terminal: Sendable {
             return true
         }
         if shouldWrite {
-            enqueue(Escape.hideCursor.bytes)
+            enqueue(Escape.hideCursor.bytes, turningOn: .cursorHidden)
         }
     }
 
-    /// Queues one whole frame; returns at once. Dropped after `restore(leaving:)` or a write error.
-    public func draw(_ frame: [UInt8]) {
+    /// Queues one whole frame, which turns `on` modes on and `off` modes off; returns at once. Dropped after
+    /// `restore(leaving:)` or a write error.
+    public func draw(_ frame: [UInt8], turningOn on: ExitRestore.Modes = [], off: ExitRestore.Modes = []) {
         guard !frame.isEmpty, state.withLock({ !$0.restored }) else { return }
-        enqueue(frame)
+        enqueue(frame, turningOn: on, off: off)
     }
 
     /// Queues plain bytes (e.g. the final report lines) in order with the frames; goes through even after
-    /// `restore`. Callers sanitize untrusted text before it gets here.
-    public func write(_ bytes: [UInt8]) {
+    /// `restore`. Callers sanitize untrusted text before it gets here. `off`: the modes the bytes turn off.
+    public func write(_ bytes: [UInt8], turningOff off: ExitRestore.Modes = []) {
         guard !bytes.isEmpty else { return }
-        enqueue(bytes)
+        enqueue(bytes, off: off)
     }
 
     /// Puts the terminal back: `leaving` (typically `GalleryScreen.exitSequence`, which moves the cursor
@@ -141,7 +144,7 @@ public final class Terminal: Sendable {
             return true
         }
         if shouldWrite {
-            enqueue(leaving + Self.restoreBytes)
+            enqueue(leaving + Self.restoreBytes, off: .cursorHidden)
         }
         drain()
         QuietInput.settle()
@@ -157,11 +160,16 @@ public final class Terminal: Sendable {
         state.withLock { $0.writeError }
     }
 
-    private func enqueue(_ bytes: [UInt8]) {
+    /// `on` counts from before the first byte, `off` from after the last: an exit in between undoes the mode.
+    private func enqueue(_ bytes: [UInt8], turningOn on: ExitRestore.Modes = [], off: ExitRestore.Modes = []) {
         writer.async { [self] in
             guard state.withLock({ $0.writeError == nil }) else { return }
+            // Modes mean something on a terminal only; a file or pipe gets no undo bytes at exit.
+            if isTTY { ExitRestore.turnedOn(on, on: fileDescriptor) }
             if let failure = Self.writeAll(bytes, to: fileDescriptor) {
                 state.withLock { $0.writeError = failure }
+            } else if isTTY {
+                ExitRestore.turnedOff(off)
             }
         }
     }
@@ -193,7 +201,7 @@ public final class Terminal: Sendable {
 }
 
 /// `write(2)` under a name that `Terminal.write(_:)` does not shadow, on every C library we build against.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
         Glibc.write(fd, buffer, count)
     #elseif canImport(Musl)

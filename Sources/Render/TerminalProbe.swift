@@ -99,8 +99,14 @@ public enum TerminalProbe {
             cc[Int(VMIN)] = 0
             cc[Int(VTIME)] = 0
         }
-        guard tcsetattr(fd, TCSANOW, &raw) == 0 else { return nil }
+        ExitRestore.keep(saved, of: fd, for: .probe)
+        guard tcsetattr(fd, TCSANOW, &raw) == 0 else {
+            ExitRestore.release(.probe)
+            return nil
+        }
         let (replies, received, interrupted, sent) = exchange(fd, queries: queries, budget: budget)
+        TypedAhead.keep(from: received)
+        ExitRestore.release(.probe)
         if sent, !interrupted, replies.deviceAttributes == nil {
             // Answers may still come: no echo until the run ends, then they are discarded.
             QuietInput.hold(fd, saved: saved)

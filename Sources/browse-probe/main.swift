@@ -1,4 +1,5 @@
 import Browse
+import Render
 
 #if canImport(Glibc)
     import Glibc
@@ -6,8 +7,10 @@ import Browse
 
 // browse-probe spool DIR BYTES: spools BYTES bytes in DIR (sealed, plus a second body left half-written), prints
 // "ready", and waits to be killed; BrowseTests checks that nothing remains in DIR while it lives and after SIGKILL.
-// browse-probe input-mode TTY: puts TTY in the browse input mode, prints "ready", waits for a line on stdin, and
-// exits without restoring it itself, so the exit hook must.
+// browse-probe input-mode TTY: puts TTY in the browse input mode and turns on what browsing does there (hidden
+// cursor, mouse reporting, bracketed paste, the alternate screen), prints "ready", waits for a line on stdin, and
+// exits without restoring any of it itself, so the exit hook must (or crashes, when the line is "crash"); or it is
+// ended by a signal while it waits.
 // browse-probe background TTY: takes TTY as its controlling terminal, hands the foreground to another process group,
 // and reports that the mode is refused and typed input is left unread; then takes the foreground back and reports
 // the key the reader reads at last.
@@ -40,10 +43,22 @@ case "spool" where arguments.count == 4:
         fail("\(error)")
     }
 case "input-mode" where arguments.count == 3:
+    // As gallery starts from a shell: nothing blocked, and what ends a process by default still does. (The test
+    // runner that spawns the probe may have signals blocked, and the mask is inherited.)
+    var none = sigset_t()
+    sigemptyset(&none)
+    sigprocmask(SIG_SETMASK, &none, nil)
+    for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
     let fd = open(arguments[2], O_RDWR | O_NOCTTY)
     guard fd >= 0, BrowseInputMode.enter(fd) else { fail("cannot enter the mode on \(arguments[2])") }
+    let terminal = Terminal(fileDescriptor: fd)
+    terminal.enter()
+    terminal.draw(BrowseInputMode.enterBytes, turningOn: BrowseInputMode.modes)
+    terminal.draw(Escape.alternateScreenOn.bytes, turningOn: .alternateScreen)
+    terminal.drain()
     say("ready")
-    _ = readLine()
+    // "crash": a Swift runtime trap, the way a failed precondition or a bad unwrap ends a process.
+    guard readLine() != "crash" else { fatalError("browse-probe crashes as asked") }
     exit(0)
 case "background" where arguments.count == 3:
     await background(tty: arguments[2])

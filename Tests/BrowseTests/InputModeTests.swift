@@ -41,22 +41,58 @@ import Testing
     @Test func escapeBytesTurnOnWhatRestoreTurnsOff() {
         let on = String(decoding: BrowseInputMode.enterBytes, as: UTF8.self)
         #expect(on == "\u{1B}[?1000h\u{1B}[?1006h\u{1B}[?2004h")
-        let off = Escape.browseRestoreBytes.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
-        for mode in ["1000", "1006", "2004"] {
-            #expect(off.contains("\u{1B}[?\(mode)l"))
+        let off = String(decoding: BrowseInputMode.leaveBytes, as: UTF8.self)
+        #expect(off == "\u{1B}[?1006l\u{1B}[?1000l\u{1B}[?2004l")
+    }
+
+    /// How a process that browses may end without restoring the terminal itself: an `exit` from anywhere, a signal
+    /// whose default action ends it, or a crash (here sent with kill, which takes the same path).
+    enum Ending: Sendable, CustomTestStringConvertible {
+        case exit
+        /// A Swift runtime trap: a fault the kernel raises (SIGILL or SIGTRAP, by machine), not a sent signal.
+        case crash
+        case signal(Int32)
+
+        var testDescription: String {
+            switch self {
+            case .exit: "exit"
+            case .crash: "crash"
+            case .signal(let number): String(cString: strsignal(number))
+            }
         }
     }
 
-    /// A process that exits without restoring (an `exit` from anywhere) gets its terminal back from the hook.
-    @Test func exitRestoresTheTerminal() throws {
+    /// The hook puts everything back, whatever the ending: the settings, and, after a string a cut-off image frame
+    /// may have left open, the main screen, no mouse reporting or bracketed paste, default colours and the cursor, on
+    /// a line of its own.
+    @Test(
+        arguments: [Ending.exit, Ending.crash]
+            + [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV].map(Ending.signal))
+    func everyEndingRestoresTheTerminal(_ ending: Ending) throws {
         let terminal = try PseudoTerminal()
         let before = ModeFlags(terminal.settings)
-        let probe = try Probe(["input-mode", terminal.devicePath])
+        // Without the Swift runtime's crash report, which lets a process that was sent a crash signal go on.
+        let probe = try Probe(["input-mode", terminal.devicePath], environment: ["SWIFT_BACKTRACE": "enable=no"])
         #expect(try probe.readLine(timeout: .seconds(30)) == "ready")
         #expect(terminal.settings.c_lflag & tcflag_t(ECHO) == 0)
-        probe.send("\n")
-        #expect(probe.wait() == 0)
+        let entered = terminal.output()
+        #expect(entered == Escape.hideCursor.bytes + BrowseInputMode.enterBytes + Escape.alternateScreenOn.bytes)
+        switch ending {
+        case .exit:
+            probe.send("\n")
+            #expect(probe.wait() == 0)
+        case .crash:
+            probe.send("crash\n")
+            #expect([128 + SIGILL, 128 + SIGTRAP].contains(probe.wait()), "ended by the trap")
+        case .signal(let number):
+            probe.kill(number)
+            #expect(probe.wait() == 128 + number, "still ended by the signal")
+        }
         #expect(ModeFlags(terminal.settings) == before)
+        let restore =
+            Escape.stringTerminator.bytes + Escape.alternateScreenOff.bytes + BrowseInputMode.leaveBytes
+            + Terminal.restoreBytes + Array("\r\n".utf8)
+        #expect(terminal.output() == restore)
     }
 }
 
@@ -75,6 +111,22 @@ import Testing
             if events.count == 4 { break }
         }
         #expect(events == [.character("j"), .down, .click(CellPosition(row: 1, column: 2)), .escape])
+        reader.stop()
+    }
+
+    /// Keys detection read before the reader started come before those typed since.
+    @Test func keysTypedAheadComeFirst() async throws {
+        let terminal = try PseudoTerminal()
+        var raw = BrowseInputMode.rawSettings(from: terminal.settings)
+        tcsetattr(terminal.device, TCSANOW, &raw)
+        let reader = KeyReader(fileDescriptor: terminal.device, typedAhead: Array("q\u{1B}[A".utf8))
+        terminal.type("l")
+        var events: [KeyEvent] = []
+        for await event in reader.events {
+            events.append(event)
+            if events.count == 3 { break }
+        }
+        #expect(events == [.character("q"), .up, .character("l")])
         reader.stop()
     }
 

@@ -14,7 +14,8 @@ final class Probe {
 
     static var executable: String { builtProduct("browse-probe") }
 
-    init(_ arguments: [String]) throws {
+    /// `environment` is added to the test's own.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
         guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw CocoaError(.fileWriteUnknown) }
@@ -26,8 +27,17 @@ final class Probe {
         for fd in toChild + fromChild { posix_spawn_file_actions_addclose(&actions, fd) }
         let argv = ([Self.executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let added = environment.map { strdup("\($0.key)=\($0.value)") }
+        defer { for pointer in added { free(pointer) } }
+        var inherited: [UnsafeMutablePointer<CChar>?] = []
+        var entry = environ
+        while let variable = entry.pointee {
+            inherited.append(variable)
+            entry += 1
+        }
+        let envp = added + inherited + [nil]
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, Self.executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, Self.executable, &actions, nil, argv, envp)
         close(toChild[0])
         close(fromChild[1])
         guard spawned == 0 else { throw CocoaError(.executableLoad) }

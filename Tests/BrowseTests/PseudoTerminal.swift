@@ -31,6 +31,20 @@ final class PseudoTerminal {
         _ = bytes.withUnsafeBytes { write(controller, $0.baseAddress, $0.count) }
     }
 
+    /// What was written to the terminal so far and not read yet: whatever arrives until it is quiet for `quiet`.
+    func output(quiet: Duration = .milliseconds(200)) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let milliseconds = Int32(quiet.components.seconds * 1000 + quiet.components.attoseconds / 1_000_000_000_000_000)
+        var waiter = pollfd(fd: controller, events: Int16(POLLIN), revents: 0)
+        while poll(&waiter, 1, milliseconds) > 0 {
+            let count = read(controller, &buffer, buffer.count)
+            guard count > 0 else { break }
+            bytes += buffer[..<count]
+        }
+        return bytes
+    }
+
     var settings: termios {
         var current = termios()
         tcgetattr(device, &current)
