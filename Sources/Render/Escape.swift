@@ -113,6 +113,7 @@ extension [UInt8] {
             appendCSI(literal: literal)
             return
         }
+        if appendStringSequence(escape) { return }
         switch escape {
         case .cursorPosition(let position):
             appendCSI()
@@ -139,6 +140,19 @@ extension [UInt8] {
             append(UInt8(ascii: ";"))
             appendSGRParameters(background, layer: .background)
             append(UInt8(ascii: "m"))
+        case .mouseReportingOn:
+            appendCSI(literal: "?1000h")
+            appendCSI(literal: "?1006h")
+        case .mouseReportingOff:
+            appendCSI(literal: "?1006l")
+            appendCSI(literal: "?1000l")
+        default: assertionFailure("\(escape) is neither a fixed CSI sequence nor written here")
+        }
+    }
+
+    /// The sequences that carry a string (APC, DCS, OSC) rather than CSI parameters; false for any other.
+    private mutating func appendStringSequence(_ escape: Escape) -> Bool {
+        switch escape {
         case .kittyGraphics(let keys, let payload):
             append(contentsOf: [0x1b, UInt8(ascii: "_"), UInt8(ascii: "G")])
             append(contentsOf: keys.utf8)
@@ -159,19 +173,14 @@ extension [UInt8] {
             append(UInt8(ascii: ":"))
             append(contentsOf: payload)
             append(0x07)
-        case .mouseReportingOn:
-            appendCSI(literal: "?1000h")
-            appendCSI(literal: "?1006h")
-        case .mouseReportingOff:
-            appendCSI(literal: "?1006l")
-            appendCSI(literal: "?1000l")
         case .paletteColorQuery(let index):
             append(contentsOf: [0x1b, UInt8(ascii: "]"), UInt8(ascii: "4"), UInt8(ascii: ";")])
             appendDecimal(index)
             append(contentsOf: [UInt8(ascii: ";"), UInt8(ascii: "?")])
             append(.stringTerminator)
-        default: assertionFailure("\(escape) is neither a fixed CSI sequence nor written here")
+        default: return false
         }
+        return true
     }
 
     private enum Layer { case foreground, background }
