@@ -118,15 +118,15 @@ struct GoodputProbe {
         window = current
         guard current.seconds >= settings.window.seconds || trialIsClear(current) else { return nil }
         window = nil
+        if current.consumerHeldShare >= settings.consumerHeldShare {
+            return setAside(contenders: sample.contenders, at: sample.at)
+        }
         return conclude(current, contenders: sample.contenders, at: sample.at)
     }
 
     private mutating func conclude(_ measured: GoodputWindow, contenders: Int, at now: ContinuousClock.Instant)
         -> LinkRegime?
     {
-        if measured.consumerHeldShare >= settings.consumerHeldShare {
-            return setAside(contenders: contenders, at: now)
-        }
         let goodput = measured.goodput
         let quiet = measured.quietShare >= settings.idleShare
         switch phase {
