@@ -25,7 +25,7 @@ struct SchedulerProbeTests {
             let free = receiving(allowed)
             let sample = GoodputSample(
                 at: origin + .milliseconds(Int((time * 1000).rounded())), delivered: Int64(delivered),
-                receiving: free, contenders: contenders)
+                receiving: free, contenders: contenders, consumerHeld: allowed - free)
             if let regime = probe.observe(sample) { announced.append(regime) }
             history.append(probe.receivers ?? 0)
             delivered += link(free, time) * 0.02
@@ -162,6 +162,32 @@ struct SchedulerProbeTests {
                 return turn % 3 == 0 ? 0 : allowed
             }, link: Self.sharedLink)
         #expect(probe.regime == .linkBound(receivers: 1))
+    }
+
+    /// Each connection limited on its own (4 MB/s), and decoders on a busy CPU that take 12 MB/s in all, so most
+    /// transfers sit paused by their consumers: twenty receivers deliver no more than five. That is the consumers'
+    /// limit, not a shared link, and holding transfers back would only slow the run.
+    @Test func consumerBackpressureIsNotASharedLink() {
+        var probe = GoodputProbe()
+        let run = Self.drive(
+            &probe, contenders: 20, seconds: 4, receiving: { min($0, 3) },
+            link: { receivers, _ in Double(receivers) * 4e6 })
+        #expect(!run.announced.contains { $0.receivers != nil }, "\(run.announced)")
+        #expect(run.receivers.allSatisfy { $0 == 0 }, "held transfers behind busy decoders")
+    }
+
+    /// Consumers that fall behind for a few tenths of a second, from the baseline into the first trial, delay the
+    /// probe but do not decide it: the windows after them still find the shared link.
+    @Test func sharedLinkIsStillFoundWhenConsumersLagForAMoment() {
+        var probe = GoodputProbe()
+        var turn = 0
+        let run = Self.drive(
+            &probe, contenders: 10, seconds: 4,
+            receiving: { allowed in
+                turn += 1
+                return (15..<40).contains(turn) ? max(1, allowed / 2) : allowed
+            }, link: Self.sharedLink)
+        #expect(probe.regime == .linkBound(receivers: 1), "\(run.announced)")
     }
 
     /// Link-bound at one receiver, then the leader gets limited elsewhere to a quarter of the link: the probe

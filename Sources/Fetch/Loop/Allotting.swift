@@ -15,10 +15,13 @@ extension FetchLoop {
         let now = ContinuousClock.now
         var delivered = finishedBytes
         var receiving = 0
+        var consumerHeld = 0
         var sockets: Set<curl_socket_t> = []
         for transfer in active.values {
             delivered += transfer.received
-            if transfer.allotment.isReceiving && !transfer.isPaused { receiving += 1 }
+            if transfer.allotment.isReceiving {
+                if transfer.isPaused { consumerHeld += 1 } else { receiving += 1 }
+            }
             // HTTP/2 streams share a socket: count its buffer once.
             if let socket = transfer.handle.activeSocket, sockets.insert(socket).inserted {
                 delivered += Int64(gallery_socket_unread(socket))
@@ -30,7 +33,9 @@ extension FetchLoop {
         let large = !left.isEmpty && left.reduce(0, +) / Int64(left.count) >= 1 << 20
         let contenders = large ? min(configuration.maxInFlight, active.count + waiting.count) : 1
         let seen = scheduler.observe(
-            GoodputSample(at: now, delivered: delivered, receiving: receiving, contenders: contenders))
+            GoodputSample(
+                at: now, delivered: delivered, receiving: receiving, contenders: contenders,
+                consumerHeld: consumerHeld))
         if let regime = seen.announce {
             regimes.yield(RegimeChange(regime: regime, seconds: (now - started).seconds))
         }

@@ -21,6 +21,9 @@
 ///    the receivers for one window (the link got faster, or the leaders got limited elsewhere); the doubling stays
 ///    only if it raises the aggregate by a quarter over the second of those windows.
 ///
+/// Windows in which consumers held back receivers (backpressure) are set aside at every step: they measure how fast
+/// the decoders take bytes, which stays put whatever the receivers, just as a shared link would.
+///
 /// Per-connection is final for the run. Such servers pace in bursts a second apart, so any window short enough to
 /// be cheap for the held transfers would see a quiet stretch or a burst, not the rate, and flip the regime on noise.
 struct GoodputProbe {
@@ -51,6 +54,9 @@ struct GoodputProbe {
         var longestTrial: Duration = .milliseconds(1500)
         /// A window that beats the trial's previous one by this factor is still climbing.
         var climb = 1.1
+        /// A window in which consumers held back some receiver for this share of its time measured the consumers
+        /// (decoders behind on a busy CPU), not the link.
+        var consumerHeldShare = 0.2
     }
 
     private enum Phase {
@@ -112,6 +118,9 @@ struct GoodputProbe {
         window = current
         guard current.seconds >= settings.window.seconds || trialIsClear(current) else { return nil }
         window = nil
+        if current.consumerHeldShare >= settings.consumerHeldShare {
+            return setAside(contenders: sample.contenders, at: sample.at)
+        }
         return conclude(current, contenders: sample.contenders, at: sample.at)
     }
 
@@ -139,10 +148,7 @@ struct GoodputProbe {
                     phase = .trial(level: level, above: above, reference: reference, since: since, last: goodput)
                     return nil
                 }
-                // Losing against everyone who received in the baseline is per-connection, also when more
-                // transfers have arrived since: they are limited on their own connections like the rest.
-                let everyone = above >= contenders || above == baselineReceivers
-                return settle(everyone ? .perConnection : .linkBound(receivers: above), at: now)
+                return lose(above: above, contenders: contenders, at: now)
             }
             if level <= 1 { return settle(.linkBound(receivers: 1), at: now, best: recent) }
             let next = Phase.trial(
@@ -177,6 +183,26 @@ struct GoodputProbe {
         }
     }
 
+    /// The trial failed: the level above it is the regime. Losing against everyone who received in the baseline is
+    /// per-connection, also when more transfers have arrived since: they are limited on their own connections like
+    /// the rest.
+    private mutating func lose(above: Int, contenders: Int, at now: ContinuousClock.Instant) -> LinkRegime? {
+        let everyone = above >= contenders || above == baselineReceivers
+        return settle(everyone ? .perConnection : .linkBound(receivers: above), at: now)
+    }
+
+    /// A window the consumers limited decides nothing, since the receivers' own backpressure (and a server's burst
+    /// landing in their paused buffers) looks just like a link they share: the baseline measures again while every
+    /// transfer keeps receiving, and monitoring keeps its regime. A trial goes on up to `longestTrial`; held by its
+    /// consumers all that time, it is lost, since holding transfers back for a link nobody showed to be the limit
+    /// only costs them time.
+    private mutating func setAside(contenders: Int, at now: ContinuousClock.Instant) -> LinkRegime? {
+        guard case .trial(_, let above, _, let since, _) = phase, now - since >= settings.longestTrial else {
+            return nil
+        }
+        return lose(above: above, contenders: contenders, at: now)
+    }
+
     /// A trial that already keeps its share a third of the way in (and is not quiet) moves the link to the
     /// leaders at once: waiting would only cost the first image time. "Lost" is never decided early, since held
     /// flows whose socket buffers are still filling make a trial look worse than it is.
@@ -186,6 +212,7 @@ struct GoodputProbe {
         else { return false }
         let share = required(level: level, above: above)
         return current.goodput >= share * reference && current.quietShare < settings.idleShare
+            && current.consumerHeldShare < settings.consumerHeldShare
     }
 
     /// The share of the level above's goodput that `level` receivers must keep to count as filling the link: the

@@ -12,6 +12,8 @@ struct GoodputWindow {
 
     private(set) var seconds: Double = 0
     private(set) var bytes: Int64 = 0
+    /// Counted time in which some transfer the schedule let receive was paused by its own consumer.
+    private var consumerHeldSeconds: Double = 0
     private var stretches: [(seconds: Double, bytes: Int64)] = []
     /// The stretch being pooled.
     private var pooled: (seconds: Double, bytes: Int64) = (0, 0)
@@ -28,6 +30,7 @@ struct GoodputWindow {
         let delivered = max(0, sample.delivered - last.delivered)
         seconds += span
         bytes += delivered
+        if last.consumerHeld > 0 { consumerHeldSeconds += span }
         pooled = (pooled.seconds + span, pooled.bytes + delivered)
         if pooled.seconds >= Self.stretchSeconds {
             stretches.append(pooled)
@@ -48,6 +51,10 @@ struct GoodputWindow {
 
     /// Bytes per second over the counted time; 0 before any.
     var goodput: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
+
+    /// The share of the counted time (0...1) in which a consumer held back a transfer the schedule let receive:
+    /// then the aggregate was what the consumers took, not what the link could deliver.
+    var consumerHeldShare: Double { seconds > 0 ? consumerHeldSeconds / seconds : 0 }
 
     /// The share of the pooled time spent in quiet stretches (0...1).
     var quietShare: Double {
@@ -71,4 +78,7 @@ struct GoodputSample: Sendable, Equatable {
     var receiving: Int
     /// Transfers that want bytes: in flight or waiting their turn. The most that could ever receive at once.
     var contenders: Int
+    /// Transfers the schedule lets receive that their consumer has paused (backpressure): a decoder behind on a busy
+    /// CPU. The schedule's own pacing does not count here.
+    var consumerHeld = 0
 }
