@@ -176,7 +176,8 @@ extension CellFitter {
             let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
             guard -shortlist.scores[lane] < bar else { continue }
             let fit = price(
-                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], regions, palette: palette, entries: entries)
+                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], bar: bar, regions, palette: palette,
+                entries: entries)
             if fit.cost < bar { best = fit }
         }
         return best.fit
@@ -208,23 +209,39 @@ extension CellFitter {
         return (glyphs, scores, (total * total).sum() / Self.samples)
     }
 
-    /// Glyph `g` (free-fit score `score`) with the entries nearest its ink's and its paper's means, and its cost.
+    /// Glyph `g` (free-fit score `score`) with the entries nearest its ink's and its paper's means, and its cost;
+    /// a cost of infinity, without the second region priced, once the first alone reaches `bar`. Distances are
+    /// not negative and rounding is monotonic, so such a glyph could not have cost less than `bar`.
     @inline(__always)
     private func price(
-        _ g: Int, score: Float, _ regions: CellRegions, palette: FitPalette,
+        _ g: Int, score: Float, bar: Float = .infinity, _ regions: CellRegions, palette: FitPalette,
         entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> (fit: PaletteCellFit, cost: Float) {
         let count = inkCounts[g]
         let inkCodes = g == 0 ? SIMD4<Float>.zero : SIMD4<Float>(regions.codes(g))
         let inkLight = g == 0 ? SIMD4<Float>.zero : regions.light(g)
-        let paper = nearestEntry(
-            codes: SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes,
-            light: regions.light[regions.light.count - 1] - inkLight, count: Self.samples - count, palette: palette,
-            entries: entries)
+        let paperCodes = SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes
+        let paperLight = regions.light[regions.light.count - 1] - inkLight
         guard count > 0 else {
+            let paper = nearestEntry(
+                codes: paperCodes, light: paperLight, count: Self.samples, palette: palette, entries: entries)
             return (PaletteCellFit(glyph: g, ink: paper.index, paper: paper.index), paper.cost - score)
         }
-        let ink = nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+        // The larger region first: its cost is the likelier to reach the bar alone.
+        let inkFirst = count * 2 > Self.samples
+        let first =
+            inkFirst
+            ? nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+            : nearestEntry(
+                codes: paperCodes, light: paperLight, count: Self.samples - count, palette: palette, entries: entries)
+        let skipped = PaletteCellFit(glyph: g, ink: first.index, paper: first.index)
+        guard first.cost - score < bar else { return (skipped, .infinity) }
+        let second =
+            inkFirst
+            ? nearestEntry(
+                codes: paperCodes, light: paperLight, count: Self.samples - count, palette: palette, entries: entries)
+            : nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+        let (ink, paper) = inkFirst ? (first, second) : (second, first)
         return (PaletteCellFit(glyph: g, ink: ink.index, paper: paper.index), ink.cost + paper.cost - score)
     }
 
