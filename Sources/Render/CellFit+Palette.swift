@@ -14,6 +14,8 @@ struct FitPalette: Sendable {
     let mode: ColorMode
     /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
     let entries: [SIMD4<Float>]
+    /// The same, four entries to a batch and one quantity to a vector (`EntryBatch`), for the 16 colours.
+    let batches: [EntryBatch]
     /// The squared weight of colour against luma for a grey, in luma code units.
     private let colourScale: Float
     /// How much more steeply than CIE94 the colour weight falls as the matched colour gets more vivid.
@@ -48,6 +50,7 @@ struct FitPalette: Sendable {
             let luma = Self.luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0))
             return Self.entry(luma: luma, oklab: Oklab.from(colour))
         }
+        batches = EntryBatch.batches(of: entries)
     }
 
     @inline(__always)
@@ -75,22 +78,22 @@ struct FitPalette: Sendable {
         let sh = 1 + steepness * Self.hueCompression * mean.w
         let chromaScale = colourScale / (sc * sc)
         let hueScale = colourScale / (sh * sh)
+        if mode == .ansi16 {
+            return batches.withUnsafeBufferPointer {
+                EntryBatch.nearest(mean, chromaScale: chromaScale, hueScale: hueScale, in: $0)
+            }
+        }
         var best = 0
         var bestDistance = Float.infinity
-        @inline(__always) func consider(_ index: Int) {
-            let d = mean - entries[index]
-            let hue = max(0, d.y * d.y + d.z * d.z - d.w * d.w)
-            let distance = d.x * d.x + chromaScale * d.w * d.w + hueScale * hue
+        ColorQuantizer.forEachCandidate256(
+            around: RGB(UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z)))
+        ) { index in
+            let distance = EntryBatch.distance(
+                mean - entries[index], chromaScale: chromaScale, hueScale: hueScale)
             if distance < bestDistance {
                 best = index
                 bestDistance = distance
             }
-        }
-        if mode == .ansi16 {
-            for index in 0..<entries.count { consider(index) }
-        } else {
-            let mean = RGB(UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z)))
-            ColorQuantizer.forEachCandidate256(around: mean, consider)
         }
         return (best, bestDistance)
     }
@@ -105,7 +108,7 @@ struct PaletteCellFit {
 
 /// A loaded cell's two summed-area tables and the glyphs' rectangles, as raw buffers for the palette fit's
 /// inner loops.
-private struct CellRegions {
+struct CellRegions {
     let table: UnsafeBufferPointer<SIMD4<Int32>>
     let light: UnsafeBufferPointer<SIMD4<Float>>
     let corners: UnsafeBufferPointer<Int>
@@ -181,32 +184,6 @@ extension CellFitter {
             if fit.cost < bar { best = fit }
         }
         return best.fit
-    }
-
-    /// How many glyphs the free fit passes on to be priced in palette colours (at most a `SIMD4`'s lanes).
-    static let shortlist = 4
-
-    /// The glyphs that fit best with free colours, best first, with their free-fit scores (higher is better),
-    /// and the space's score: a glyph whose shape is far off with free colours does not win with palette
-    /// ones, and pricing palette entries for every glyph would cost several times the whole free fit.
-    @inline(__always)
-    private func shortlisted(_ regions: CellRegions) -> (glyphs: SIMD4<Int32>, scores: SIMD4<Float>, spaceScore: Float)
-    {
-        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
-        var glyphs = SIMD4<Int32>(repeating: 0)
-        var scores = SIMD4<Float>(repeating: -.infinity)
-        for g in 1..<regions.cornerStart.count - 1 {
-            let count = inkCounts[g]
-            let ink = PerceptualMetric.apply(regions.codes(g))
-            let paper = total - ink
-            var score = (ink * ink).sum() / count + (paper * paper).sum() / (Self.samples - count)
-            var glyph = Int32(g)
-            for lane in 0..<Self.shortlist where score > scores[lane] {
-                swap(&score, &scores[lane])
-                swap(&glyph, &glyphs[lane])
-            }
-        }
-        return (glyphs, scores, (total * total).sum() / Self.samples)
     }
 
     /// Glyph `g` (free-fit score `score`) with the entries nearest its ink's and its paper's means, and its cost;

@@ -30,6 +30,8 @@ struct CellFitter {
     private let weights: [SIMD2<Float>]
     /// Per glyph, its ink count.
     let inkCounts: [Float]
+    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
+    let inkCountLanes: [SIMD4<Float>]
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
     private(set) var table: [SIMD4<Int32>]
     /// The same sums in linear light, for the winning glyph's colours.
@@ -55,6 +57,12 @@ struct CellFitter {
             return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
         }
         inkCounts = glyphs.map { Float($0.inkCount) }
+        let counts = inkCounts.dropFirst()
+        inkCountLanes = Swift.stride(from: counts.startIndex, to: counts.endIndex, by: 4).map { first in
+            var lanes = SIMD4<Float>(repeating: 1)
+            for lane in 0..<4 where first + lane < counts.endIndex { lanes[lane] = counts[first + lane] }
+            return lanes
+        }
         table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
