@@ -14,7 +14,8 @@ struct FitPalette: Sendable {
     let mode: ColorMode
     /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
     let entries: [SIMD4<Float>]
-    /// The same, four entries to a batch and one quantity to a vector (`EntryBatch`), for the 16 colours.
+    /// The same, four entries to a batch and one quantity to a vector (`EntryBatch`): the 16 colours in order,
+    /// or the 256 colours' candidate groups (`EntryBatch.batches256`).
     let batches: [EntryBatch]
     /// The squared weight of colour against luma for a grey, in luma code units.
     private let colourScale: Float
@@ -50,7 +51,8 @@ struct FitPalette: Sendable {
             let luma = Self.luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0))
             return Self.entry(luma: luma, oklab: Oklab.from(colour))
         }
-        batches = EntryBatch.batches(of: entries)
+        batches =
+            quantizer.mode == .ansi16 ? EntryBatch.batches(of: entries) : EntryBatch.batches256(of: entries)
     }
 
     @inline(__always)
@@ -78,24 +80,20 @@ struct FitPalette: Sendable {
         let sh = 1 + steepness * Self.hueCompression * mean.w
         let chromaScale = colourScale / (sc * sc)
         let hueScale = colourScale / (sh * sh)
-        if mode == .ansi16 {
-            return batches.withUnsafeBufferPointer {
-                EntryBatch.nearest(mean, chromaScale: chromaScale, hueScale: hueScale, in: $0)
+        var search = NearestEntrySearch(mean, chromaScale: chromaScale, hueScale: hueScale)
+        batches.withUnsafeBufferPointer { batches in
+            if mode == .ansi16 {
+                for batch in batches { search.consider(batch) }
+            } else {
+                let (cell, grey) = ColorQuantizer.candidates256(
+                    around: RGB(
+                        UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z))))
+                search.consider(batches[2 * cell])
+                search.consider(batches[2 * cell + 1])
+                search.consider(batches[250 + grey])
             }
         }
-        var best = 0
-        var bestDistance = Float.infinity
-        ColorQuantizer.forEachCandidate256(
-            around: RGB(UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z)))
-        ) { index in
-            let distance = EntryBatch.distance(
-                mean - entries[index], chromaScale: chromaScale, hueScale: hueScale)
-            if distance < bestDistance {
-                best = index
-                bestDistance = distance
-            }
-        }
-        return (best, bestDistance)
+        return search.nearest
     }
 }
 

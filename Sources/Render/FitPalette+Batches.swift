@@ -5,20 +5,34 @@ struct EntryBatch: Sendable {
     var a: SIMD4<Float>
     var b: SIMD4<Float>
     var chroma: SIMD4<Float>
+    /// The palette index in each lane.
+    var index: SIMD4<Int32>
 
-    /// `entries` (as `FitPalette.entries` holds them) four to a batch; a short last batch is padded with
-    /// entries of infinite luma, which are never nearer than a real one.
-    static func batches(of entries: [SIMD4<Float>]) -> [EntryBatch] {
-        Swift.stride(from: 0, to: entries.count, by: 4).map { first in
-            var batch = EntryBatch(luma: .init(repeating: .infinity), a: .zero, b: .zero, chroma: .zero)
-            for lane in 0..<4 where first + lane < entries.count {
-                let entry = entries[first + lane]
-                (batch.luma[lane], batch.a[lane], batch.b[lane], batch.chroma[lane]) = (
-                    entry.x, entry.y, entry.z, entry.w
-                )
-            }
-            return batch
+    /// The entries at `indices` (at most four) of `entries`; missing lanes hold an entry of infinite luma,
+    /// which is never nearer than a real one.
+    init(_ indices: [Int], of entries: [SIMD4<Float>]) {
+        (luma, a, b, chroma, index) = (.init(repeating: .infinity), .zero, .zero, .zero, .zero)
+        for (lane, i) in indices.enumerated() {
+            (luma[lane], a[lane], b[lane], chroma[lane]) = (entries[i].x, entries[i].y, entries[i].z, entries[i].w)
+            index[lane] = Int32(i)
         }
+    }
+
+    /// `entries` (as `FitPalette.entries` holds them) four to a batch, in index order.
+    static func batches(of entries: [SIMD4<Float>]) -> [EntryBatch] {
+        Swift.stride(from: 0, to: entries.count, by: 4).map {
+            EntryBatch(Array($0..<min($0 + 4, entries.count)), of: entries)
+        }
+    }
+
+    /// For the 256 colours, the batches `ColorQuantizer.forEachCandidate256` visits: per cube cell
+    /// (`ColorQuantizer.candidates256`), its eight corners as two batches, then per grey step its two greys.
+    static func batches256(of entries: [SIMD4<Float>]) -> [EntryBatch] {
+        let cube = (0..<125).flatMap { cell in
+            let corners = (0..<8).map { ColorQuantizer.corner256(cell: cell, corner: $0) }
+            return [EntryBatch(Array(corners[0..<4]), of: entries), EntryBatch(Array(corners[4..<8]), of: entries)]
+        }
+        return cube + (0..<23).map { EntryBatch([232 + $0, 233 + $0], of: entries) }
     }
 
     /// The palette distance for a difference `d` (region mean minus entry, as `FitPalette.entries` hold
@@ -29,29 +43,44 @@ struct EntryBatch: Sendable {
         return d.x * d.x + chromaScale * d.w * d.w + hueScale * hue
     }
 
-    /// The index of the entry nearest `mean` and its distance, the first on a tie: `distance` lane by lane, with
-    /// the same operations in the same order, so each lane's distance is the same float, and each lane keeping
-    /// its own first minimum until the lanes are compared at the end.
+    /// The same `distance` lane by lane, with the same operations in the same order, so each lane's
+    /// distance is the same float.
     @inline(__always)
-    static func nearest(
-        _ mean: SIMD4<Float>, chromaScale: Float, hueScale: Float, in batches: UnsafeBufferPointer<EntryBatch>
-    ) -> (index: Int, distance: Float) {
-        var best = SIMD4<Int32>(repeating: 0)
-        var bestDistance = SIMD4<Float>(repeating: .infinity)
-        var indices = SIMD4<Int32>(0, 1, 2, 3)
-        for batch in batches {
-            let dx = mean.x - batch.luma
-            let dy = mean.y - batch.a
-            let dz = mean.z - batch.b
-            let dw = mean.w - batch.chroma
-            var hue = dy * dy + dz * dz - dw * dw
-            hue.replace(with: 0, where: hue .< 0)
-            let distance = dx * dx + chromaScale * dw * dw + hueScale * hue
-            let nearer = distance .< bestDistance
-            bestDistance.replace(with: distance, where: nearer)
-            best.replace(with: indices, where: nearer)
-            indices &+= 4
-        }
+    func distances(to mean: SIMD4<Float>, chromaScale: Float, hueScale: Float) -> SIMD4<Float> {
+        let dx = mean.x - luma
+        let dy = mean.y - a
+        let dz = mean.z - b
+        let dw = mean.w - chroma
+        var hue = dy * dy + dz * dz - dw * dw
+        hue.replace(with: 0, where: hue .< 0)
+        return dx * dx + chromaScale * dw * dw + hueScale * hue
+    }
+}
+
+/// The search for the palette entry nearest a region's mean over batches of entries whose indices rise from
+/// batch to batch in every lane: each lane keeps its own first minimum, and the lanes are compared at the end,
+/// the lower index winning a tie, which is the first minimum of a one-by-one search in index order.
+struct NearestEntrySearch {
+    let mean: SIMD4<Float>
+    let chromaScale: Float
+    let hueScale: Float
+    private var best = SIMD4<Int32>(repeating: 0)
+    private var bestDistance = SIMD4<Float>(repeating: .infinity)
+
+    init(_ mean: SIMD4<Float>, chromaScale: Float, hueScale: Float) {
+        (self.mean, self.chromaScale, self.hueScale) = (mean, chromaScale, hueScale)
+    }
+
+    @inline(__always)
+    mutating func consider(_ batch: EntryBatch) {
+        let distance = batch.distances(to: mean, chromaScale: chromaScale, hueScale: hueScale)
+        let nearer = distance .< bestDistance
+        bestDistance.replace(with: distance, where: nearer)
+        best.replace(with: batch.index, where: nearer)
+    }
+
+    /// The nearest entry's index and its distance.
+    var nearest: (index: Int, distance: Float) {
         var lane = 0
         for other in 1..<4
         where bestDistance[other] < bestDistance[lane]
