@@ -26,8 +26,9 @@ struct CellFitter {
     /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
     let corners: [Int]
     let cornerStart: [Int]
-    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too).
-    private let weights: [SIMD2<Float>]
+    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too), four
+    /// glyphs to a vector from the space on, the last padded with 0s.
+    let weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)]
     /// Per glyph, its ink count.
     let inkCounts: [Float]
     /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
@@ -52,9 +53,16 @@ struct CellFitter {
         }
         self.corners = corners
         self.cornerStart = cornerStart
-        weights = glyphs.map { glyph in
+        let weights = glyphs.map { glyph in
             let n = Float(glyph.inkCount)
             return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
+        }
+        weightLanes = Swift.stride(from: 0, to: weights.count, by: 4).map { first in
+            var lanes = (ink: SIMD4<Float>.zero, paper: SIMD4<Float>.zero)
+            for lane in 0..<4 where first + lane < weights.count {
+                (lanes.ink[lane], lanes.paper[lane]) = (weights[first + lane].x, weights[first + lane].y)
+            }
+            return lanes
         }
         inkCounts = glyphs.map { Float($0.inkCount) }
         let counts = inkCounts.dropFirst()
@@ -72,10 +80,10 @@ struct CellFitter {
     mutating func fit(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) -> CellFit {
         load(bytes, size: size, left: left, top: top)
         let best = table.withUnsafeBufferPointer { table in
-            corners.withUnsafeBufferPointer { corners in
-                cornerStart.withUnsafeBufferPointer { cornerStart in
-                    weights.withUnsafeBufferPointer { weights in
-                        bestGlyph(table: table, corners: corners, cornerStart: cornerStart, weights: weights)
+            light.withUnsafeBufferPointer { light in
+                corners.withUnsafeBufferPointer { corners in
+                    cornerStart.withUnsafeBufferPointer { cornerStart in
+                        bestGlyph(CellRegions(table: table, light: light, corners: corners, cornerStart: cornerStart))
                     }
                 }
             }
@@ -84,28 +92,23 @@ struct CellFitter {
     }
 
     /// The glyph with the highest `|ink sum|² / ink count + |paper sum|² / paper count`; the first on a tie.
+    /// Four glyphs are scored at a time (`energies`), each lane with the same operations in the same order as
+    /// one glyph at a time, so the scores and the pick are the same.
     @inline(__always)
-    private func bestGlyph(
-        table: UnsafeBufferPointer<SIMD4<Int32>>, corners: UnsafeBufferPointer<Int>,
-        cornerStart: UnsafeBufferPointer<Int>, weights: UnsafeBufferPointer<SIMD2<Float>>
-    ) -> Int {
-        let total = PerceptualMetric.apply(table[table.count - 1])
+    private func bestGlyph(_ regions: CellRegions) -> Int {
+        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
+        let glyphCount = regions.cornerStart.count - 1
         var best = 0
         var bestScore = -Float.infinity
-        for g in 0..<weights.count {
-            var sum = SIMD4<Int32>.zero
-            var i = cornerStart[g]
-            while i < cornerStart[g + 1] {
-                sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
-                i += 4
-            }
-            let ink = PerceptualMetric.apply(sum)
-            let paper = total - ink
-            let score = (ink * ink).sum() * weights[g].x + (paper * paper).sum() * weights[g].y
-            // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
-            if score > bestScore * (1 + 1e-6) + 1e-3 {
-                best = g
-                bestScore = score
+        weightLanes.withUnsafeBufferPointer { weights in
+            for batch in weights.indices {
+                let energy = energies(from: 4 * batch, of: glyphCount, total: total, regions)
+                let scores = energy.ink * weights[batch].ink + energy.paper * weights[batch].paper
+                // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
+                for lane in 0..<4 where 4 * batch + lane < glyphCount && scores[lane] > bestScore * (1 + 1e-6) + 1e-3 {
+                    best = 4 * batch + lane
+                    bestScore = scores[lane]
+                }
             }
         }
         return best
