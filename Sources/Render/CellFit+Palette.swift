@@ -229,8 +229,8 @@ extension CellFitter {
     ) -> (index: Int, cost: Float) {
         let codes = codes / count
         let light = light / count
-        let mean = FitPalette.entry(
-            luma: FitPalette.luma(codes), oklab: Oklab.roughlyFromLinear(light.x, light.y, light.z))
+        let oklab = Oklab.roughlyFromLinear(light)
+        let mean = FitPalette.entry(luma: FitPalette.luma(codes), oklab: SIMD3(oklab.x, oklab.y, oklab.z))
         let nearest = palette.nearest(mean, codes: codes, entries: entries)
         return (nearest.index, count * nearest.distance)
     }

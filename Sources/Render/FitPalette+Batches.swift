@@ -79,15 +79,10 @@ struct NearestEntrySearch {
         best.replace(with: batch.index, where: nearer)
     }
 
-    /// The nearest entry's index and its distance.
+    /// The nearest entry's index and its distance: the lowest index among the lanes at the least distance.
+    @inline(__always)
     var nearest: (index: Int, distance: Float) {
-        var lane = 0
-        for other in 1..<4
-        where bestDistance[other] < bestDistance[lane]
-            || (bestDistance[other] == bestDistance[lane] && best[other] < best[lane])
-        {
-            lane = other
-        }
-        return (Int(best[lane]), bestDistance[lane])
+        let least = bestDistance.min()
+        return (Int(best.replacing(with: .max, where: bestDistance .!= least).min()), least)
     }
 }

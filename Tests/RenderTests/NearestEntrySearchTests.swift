@@ -81,3 +81,26 @@ struct XorShift: RandomNumberGenerator {
         return state
     }
 }
+
+/// The fit's lane-wise Oklab conversion against the scalar one it stands for: the region means it converts
+/// must come out the very same floats, or a pick could change.
+struct OklabLanesTests {
+    @Test func lanesGiveTheScalarConversionFloatForFloat() {
+        var generator = XorShift(state: 3)
+        let edges: [Float] = [0, 1e-13, 1e-12, 1.1e-12, 1e-7, 0.5, 1]
+        var colours = edges.flatMap { r in edges.map { SIMD3(r, $0, 1 - $0) } }
+        for _ in 0..<20_000 {
+            colours.append(
+                SIMD3(
+                    .random(in: 0...1, using: &generator), .random(in: 0...1, using: &generator),
+                    .random(in: 0...1, using: &generator)))
+        }
+        for colour in colours {
+            let scalar = Oklab.roughlyFromLinear(colour.x, colour.y, colour.z)
+            let lanes = Oklab.roughlyFromLinear(SIMD4(colour.x, colour.y, colour.z, 0))
+            #expect(
+                scalar.x.bitPattern == lanes.x.bitPattern && scalar.y.bitPattern == lanes.y.bitPattern
+                    && scalar.z.bitPattern == lanes.z.bitPattern, "\(colour)")
+        }
+    }
+}
