@@ -42,17 +42,24 @@ struct FitPalette: Sendable {
     init?(_ quantizer: ColorQuantizer, dither: Dither) {
         guard dither == .none, let weight = Self.colourWeight[quantizer.mode] else { return nil }
         steepness = weight.steepness
-        let colours =
-            quantizer.mode == .ansi16
-            ? quantizer.palette.colours : (0..<256).map { XtermPalette.rgb(ofPaletteIndex: UInt8($0)) }
         mode = quantizer.mode
         colourScale = (weight.grey * Self.chromaUnits) * (weight.grey * Self.chromaUnits)
-        entries = colours.map { colour in
-            let luma = Self.luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0))
-            return Self.entry(luma: luma, oklab: Oklab.from(colour))
+        if mode == .ansi16 {
+            entries = Self.entries(of: quantizer.palette.colours)
+            batches = EntryBatch.batches(of: entries)
+        } else {
+            (entries, batches) = (Self.entries256, Self.batches256)
         }
-        batches =
-            quantizer.mode == .ansi16 ? EntryBatch.batches(of: entries) : EntryBatch.batches256(of: entries)
+    }
+
+    /// The 256 colours are xterm's everywhere, so their entries and batches are worked out once, not per image.
+    private static let entries256 = entries(of: (0..<256).map { XtermPalette.rgb(ofPaletteIndex: UInt8($0)) })
+    private static let batches256 = EntryBatch.batches256(of: entries256)
+
+    private static func entries(of colours: [RGB]) -> [SIMD4<Float>] {
+        colours.map { colour in
+            entry(luma: luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0)), oklab: Oklab.from(colour))
+        }
     }
 
     @inline(__always)
