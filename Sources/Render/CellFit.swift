@@ -22,55 +22,21 @@ struct CellFitter {
     static let stride = Glyph.columns + 1
     static let samples = Float(Glyph.columns * Glyph.rows)
 
-    let glyphs: [Glyph]
-    /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
-    let corners: [Int]
-    let cornerStart: [Int]
-    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too), four
-    /// glyphs to a vector from the space on, the last padded with 0s.
-    let weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)]
-    /// Per glyph, its ink count.
-    let inkCounts: [Float]
-    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
-    let inkCountLanes: [SIMD4<Float>]
+    /// The set's glyphs and their rectangles as the fit reads them, shared by every fitter of the set.
+    let layout: GlyphLayout
+    var glyphs: [Glyph] { layout.glyphs }
+    var corners: [Int] { layout.corners }
+    var cornerStart: [Int] { layout.cornerStart }
+    var weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)] { layout.weightLanes }
+    var inkCounts: [Float] { layout.inkCounts }
+    var inkCountLanes: [SIMD4<Float>] { layout.inkCountLanes }
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
     private(set) var table: [SIMD4<Int32>]
     /// The same sums in linear light, for the winning glyph's colours.
     private(set) var light: [SIMD4<Float>]
 
     init(symbols: SymbolSet) {
-        glyphs = symbols.glyphs
-        var corners: [Int] = []
-        var cornerStart: [Int] = [0]
-        for glyph in glyphs {
-            for r in glyph.rectangles {
-                corners += [
-                    r.y1 * Self.stride + r.x1, r.y0 * Self.stride + r.x1, r.y1 * Self.stride + r.x0,
-                    r.y0 * Self.stride + r.x0,
-                ]
-            }
-            cornerStart.append(corners.count)
-        }
-        self.corners = corners
-        self.cornerStart = cornerStart
-        let weights = glyphs.map { glyph in
-            let n = Float(glyph.inkCount)
-            return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
-        }
-        weightLanes = Swift.stride(from: 0, to: weights.count, by: 4).map { first in
-            var lanes = (ink: SIMD4<Float>.zero, paper: SIMD4<Float>.zero)
-            for lane in 0..<4 where first + lane < weights.count {
-                (lanes.ink[lane], lanes.paper[lane]) = (weights[first + lane].x, weights[first + lane].y)
-            }
-            return lanes
-        }
-        inkCounts = glyphs.map { Float($0.inkCount) }
-        let counts = inkCounts.dropFirst()
-        inkCountLanes = Swift.stride(from: counts.startIndex, to: counts.endIndex, by: 4).map { first in
-            var lanes = SIMD4<Float>(repeating: 1)
-            for lane in 0..<4 where first + lane < counts.endIndex { lanes[lane] = counts[first + lane] }
-            return lanes
-        }
+        layout = GlyphLayout.of(symbols)
         table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
@@ -185,5 +151,63 @@ enum PerceptualMetric {
         let b = Float(sum.z)
         let luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
         return SIMD3(luma, 0.5 * (b - luma), 0.5 * (r - luma))
+    }
+}
+
+/// A symbol set's glyphs with what the fit needs of them precomputed: worked out once per set and process,
+/// since an image's encode would otherwise rebuild the same arrays every time.
+struct GlyphLayout: Sendable {
+    let glyphs: [Glyph]
+    /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
+    let corners: [Int]
+    let cornerStart: [Int]
+    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too), four
+    /// glyphs to a vector from the space on, the last padded with 0s.
+    let weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)]
+    /// Per glyph, its ink count.
+    let inkCounts: [Float]
+    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
+    let inkCountLanes: [SIMD4<Float>]
+
+    init(_ symbols: SymbolSet) {
+        glyphs = symbols.glyphs
+        var corners: [Int] = []
+        var cornerStart: [Int] = [0]
+        for glyph in glyphs {
+            for r in glyph.rectangles {
+                corners += [
+                    r.y1 * CellFitter.stride + r.x1, r.y0 * CellFitter.stride + r.x1, r.y1 * CellFitter.stride + r.x0,
+                    r.y0 * CellFitter.stride + r.x0,
+                ]
+            }
+            cornerStart.append(corners.count)
+        }
+        self.corners = corners
+        self.cornerStart = cornerStart
+        let weights = glyphs.map { glyph in
+            let n = Float(glyph.inkCount)
+            return SIMD2(n > 0 ? 1 / n : 0, n < CellFitter.samples ? 1 / (CellFitter.samples - n) : 0)
+        }
+        weightLanes = Swift.stride(from: 0, to: weights.count, by: 4).map { first in
+            var lanes = (ink: SIMD4<Float>.zero, paper: SIMD4<Float>.zero)
+            for lane in 0..<4 where first + lane < weights.count {
+                (lanes.ink[lane], lanes.paper[lane]) = (weights[first + lane].x, weights[first + lane].y)
+            }
+            return lanes
+        }
+        inkCounts = glyphs.map { Float($0.inkCount) }
+        let counts = inkCounts.dropFirst()
+        inkCountLanes = Swift.stride(from: counts.startIndex, to: counts.endIndex, by: 4).map { first in
+            var lanes = SIMD4<Float>(repeating: 1)
+            for lane in 0..<4 where first + lane < counts.endIndex { lanes[lane] = counts[first + lane] }
+            return lanes
+        }
+    }
+
+    private static let layouts = Dictionary(uniqueKeysWithValues: SymbolSet.allCases.map { ($0, GlyphLayout($0)) })
+
+    static func of(_ symbols: SymbolSet) -> GlyphLayout {
+        guard let layout = layouts[symbols] else { preconditionFailure("every set has a layout") }
+        return layout
     }
 }
