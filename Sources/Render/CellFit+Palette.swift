@@ -14,6 +14,9 @@ struct FitPalette: Sendable {
     let mode: ColorMode
     /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
     let entries: [SIMD4<Float>]
+    /// The same, four entries to a batch and one quantity to a vector (`EntryBatch`): the 16 colours in order,
+    /// or the 256 colours' candidate groups (`EntryBatch.batches256`).
+    let batches: [EntryBatch]
     /// The squared weight of colour against luma for a grey, in luma code units.
     private let colourScale: Float
     /// How much more steeply than CIE94 the colour weight falls as the matched colour gets more vivid.
@@ -39,14 +42,23 @@ struct FitPalette: Sendable {
     init?(_ quantizer: ColorQuantizer, dither: Dither) {
         guard dither == .none, let weight = Self.colourWeight[quantizer.mode] else { return nil }
         steepness = weight.steepness
-        let colours =
-            quantizer.mode == .ansi16
-            ? quantizer.palette.colours : (0..<256).map { XtermPalette.rgb(ofPaletteIndex: UInt8($0)) }
         mode = quantizer.mode
         colourScale = (weight.grey * Self.chromaUnits) * (weight.grey * Self.chromaUnits)
-        entries = colours.map { colour in
-            let luma = Self.luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0))
-            return Self.entry(luma: luma, oklab: Oklab.from(colour))
+        if mode == .ansi16 {
+            entries = Self.entries(of: quantizer.palette.colours)
+            batches = EntryBatch.batches(of: entries)
+        } else {
+            (entries, batches) = (Self.entries256, Self.batches256)
+        }
+    }
+
+    /// The 256 colours are xterm's everywhere, so their entries and batches are worked out once, not per image.
+    private static let entries256 = entries(of: (0..<256).map { XtermPalette.rgb(ofPaletteIndex: UInt8($0)) })
+    private static let batches256 = EntryBatch.batches256(of: entries256)
+
+    private static func entries(of colours: [RGB]) -> [SIMD4<Float>] {
+        colours.map { colour in
+            entry(luma: luma(SIMD4(Float(colour.r), Float(colour.g), Float(colour.b), 0)), oklab: Oklab.from(colour))
         }
     }
 
@@ -75,24 +87,20 @@ struct FitPalette: Sendable {
         let sh = 1 + steepness * Self.hueCompression * mean.w
         let chromaScale = colourScale / (sc * sc)
         let hueScale = colourScale / (sh * sh)
-        var best = 0
-        var bestDistance = Float.infinity
-        @inline(__always) func consider(_ index: Int) {
-            let d = mean - entries[index]
-            let hue = max(0, d.y * d.y + d.z * d.z - d.w * d.w)
-            let distance = d.x * d.x + chromaScale * d.w * d.w + hueScale * hue
-            if distance < bestDistance {
-                best = index
-                bestDistance = distance
+        var search = NearestEntrySearch(mean, chromaScale: chromaScale, hueScale: hueScale)
+        batches.withUnsafeBufferPointer { batches in
+            if mode == .ansi16 {
+                for batch in batches { search.consider(batch) }
+            } else {
+                let (cell, grey) = ColorQuantizer.candidates256(
+                    around: RGB(
+                        UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z))))
+                search.consider(batches[2 * cell])
+                search.consider(batches[2 * cell + 1])
+                search.consider(batches[250 + grey])
             }
         }
-        if mode == .ansi16 {
-            for index in 0..<entries.count { consider(index) }
-        } else {
-            let mean = RGB(UInt8(clamping: Int(codes.x)), UInt8(clamping: Int(codes.y)), UInt8(clamping: Int(codes.z)))
-            ColorQuantizer.forEachCandidate256(around: mean, consider)
-        }
-        return (best, bestDistance)
+        return search.nearest
     }
 }
 
@@ -105,7 +113,7 @@ struct PaletteCellFit {
 
 /// A loaded cell's two summed-area tables and the glyphs' rectangles, as raw buffers for the palette fit's
 /// inner loops.
-private struct CellRegions {
+struct CellRegions {
     let table: UnsafeBufferPointer<SIMD4<Int32>>
     let light: UnsafeBufferPointer<SIMD4<Float>>
     let corners: UnsafeBufferPointer<Int>
@@ -176,55 +184,46 @@ extension CellFitter {
             let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
             guard -shortlist.scores[lane] < bar else { continue }
             let fit = price(
-                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], regions, palette: palette, entries: entries)
+                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], bar: bar, regions, palette: palette,
+                entries: entries)
             if fit.cost < bar { best = fit }
         }
         return best.fit
     }
 
-    /// How many glyphs the free fit passes on to be priced in palette colours (at most a `SIMD4`'s lanes).
-    static let shortlist = 4
-
-    /// The glyphs that fit best with free colours, best first, with their free-fit scores (higher is better),
-    /// and the space's score: a glyph whose shape is far off with free colours does not win with palette
-    /// ones, and pricing palette entries for every glyph would cost several times the whole free fit.
-    @inline(__always)
-    private func shortlisted(_ regions: CellRegions) -> (glyphs: SIMD4<Int32>, scores: SIMD4<Float>, spaceScore: Float)
-    {
-        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
-        var glyphs = SIMD4<Int32>(repeating: 0)
-        var scores = SIMD4<Float>(repeating: -.infinity)
-        for g in 1..<regions.cornerStart.count - 1 {
-            let count = inkCounts[g]
-            let ink = PerceptualMetric.apply(regions.codes(g))
-            let paper = total - ink
-            var score = (ink * ink).sum() / count + (paper * paper).sum() / (Self.samples - count)
-            var glyph = Int32(g)
-            for lane in 0..<Self.shortlist where score > scores[lane] {
-                swap(&score, &scores[lane])
-                swap(&glyph, &glyphs[lane])
-            }
-        }
-        return (glyphs, scores, (total * total).sum() / Self.samples)
-    }
-
-    /// Glyph `g` (free-fit score `score`) with the entries nearest its ink's and its paper's means, and its cost.
+    /// Glyph `g` (free-fit score `score`) with the entries nearest its ink's and its paper's means, and its cost;
+    /// a cost of infinity, without the second region priced, once the first alone reaches `bar`. Distances are
+    /// not negative and rounding is monotonic, so such a glyph could not have cost less than `bar`.
     @inline(__always)
     private func price(
-        _ g: Int, score: Float, _ regions: CellRegions, palette: FitPalette,
+        _ g: Int, score: Float, bar: Float = .infinity, _ regions: CellRegions, palette: FitPalette,
         entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> (fit: PaletteCellFit, cost: Float) {
         let count = inkCounts[g]
         let inkCodes = g == 0 ? SIMD4<Float>.zero : SIMD4<Float>(regions.codes(g))
         let inkLight = g == 0 ? SIMD4<Float>.zero : regions.light(g)
-        let paper = nearestEntry(
-            codes: SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes,
-            light: regions.light[regions.light.count - 1] - inkLight, count: Self.samples - count, palette: palette,
-            entries: entries)
+        let paperCodes = SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes
+        let paperLight = regions.light[regions.light.count - 1] - inkLight
         guard count > 0 else {
+            let paper = nearestEntry(
+                codes: paperCodes, light: paperLight, count: Self.samples, palette: palette, entries: entries)
             return (PaletteCellFit(glyph: g, ink: paper.index, paper: paper.index), paper.cost - score)
         }
-        let ink = nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+        // The larger region first: its cost is the likelier to reach the bar alone.
+        let inkFirst = count * 2 > Self.samples
+        let first =
+            inkFirst
+            ? nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+            : nearestEntry(
+                codes: paperCodes, light: paperLight, count: Self.samples - count, palette: palette, entries: entries)
+        let skipped = PaletteCellFit(glyph: g, ink: first.index, paper: first.index)
+        guard first.cost - score < bar else { return (skipped, .infinity) }
+        let second =
+            inkFirst
+            ? nearestEntry(
+                codes: paperCodes, light: paperLight, count: Self.samples - count, palette: palette, entries: entries)
+            : nearestEntry(codes: inkCodes, light: inkLight, count: count, palette: palette, entries: entries)
+        let (ink, paper) = inkFirst ? (first, second) : (second, first)
         return (PaletteCellFit(glyph: g, ink: ink.index, paper: paper.index), ink.cost + paper.cost - score)
     }
 
@@ -237,8 +236,8 @@ extension CellFitter {
     ) -> (index: Int, cost: Float) {
         let codes = codes / count
         let light = light / count
-        let mean = FitPalette.entry(
-            luma: FitPalette.luma(codes), oklab: Oklab.roughlyFromLinear(light.x, light.y, light.z))
+        let oklab = Oklab.roughlyFromLinear(light)
+        let mean = FitPalette.entry(luma: FitPalette.luma(codes), oklab: SIMD3(oklab.x, oklab.y, oklab.z))
         let nearest = palette.nearest(mean, codes: codes, entries: entries)
         return (nearest.index, count * nearest.distance)
     }

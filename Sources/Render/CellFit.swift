@@ -22,39 +22,21 @@ struct CellFitter {
     static let stride = Glyph.columns + 1
     static let samples = Float(Glyph.columns * Glyph.rows)
 
-    let glyphs: [Glyph]
-    /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
-    let corners: [Int]
-    let cornerStart: [Int]
-    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too).
-    private let weights: [SIMD2<Float>]
-    /// Per glyph, its ink count.
-    let inkCounts: [Float]
+    /// The set's glyphs and their rectangles as the fit reads them, shared by every fitter of the set.
+    let layout: GlyphLayout
+    var glyphs: [Glyph] { layout.glyphs }
+    var corners: [Int] { layout.corners }
+    var cornerStart: [Int] { layout.cornerStart }
+    var weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)] { layout.weightLanes }
+    var inkCounts: [Float] { layout.inkCounts }
+    var inkCountLanes: [SIMD4<Float>] { layout.inkCountLanes }
     /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
     private(set) var table: [SIMD4<Int32>]
     /// The same sums in linear light, for the winning glyph's colours.
     private(set) var light: [SIMD4<Float>]
 
     init(symbols: SymbolSet) {
-        glyphs = symbols.glyphs
-        var corners: [Int] = []
-        var cornerStart: [Int] = [0]
-        for glyph in glyphs {
-            for r in glyph.rectangles {
-                corners += [
-                    r.y1 * Self.stride + r.x1, r.y0 * Self.stride + r.x1, r.y1 * Self.stride + r.x0,
-                    r.y0 * Self.stride + r.x0,
-                ]
-            }
-            cornerStart.append(corners.count)
-        }
-        self.corners = corners
-        self.cornerStart = cornerStart
-        weights = glyphs.map { glyph in
-            let n = Float(glyph.inkCount)
-            return SIMD2(n > 0 ? 1 / n : 0, n < Self.samples ? 1 / (Self.samples - n) : 0)
-        }
-        inkCounts = glyphs.map { Float($0.inkCount) }
+        layout = GlyphLayout.of(symbols)
         table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
@@ -64,10 +46,10 @@ struct CellFitter {
     mutating func fit(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) -> CellFit {
         load(bytes, size: size, left: left, top: top)
         let best = table.withUnsafeBufferPointer { table in
-            corners.withUnsafeBufferPointer { corners in
-                cornerStart.withUnsafeBufferPointer { cornerStart in
-                    weights.withUnsafeBufferPointer { weights in
-                        bestGlyph(table: table, corners: corners, cornerStart: cornerStart, weights: weights)
+            light.withUnsafeBufferPointer { light in
+                corners.withUnsafeBufferPointer { corners in
+                    cornerStart.withUnsafeBufferPointer { cornerStart in
+                        bestGlyph(CellRegions(table: table, light: light, corners: corners, cornerStart: cornerStart))
                     }
                 }
             }
@@ -76,28 +58,23 @@ struct CellFitter {
     }
 
     /// The glyph with the highest `|ink sum|² / ink count + |paper sum|² / paper count`; the first on a tie.
+    /// Four glyphs are scored at a time (`energies`), each lane with the same operations in the same order as
+    /// one glyph at a time, so the scores and the pick are the same.
     @inline(__always)
-    private func bestGlyph(
-        table: UnsafeBufferPointer<SIMD4<Int32>>, corners: UnsafeBufferPointer<Int>,
-        cornerStart: UnsafeBufferPointer<Int>, weights: UnsafeBufferPointer<SIMD2<Float>>
-    ) -> Int {
-        let total = PerceptualMetric.apply(table[table.count - 1])
+    private func bestGlyph(_ regions: CellRegions) -> Int {
+        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
+        let glyphCount = regions.cornerStart.count - 1
         var best = 0
         var bestScore = -Float.infinity
-        for g in 0..<weights.count {
-            var sum = SIMD4<Int32>.zero
-            var i = cornerStart[g]
-            while i < cornerStart[g + 1] {
-                sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
-                i += 4
-            }
-            let ink = PerceptualMetric.apply(sum)
-            let paper = total - ink
-            let score = (ink * ink).sum() * weights[g].x + (paper * paper).sum() * weights[g].y
-            // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
-            if score > bestScore * (1 + 1e-6) + 1e-3 {
-                best = g
-                bestScore = score
+        weightLanes.withUnsafeBufferPointer { weights in
+            for batch in weights.indices {
+                let energy = energies(from: 4 * batch, of: glyphCount, total: total, regions)
+                let scores = energy.ink * weights[batch].ink + energy.paper * weights[batch].paper
+                // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
+                for lane in 0..<4 where 4 * batch + lane < glyphCount && scores[lane] > bestScore * (1 + 1e-6) + 1e-3 {
+                    best = 4 * batch + lane
+                    bestScore = scores[lane]
+                }
             }
         }
         return best
@@ -119,9 +96,15 @@ struct CellFitter {
     }
 
     /// Fills both summed-area tables for one cell: one pass over its samples.
+    ///
+    /// A sample's four bytes widen to integer lanes in one step, and its linear light is the sum of three
+    /// lane tables (`linearLanes`), each zero outside its own channel: adding zeros is exact, so the sums are
+    /// bit for bit those of a lane-by-lane lookup, without the shuffles that gathering three scalars costs.
     mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
         let inside = left + Glyph.columns <= size.width
-        SRGB.toLinear.withUnsafeBufferPointer { toLinear in
+        guard let base = bytes.baseAddress else { return }
+        let colour = SIMD4<Int32>(-1, -1, -1, 0)
+        Self.linearLanes.withUnsafeBufferPointer { lanes in
             table.withUnsafeMutableBufferPointer { table in
                 light.withUnsafeMutableBufferPointer { light in
                     for y in 0..<Glyph.rows {
@@ -132,15 +115,24 @@ struct CellFitter {
                         let here = above + Self.stride
                         for x in 0..<Glyph.columns {
                             let p = (row + (inside ? left + x : min(left + x, size.width - 1))) * Pixels.bytesPerPixel
-                            let (r, g, b) = (Int(bytes[p]), Int(bytes[p + 1]), Int(bytes[p + 2]))
-                            run &+= SIMD4(Int32(r), Int32(g), Int32(b), 0)
-                            lightRun += SIMD4(toLinear[r], toLinear[g], toLinear[b], 0)
+                            let pixel = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD4<UInt8>.self)
+                            run &+= SIMD4<Int32>(truncatingIfNeeded: pixel) & colour
+                            lightRun += lanes[Int(pixel.x)] + lanes[256 + Int(pixel.y)] + lanes[512 + Int(pixel.z)]
                             table[here + x + 1] = table[above + x + 1] &+ run
                             light[here + x + 1] = light[above + x + 1] + lightRun
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Per channel (R, G, B), 256 entries: the code's linear light in that channel's lane, zeros elsewhere.
+    static let linearLanes: [SIMD4<Float>] = (0..<3).flatMap { channel in
+        SRGB.toLinear.map { value in
+            var lanes = SIMD4<Float>.zero
+            lanes[channel] = value
+            return lanes
         }
     }
 }
@@ -159,5 +151,63 @@ enum PerceptualMetric {
         let b = Float(sum.z)
         let luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
         return SIMD3(luma, 0.5 * (b - luma), 0.5 * (r - luma))
+    }
+}
+
+/// A symbol set's glyphs with what the fit needs of them precomputed: worked out once per set and process,
+/// since an image's encode would otherwise rebuild the same arrays every time.
+struct GlyphLayout: Sendable {
+    let glyphs: [Glyph]
+    /// Per glyph, four summed-area indices per rectangle: `+a −b −c +d`.
+    let corners: [Int]
+    let cornerStart: [Int]
+    /// Per glyph, `1 / ink count` and `1 / paper count` (0 for an empty region, whose sum is 0 too), four
+    /// glyphs to a vector from the space on, the last padded with 0s.
+    let weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)]
+    /// Per glyph, its ink count.
+    let inkCounts: [Float]
+    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
+    let inkCountLanes: [SIMD4<Float>]
+
+    init(_ symbols: SymbolSet) {
+        glyphs = symbols.glyphs
+        var corners: [Int] = []
+        var cornerStart: [Int] = [0]
+        for glyph in glyphs {
+            for r in glyph.rectangles {
+                corners += [
+                    r.y1 * CellFitter.stride + r.x1, r.y0 * CellFitter.stride + r.x1, r.y1 * CellFitter.stride + r.x0,
+                    r.y0 * CellFitter.stride + r.x0,
+                ]
+            }
+            cornerStart.append(corners.count)
+        }
+        self.corners = corners
+        self.cornerStart = cornerStart
+        let weights = glyphs.map { glyph in
+            let n = Float(glyph.inkCount)
+            return SIMD2(n > 0 ? 1 / n : 0, n < CellFitter.samples ? 1 / (CellFitter.samples - n) : 0)
+        }
+        weightLanes = Swift.stride(from: 0, to: weights.count, by: 4).map { first in
+            var lanes = (ink: SIMD4<Float>.zero, paper: SIMD4<Float>.zero)
+            for lane in 0..<4 where first + lane < weights.count {
+                (lanes.ink[lane], lanes.paper[lane]) = (weights[first + lane].x, weights[first + lane].y)
+            }
+            return lanes
+        }
+        inkCounts = glyphs.map { Float($0.inkCount) }
+        let counts = inkCounts.dropFirst()
+        inkCountLanes = Swift.stride(from: counts.startIndex, to: counts.endIndex, by: 4).map { first in
+            var lanes = SIMD4<Float>(repeating: 1)
+            for lane in 0..<4 where first + lane < counts.endIndex { lanes[lane] = counts[first + lane] }
+            return lanes
+        }
+    }
+
+    private static let layouts = Dictionary(uniqueKeysWithValues: SymbolSet.allCases.map { ($0, GlyphLayout($0)) })
+
+    static func of(_ symbols: SymbolSet) -> GlyphLayout {
+        guard let layout = layouts[symbols] else { preconditionFailure("every set has a layout") }
+        return layout
     }
 }

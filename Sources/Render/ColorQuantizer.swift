@@ -92,17 +92,28 @@ public struct ColorQuantizer: Sendable {
     }
 
     /// Calls `body` with the ten 256-colour entries nearest `code` in every sensible metric: the cube's eight
-    /// corners around it and the two steps of the grey ramp around its mean.
+    /// corners around it and the two steps of the grey ramp around its mean, in index order.
     @inline(__always)
     static func forEachCandidate256(around code: RGB, _ body: (Int) -> Void) {
+        let (cell, grey) = candidates256(around: code)
+        for corner in 0..<8 { body(corner256(cell: cell, corner: corner)) }
+        body(232 + grey)
+        body(233 + grey)
+    }
+
+    /// The cube cell around `code`, `25 r + 5 g + b` for the lower of the two cube levels around each
+    /// channel, and the grey step (0…22) whose two greys bracket its mean.
+    @inline(__always)
+    static func candidates256(around code: RGB) -> (cell: Int, grey: Int) {
         func lower(_ value: UInt8) -> Int { value < 95 ? 0 : min(4, (Int(value) - 95) / 40 + 1) }
-        let (r, g, b) = (lower(code.r), lower(code.g), lower(code.b))
-        for corner in 0..<8 {
-            body(16 + 36 * (r + (corner >> 2)) + 6 * (g + ((corner >> 1) & 1)) + b + (corner & 1))
-        }
         let mean = (Int(code.r) + Int(code.g) + Int(code.b)) / 3
-        let step = min(22, max(0, (mean - 8) / 10))
-        body(232 + step)
-        body(233 + step)
+        return (25 * lower(code.r) + 5 * lower(code.g) + lower(code.b), min(22, max(0, (mean - 8) / 10)))
+    }
+
+    /// Corner `corner` (bit 2 red, bit 1 green, bit 0 blue one level up) of cube cell `cell`.
+    @inline(__always)
+    static func corner256(cell: Int, corner: Int) -> Int {
+        let (r, g, b) = (cell / 25, cell / 5 % 5, cell % 5)
+        return 16 + 36 * (r + (corner >> 2)) + 6 * (g + ((corner >> 1) & 1)) + b + (corner & 1)
     }
 }

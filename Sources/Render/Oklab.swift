@@ -25,6 +25,27 @@ public enum Oklab {
             roughCubeRoot(0.088_302_461_9 * r + 0.281_718_837_6 * g + 0.629_978_700_5 * b))
     }
 
+    /// `roughlyFromLinear` for R, G, B in the first three lanes, L, a, b in the first three lanes out: the
+    /// three cone responses and their cube roots side by side in the lanes, each lane with the scalar code's
+    /// operations in its order (a subtraction as the addition of a negated constant, which rounds the same), so
+    /// the result is the same float for float at a third of the divisions.
+    @inline(__always)
+    static func roughlyFromLinear(_ rgb: SIMD4<Float>) -> SIMD4<Float> {
+        let red = SIMD4<Float>(0.412_221_470_8, 0.211_903_498_2, 0.088_302_461_9, 0) * rgb.x
+        let green = SIMD4<Float>(0.536_332_536_3, 0.680_699_545_1, 0.281_718_837_6, 0) * rgb.y
+        let blue = SIMD4<Float>(0.051_445_992_9, 0.107_396_956_6, 0.629_978_700_5, 0) * rgb.z
+        let cones = red + green + blue
+        let bits = unsafeBitCast(cones, to: SIMD4<UInt32>.self) / 3 &+ 709_921_077
+        let guess = unsafeBitCast(bits, to: SIMD4<Float>.self)
+        let step = cones / (guess * guess)
+        var roots = (2 * guess + step) * (1 / 3)
+        roots.replace(with: 0, where: .!(cones .> 1e-12))
+        let l = SIMD4<Float>(0.210_454_255_3, 1.977_998_495_1, 0.025_904_037_1, 0) * roots.x
+        let m = SIMD4<Float>(0.793_617_785_0, -2.428_592_205_0, 0.782_771_766_2, 0) * roots.y
+        let s = SIMD4<Float>(-0.004_072_046_8, 0.450_593_709_9, -0.808_675_766_0, 0) * roots.z
+        return l + m + s
+    }
+
     /// L, a, b from the cube roots of the cone responses.
     @inline(__always)
     static func fromLMS(_ l: Float, _ m: Float, _ s: Float) -> SIMD3<Float> {

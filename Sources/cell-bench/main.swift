@@ -5,17 +5,19 @@ import Render
     import Glibc
 #endif
 
-/// cell-bench speed [RUNS]
+/// cell-bench speed [RUNS [ONLY]]
 ///     Times the text encoders on one 30×10-cell slot of a photo-like test image: the half-block
 ///     baseline (`--symbols half --dither none`) and the symbol encoder for every set and colour depth, each the
-///     median of RUNS encodes (default 100). Prints `name median-ms ratio-to-half-blocks`, one line each.
+///     median of RUNS encodes (default 100). Prints `name median-ms ratio-to-half-blocks`, one line each. With
+///     ONLY (for example `block 16`), only the baseline and the encoders whose name contains it, for profiling.
 /// cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]
 ///     Fits a binary PPM (P6) into COLUMNS×ROWS cells the way the gallery does (linear-light resampling into
 ///     the encoder's pixel box) and writes the encoder's bytes to standard output, drawn from cell ROW, COLUMN
 ///     (default the top-left one); prints `cells=W×H filled=W×H`, the cells it covers and the part of them the
 ///     image fills (the last column or row may be partly edge), on standard error. For the bench's text section
 ///     (bench/gallerybench/sections/text.py), which shows them in a real terminal next to chafa's.
-let usage = "usage: cell-bench speed [RUNS] | cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]"
+let usage =
+    "usage: cell-bench speed [RUNS [ONLY]] | cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]"
 
 func fail(_ message: String) -> Never {
     let line = "cell-bench: \(message)\n"
@@ -58,7 +60,7 @@ func medianMilliseconds(runs: Int, _ body: () -> Int) -> Double {
     return times.sorted()[times.count / 2]
 }
 
-func speed(runs: Int) {
+func speed(runs: Int, only: String?) {
     let slot = CellSize(columns: 30, rows: 10)
     let origin = CellPosition(row: 0, column: 0)
     let half = HalfBlockEncoder(colorMode: .trueColor)
@@ -66,7 +68,8 @@ func speed(runs: Int) {
     let baseline = medianMilliseconds(runs: runs) { half.encode(halfPixels, at: origin).count }
     print("half-blocks truecolor \(baseline) 1.0")
     for colors in ColorMode.allCases {
-        for symbols in SymbolSet.allCases {
+        for symbols in SymbolSet.allCases
+        where only.map({ "\(symbols.rawValue) \(colors.rawValue)".contains($0) }) ?? true {
             let encoder = SymbolEncoder(
                 symbols: symbols, quantizer: ColorQuantizer(mode: colors), dither: TextRendering.defaultDither)
             let pixels = testImage(encoder.pixelBox(for: slot))
@@ -139,7 +142,7 @@ func draw(_ arguments: [String]) {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
-case "speed": speed(runs: arguments.count > 1 ? Int(arguments[1]) ?? 100 : 100)
+case "speed": speed(runs: arguments.count > 1 ? Int(arguments[1]) ?? 100 : 100, only: arguments.dropFirst(2).first)
 case "draw": draw(Array(arguments.dropFirst()))
 default: fail(usage)
 }

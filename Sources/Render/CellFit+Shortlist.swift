@@ -1,0 +1,57 @@
+extension CellFitter {
+    /// How many glyphs the free fit passes on to be priced in palette colours (at most a `SIMD4`'s lanes).
+    static let shortlist = 4
+
+    /// The glyphs that fit best with free colours, best first, with their free-fit scores (higher is better),
+    /// and the space's score: a glyph whose shape is far off with free colours does not win with palette
+    /// ones, and pricing palette entries for every glyph would cost several times the whole free fit.
+    ///
+    /// Scores are worked out four glyphs at a time, one glyph per lane, with the same operations in the same
+    /// order as `PerceptualMetric` and `bestGlyph` use one at a time, so each lane's score is the same float;
+    /// the two divisions per glyph are what the batches share out.
+    @inline(__always)
+    func shortlisted(_ regions: CellRegions) -> (glyphs: SIMD4<Int32>, scores: SIMD4<Float>, spaceScore: Float) {
+        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
+        let glyphCount = regions.cornerStart.count - 1
+        var glyphs = SIMD4<Int32>(repeating: 0)
+        var scores = SIMD4<Float>(repeating: -.infinity)
+        inkCountLanes.withUnsafeBufferPointer { counts in
+            for batch in counts.indices {
+                let first = 1 + 4 * batch
+                let energy = energies(from: first, of: glyphCount, total: total, regions)
+                let batchScores = energy.ink / counts[batch] + energy.paper / (Self.samples - counts[batch])
+                for lane in 0..<4 where first + lane < glyphCount && batchScores[lane] > scores[Self.shortlist - 1] {
+                    var score = batchScores[lane]
+                    var glyph = Int32(first + lane)
+                    for slot in 0..<Self.shortlist where score > scores[slot] {
+                        swap(&score, &scores[slot])
+                        swap(&glyph, &glyphs[slot])
+                    }
+                }
+            }
+        }
+        return (glyphs, scores, (total * total).sum() / Self.samples)
+    }
+
+    /// `|ink sum|²` and `|paper sum|²` in `PerceptualMetric`'s space for glyphs `first…first + 3` (0 past
+    /// `glyphCount`), one glyph per lane, with `PerceptualMetric`'s operations in its order lane by lane.
+    @inline(__always)
+    func energies(
+        from first: Int, of glyphCount: Int, total: SIMD3<Float>, _ regions: CellRegions
+    ) -> (ink: SIMD4<Float>, paper: SIMD4<Float>) {
+        @inline(__always) func sum(_ lane: Int) -> SIMD4<Float> {
+            first + lane < glyphCount ? SIMD4<Float>(regions.codes(first + lane)) : .zero
+        }
+        let (s0, s1, s2, s3) = (sum(0), sum(1), sum(2), sum(3))
+        let r = SIMD4(s0.x, s1.x, s2.x, s3.x)
+        let g = SIMD4(s0.y, s1.y, s2.y, s3.y)
+        let b = SIMD4(s0.z, s1.z, s2.z, s3.z)
+        let luma = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        let (blue, red) = (0.5 * (b - luma), 0.5 * (r - luma))
+        let (paperLuma, paperBlue, paperRed) = (total.x - luma, total.y - blue, total.z - red)
+        return (
+            luma * luma + blue * blue + red * red,
+            paperLuma * paperLuma + paperBlue * paperBlue + paperRed * paperRed
+        )
+    }
+}
