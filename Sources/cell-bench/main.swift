@@ -6,10 +6,11 @@ import Render
 #endif
 
 /// cell-bench speed [RUNS [ONLY]]
-///     Times the text encoders on one 30×10-cell slot of a photo-like test image: the half-block
-///     baseline (`--symbols half --dither none`) and the symbol encoder for every set and colour depth, each the
-///     median of RUNS encodes (default 100). Prints `name median-ms ratio-to-half-blocks`, one line each. With
-///     ONLY (for example `block 16`), only the baseline and the encoders whose name contains it, for profiling.
+///     Times the text encoders on one 30×10-cell slot of a photo-like test image: at each colour depth, the
+///     half-block baseline (`--symbols half --dither none`) and the symbol encoder for every set, each the
+///     median of RUNS encodes (default 100). Prints `SET DEPTH median-ms ratio-to-that-depth's-half-blocks`, one
+///     line each (`half-blocks DEPTH …` for the baselines). With ONLY (for example `block 16`), only the
+///     baselines and the encoders whose name contains it, for profiling.
 /// cell-bench draw FILE.ppm COLUMNS ROWS SYMBOLS COLORS DITHER [ROW COLUMN]
 ///     Fits a binary PPM (P6) into COLUMNS×ROWS cells the way the gallery does (linear-light resampling into
 ///     the encoder's pixel box) and writes the encoder's bytes to standard output, drawn from cell ROW, COLUMN
@@ -63,11 +64,13 @@ func medianMilliseconds(runs: Int, _ body: () -> Int) -> Double {
 func speed(runs: Int, only: String?) {
     let slot = CellSize(columns: 30, rows: 10)
     let origin = CellPosition(row: 0, column: 0)
-    let half = HalfBlockEncoder(colorMode: .trueColor)
-    let halfPixels = testImage(half.pixelBox(for: slot))
-    let baseline = medianMilliseconds(runs: runs) { half.encode(halfPixels, at: origin).count }
-    print("half-blocks truecolor \(baseline) 1.0")
     for colors in ColorMode.allCases {
+        // The baseline at the same depth, timed just before the encoders it is compared with: at 256 and 16
+        // colours the half-block encoder matches each colour to the palette as well.
+        let half = HalfBlockEncoder(colorMode: colors)
+        let halfPixels = testImage(half.pixelBox(for: slot))
+        let baseline = medianMilliseconds(runs: runs) { half.encode(halfPixels, at: origin).count }
+        print("half-blocks \(colors.rawValue) \(baseline) 1.0")
         for symbols in SymbolSet.allCases
         where only.map({ "\(symbols.rawValue) \(colors.rawValue)".contains($0) }) ?? true {
             let encoder = SymbolEncoder(

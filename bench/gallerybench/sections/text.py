@@ -16,7 +16,7 @@ import subprocess
 
 from ..settings import ROOT, env_int
 from ..stats import verdict
-from . import text_terminal
+from . import text_speed, text_terminal
 from .section import Section
 
 IMAGES = max(1, env_int("TEXT_IMAGES", 6))
@@ -132,7 +132,9 @@ class Text(Section):
         print("  terminal cells colours: half-blocks, default, chafa (SSIM / ΔE00 / blurred ΔE00); SSIM, blurred ΔE00")
         for row in _rows(table):
             print(f"  {' '.join(_cells(row))}", flush=True)
-        return {"names": [_name(image) for image in self.images], "table": table}
+        print("  cell encoder speed (cell-bench speed)", flush=True)
+        speeds = text_speed.measure(bench.binary("cell-bench"))
+        return {"names": [_name(image) for image in self.images], "table": table, "speeds": speeds}
 
     def _draw(self, bench, display, program, image, ppm, size, workdir):
         """One screenshot holding every renderer (rows) at every depth (columns), and where each one is."""
@@ -170,10 +172,11 @@ class Text(Section):
         if os.path.exists(SIDE_BY_SIDE):
             lines += ["", "Side by side (source, half-blocks, new default, chafa; truecolor, kitty): "
                           "`bench/text-side-by-side.png`."]
-        return lines
+        return lines + text_speed.report(result.get("speeds", {}))
 
     def raw(self, bench, result):
-        return {"text": {f"{program} {size[0]}x{size[1]} {renderer} {colors}": _mean(results, (renderer, colors))
+        speeds = {f"{name} {depth}": list(value) for (name, depth), value in result.get("speeds", {}).items()}
+        return {"text_speed": speeds, "text": {f"{program} {size[0]}x{size[1]} {renderer} {colors}": _mean(results, (renderer, colors))
                          for (program, size), results in result["table"].items()
                          for colors, _ in DEPTHS for renderer in RENDERERS}}
 
