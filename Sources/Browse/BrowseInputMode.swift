@@ -1,5 +1,6 @@
 import Render
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -44,9 +45,8 @@ public enum BrowseInputMode {
     public static func enter(_ fd: Int32) -> Bool {
         var saved = termios()
         guard Terminal.isForeground(fd), tcgetattr(fd, &saved) == 0 else { return false }
-        let copy = dup(fd)
+        let copy = duplicateClosedOnExec(fd)
         guard copy >= 0 else { return false }
-        _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
         let taken = held.withLock { held -> Bool in
             guard held == nil else { return false }
             held = Held(fd: copy, saved: saved)

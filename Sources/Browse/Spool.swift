@@ -1,4 +1,5 @@
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -110,9 +111,8 @@ public final class Spool: Sendable {
     public func reader(for id: Int) -> BodyReader? {
         state.withLock { state -> BodyReader? in
             guard case .sealed(let bytes, let fd) = state.entries[id] else { return nil }
-            let copy = dup(fd)
+            let copy = duplicateClosedOnExec(fd)
             guard copy >= 0 else { return nil }
-            _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
             return BodyReader(fd: copy, size: bytes, name: path + " (spool)")
         }
     }

@@ -1,4 +1,5 @@
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -65,12 +66,11 @@ public enum ExitRestore {
         guard rescue.settingsState.compareExchange(expected: 0, desired: -1, ordering: .acquiringAndReleasing).exchanged
         else { return }
         // Our own descriptor, open until the release: the holder's may be closed and its number reused.
-        let copy = dup(fd)
+        let copy = duplicateClosedOnExec(fd)
         guard copy >= 0 else {
             rescue.settingsState.store(0, ordering: .releasing)
             return
         }
-        _ = fcntl(copy, F_SETFD, FD_CLOEXEC)
         rescue.settings.pointee = saved
         rescue.settingsFD.store(copy, ordering: .releasing)
         rescue.settingsState.store(holder.rawValue, ordering: .releasing)

@@ -1,4 +1,5 @@
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -42,7 +43,7 @@ public enum QuietInput {
         quiet.c_lflag &= ~tcflag_t(ECHO | ICANON)
         // Kept before the change, so no exit in between can miss it.
         ExitRestore.keep(saved, of: fd, for: .quietInput)
-        let copy = dup(fd)
+        let copy = duplicateClosedOnExec(fd)
         guard copy >= 0, tcsetattr(fd, TCSANOW, &quiet) == 0 else {
             if copy >= 0 { close(copy) }
             var saved = saved
