@@ -77,15 +77,6 @@ final class EasyHandle {
         return gallery_easy_getinfo_off(raw, info, &value) == CURLE_OK ? Int64(value) : nil
     }
 
-    /// The transfer's socket, or nil while it has none.
-    /// - SeeAlso: <https://curl.se/libcurl/c/CURLINFO_ACTIVESOCKET.html>
-    var activeSocket: curl_socket_t? {
-        var socket = CURL_SOCKET_BAD
-        guard gallery_easy_getinfo_socket(raw, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != CURL_SOCKET_BAD
-        else { return nil }
-        return socket
-    }
-
     /// Lets a paused transfer go on; curl may call the write callback from inside, re-delivering held bytes.
     /// - SeeAlso: <https://curl.se/libcurl/c/curl_easy_pause.html>
     func unpause() -> CURLcode {

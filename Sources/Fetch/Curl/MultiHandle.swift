@@ -13,6 +13,9 @@ import CCurl
 final class MultiHandle {
     private var raw: UnsafeMutableRawPointer?
     private var confinement = LoopConfinement()
+    /// The sockets of this handle's connections. Kept here because `curl_multi_cleanup` closes the last of them
+    /// through the registry: it must outlive that call.
+    let sockets = SocketRegistry()
 
     /// A failed `curl_multi_*` call, named for messages: "curl_multi_perform: out of memory".
     struct MultiError: Error, CustomStringConvertible {

@@ -8,23 +8,17 @@ import CCurl
 extension FetchLoop {
     /// Reports this turn's totals to the probe, and the regime it found, if it found one now.
     ///
-    /// What arrived counts the bytes still unread in the sockets' receive buffers too (FIONREAD): a held transfer's
-    /// flow keeps arriving until its buffer is full, which on a fast path is megabytes, and a probe that counted only
-    /// what the consumers took would read that as a link the leader cannot fill.
+    /// The bytes still unread in the sockets' receive buffers go with them: a held transfer's flow keeps arriving
+    /// until its buffer is full, and the probe must tell those bytes from the ones its receivers took.
     func observeGoodput() {
         let now = ContinuousClock.now
         var delivered = finishedBytes
         var receiving = 0
         var consumerHeld = 0
-        var sockets: Set<curl_socket_t> = []
         for transfer in active.values {
             delivered += transfer.received
             if transfer.allotment.isReceiving {
                 if transfer.isPaused { consumerHeld += 1 } else { receiving += 1 }
-            }
-            // HTTP/2 streams share a socket: count its buffer once.
-            if let socket = transfer.handle.activeSocket, sockets.insert(socket).inserted {
-                delivered += Int64(gallery_socket_unread(socket))
             }
         }
         // A trial holds transfers back for a few tenths of a second: only transfers that take longer than that can
@@ -32,9 +26,11 @@ extension FetchLoop {
         let left = active.values.compactMap(\.bytesLeft)
         let large = !left.isEmpty && left.reduce(0, +) / Int64(left.count) >= 1 << 20
         let contenders = large ? min(configuration.maxInFlight, active.count + waiting.count) : 1
+        // A system call per socket: only while the probe is still deciding.
+        let unread = contenders > 1 && scheduler.isProbing ? multi.sockets.unreadBytes() : nil
         let seen = scheduler.observe(
             GoodputSample(
-                at: now, delivered: delivered, receiving: receiving, contenders: contenders,
+                at: now, delivered: delivered, unread: unread, receiving: receiving, contenders: contenders,
                 consumerHeld: consumerHeld))
         if let regime = seen.announce {
             regimes.yield(RegimeChange(regime: regime, seconds: (now - started).seconds))

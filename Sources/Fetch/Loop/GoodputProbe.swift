@@ -22,7 +22,10 @@
 ///    only if it raises the aggregate by a quarter over the second of those windows.
 ///
 /// Windows in which consumers held back receivers (backpressure) are set aside at every step: they measure how fast
-/// the decoders take bytes, which stays put whatever the receivers, just as a shared link would.
+/// the decoders take bytes, which stays put whatever the receivers, just as a shared link would. So are a trial's
+/// windows in which the held transfers' receive buffers were still filling: while the held flows take their share
+/// of the link, a shared link and a server pacing each connection look alike. Waiting for full buffers costs the held
+/// transfers nothing, since until then they still receive.
 ///
 /// Per-connection is final for the run. Such servers pace in bursts a second apart, so any window short enough to
 /// be cheap for the held transfers would see a quiet stretch or a burst, not the rate, and flip the regime on noise.
@@ -57,6 +60,12 @@ struct GoodputProbe {
         /// A window in which consumers held back some receiver for this share of its time measured the consumers
         /// (decoders behind on a busy CPU), not the link.
         var consumerHeldShare = 0.2
+        /// A trial window in which this share of what arrived stayed in unread receive buffers measured the held
+        /// flows filling them: the trial starts over once they are full.
+        var bufferedShare = 0.25
+        /// The most a trial waits for the held flows' buffers to fill (they hold a few hundred KiB each, a
+        /// fraction of a second even on a slow link); still filling after this, the trial is lost.
+        var longestFill: Duration = .seconds(3)
     }
 
     private enum Phase {
@@ -81,8 +90,16 @@ struct GoodputProbe {
     private var warmedUp = false
     /// How many received in the baseline: the level the first trial is measured against.
     private var baselineReceivers: Int?
+    /// When the current trial level began, for `longestFill`.
+    private var trialBegan: ContinuousClock.Instant?
 
     init(settings: Settings = Settings()) { self.settings = settings }
+
+    /// Per-connection was found: nothing is left to measure.
+    var isFinal: Bool {
+        if case .final = phase { return true }
+        return false
+    }
 
     /// How many transfers should receive at full rate now, trials included; nil = every one.
     var receivers: Int? {
@@ -120,6 +137,9 @@ struct GoodputProbe {
         window = nil
         if current.consumerHeldShare >= settings.consumerHeldShare {
             return setAside(contenders: sample.contenders, at: sample.at)
+        }
+        if current.bufferedShare >= settings.bufferedShare, case .trial = phase {
+            return awaitFullBuffers(contenders: sample.contenders, at: sample.at)
         }
         return conclude(current, contenders: sample.contenders, at: sample.at)
     }
@@ -203,16 +223,27 @@ struct GoodputProbe {
         return lose(above: above, contenders: contenders, at: now)
     }
 
+    /// The held flows are still filling their receive buffers: the trial's own time starts over, so the windows it
+    /// is judged on come after them. Lost if they are still filling after `longestFill`: a trial must end.
+    private mutating func awaitFullBuffers(contenders: Int, at now: ContinuousClock.Instant) -> LinkRegime? {
+        guard case .trial(let level, let above, let reference, _, _) = phase else { return nil }
+        if let began = trialBegan, now - began >= settings.longestFill {
+            return lose(above: above, contenders: contenders, at: now)
+        }
+        phase = .trial(level: level, above: above, reference: reference, since: now, last: nil)
+        return nil
+    }
+
     /// A trial that already keeps its share a third of the way in (and is not quiet) moves the link to the
-    /// leaders at once: waiting would only cost the first image time. "Lost" is never decided early, since held
-    /// flows whose socket buffers are still filling make a trial look worse than it is.
+    /// leaders at once: waiting would only cost the first image time. "Lost" is never decided early: a ramp (the
+    /// leaders' congestion windows growing into the room the held flows left) starts slow.
     private func trialIsClear(_ current: GoodputWindow) -> Bool {
         guard case .trial(let level, let above, let reference, _, _) = phase,
             current.seconds >= settings.window.seconds / 3
         else { return false }
         let share = required(level: level, above: above)
         return current.goodput >= share * reference && current.quietShare < settings.idleShare
-            && current.consumerHeldShare < settings.consumerHeldShare
+            && current.consumerHeldShare < settings.consumerHeldShare && current.bufferedShare < settings.bufferedShare
     }
 
     /// The share of the level above's goodput that `level` receivers must keep to count as filling the link: the
@@ -227,6 +258,7 @@ struct GoodputProbe {
 
     private mutating func change(to next: Phase, at now: ContinuousClock.Instant) -> LinkRegime? {
         phase = next
+        if case .trial = next { trialBegan = now }
         ignoreUntil = now + settings.settle
         return nil
     }

@@ -46,6 +46,7 @@ extension FetchLoop {
                 gallery_easy_setopt_write_callback(h.raw, CURLOPT_HEADERFUNCTION, headerCallback)
             ),
         ]
+        codes += multi.sockets.adopt(h)
         if let total = c.totalTimeout {
             codes.append(("CURLOPT_TIMEOUT_MS", h.set(CURLOPT_TIMEOUT_MS, total.milliseconds)))
         }

@@ -30,6 +30,9 @@ struct LinkScheduler<ID: Hashable & Sendable> {
     /// may be above what the link delivers, and then the link, not the budget, is what the receivers share.
     var probes: Bool { schedule == .adaptive }
 
+    /// Whether the probe still measures: false under `even` and once it found per-connection limits for good.
+    var isProbing: Bool { probes && !probe.isFinal }
+
     /// One loop turn's totals. Returns the regime when it was found or changed (for `--verbose`), and whether the
     /// number of receivers changed, so allotments must be recomputed now.
     mutating func observe(_ sample: GoodputSample) -> (announce: LinkRegime?, reallot: Bool) {
