@@ -36,6 +36,8 @@ public struct GalleryOptions: Sendable {
     /// The glyphs of text thumbnails; nil: every block and mosaic glyph the terminal is known to draw.
     public var symbols: SymbolSet? = nil
     public var dither = TextRendering.defaultDither
+    /// `--terminal-timeout`: how long `--render auto` waits for the terminal's answers.
+    public var terminalTimeout = TerminalProbe.defaultBudget
     /// Fetch a spare candidate when an image fails, so the gallery still fills `count` slots.
     public var replaceFailures = true
     /// A malformed list line is an error (exit 2) instead of a warning.

@@ -32,8 +32,8 @@ public actor LiveView {
 
     /// The view for a run, or nil when nothing should be drawn (`--render none`, or no terminal attached).
     ///
-    /// `--render auto` asks the terminal what it can draw (through /dev/tty, at most ~200 ms); that exchange
-    /// blocks, so it runs on a Dispatch thread, not on the cooperative pool.
+    /// `--render auto` asks the terminal what it can draw (through /dev/tty, for at most `--terminal-timeout`);
+    /// that exchange blocks, so it runs on a Dispatch thread, not on the cooperative pool.
     public static func make(for options: GalleryOptions, on terminal: Terminal) async -> LiveView? {
         let forced: GraphicsProtocol?
         switch options.render {
@@ -53,7 +53,9 @@ public actor LiveView {
         if forced != .blocks || colors == .ansi16 {
             let answers = await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
-                    continuation.resume(returning: TerminalProbe.probe(environment: environment, forcing: forced))
+                    let answers = TerminalProbe.probe(
+                        environment: environment, forcing: forced, budget: options.terminalTimeout)
+                    continuation.resume(returning: answers)
                 }
             }
             support = answers.support

@@ -42,6 +42,7 @@ struct Gallery {
     var connectTimeout = defaults.fetch.connectTimeout.seconds
     var stallTimeout = defaults.fetch.stallTimeout.seconds
     var timeout = defaults.fetch.totalTimeout?.seconds
+    var terminalTimeout = defaults.terminalTimeout.seconds
     var maxBytes = defaults.fetch.maxBytes
     /// nil: `gallery/VERSION libcurl/VERSION`, only what is true; the user adds contact details with the option.
     var userAgent: String?
@@ -70,10 +71,13 @@ struct Gallery {
         if let maxPerHost, maxPerHost < 1 { throw UsageError("'--max-per-host' must be at least 1") }
         if let maxRate, maxRate < 1 { throw UsageError("'--max-rate' must be at least 1 byte per second") }
         guard retries >= 0 else { throw UsageError("'--retries' must not be negative") }
-        guard connectTimeout > 0, stallTimeout > 0 else { throw UsageError("timeouts must be positive") }
+        guard connectTimeout > 0, stallTimeout > 0, terminalTimeout > 0 else {
+            throw UsageError("timeouts must be positive")
+        }
         if let timeout, timeout <= 0 { throw UsageError("'--timeout' must be positive") }
         // Milliseconds must fit an Int; a year is longer than any download needs.
-        guard [connectTimeout, stallTimeout, timeout ?? 0].allSatisfy({ $0 <= Self.longestTimeout }) else {
+        guard [connectTimeout, stallTimeout, timeout ?? 0, terminalTimeout].allSatisfy({ $0 <= Self.longestTimeout })
+        else {
             throw UsageError("timeouts must be at most \(Int(Self.longestTimeout)) seconds (a year)")
         }
         guard maxBytes > 0 else { throw UsageError("'--max-bytes' must be positive") }
@@ -188,6 +192,7 @@ struct Gallery {
         options.colors = colors
         options.symbols = symbols
         options.dither = dither
+        options.terminalTimeout = .milliseconds(Int(terminalTimeout * 1000))
         options.keepImages = keepImages
         options.browse = browse
         options.spoolMax = spoolMax

@@ -102,6 +102,12 @@ extension Gallery {
                         Spread the colour error of 256- and 16-colour thumbnails between cells: 'none', 'ordered' \
                         (a fixed pattern) or 'diffusion'.
                         """),
+                .option(
+                    "terminal-timeout", \.terminalTimeout, value: "seconds",
+                    help: """
+                        Wait this long for the terminal's answers when gallery asks what it can draw; raise it over \
+                        a slow ssh link, where an answer that comes late leaves the gallery drawn in text cells.
+                        """),
                 .flag(
                     "json", \.json,
                     help:

@@ -29,7 +29,12 @@ public final class ChildProcess: @unchecked Sendable {
     /// The built `gallery` executable, for tests that talk to it while it runs; `run(gallery:)` for the rest.
     public static var galleryExecutable: String { builtProduct("gallery") }
 
-    public init(_ arguments: [String], stdin input: String, environment: [String: String] = [:]) throws {
+    /// - Parameter terminal: a terminal device (a pseudo-terminal's) to make the child's controlling terminal and
+    ///   its standard output, as when it runs in a terminal window; its output is then read from the terminal,
+    ///   not `lines`. nil: standard output goes to a pipe and the child has no terminal.
+    public init(
+        _ arguments: [String], stdin input: String, environment: [String: String] = [:], terminal: String? = nil
+    ) throws {
         let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("gallery-stdin")).path
         try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
         defer { unlink(inputPath) }
@@ -40,7 +45,11 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        if let terminal {
+            posix_spawn_file_actions_addopen(&actions, 1, terminal, O_RDWR, 0)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        }
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
         var env = ProcessInfo.processInfo.environment
@@ -49,7 +58,9 @@ public final class ChildProcess: @unchecked Sendable {
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = withCleanSignals { posix_spawn(&pid, arguments[0], &actions, $0, argv, envp) }
+        let spawned = withCleanSignals(newSession: terminal != nil) {
+            posix_spawn(&pid, arguments[0], &actions, $0, argv, envp)
+        }
         close(outPipe[1])
         close(errPipe[1])
         guard spawned == 0 else { throw SupportError("posix_spawn \(arguments[0]): \(spawned)") }

@@ -9,7 +9,12 @@
 /// and the threads tests run on (Dispatch's, the cooperative pool's) block signals such as SIGTERM, SIGHUP and
 /// SIGCHLD: a tmux server started that way never noticed its pane's command exit nor `kill-server`, and two of
 /// them stayed behind after every test run; xterm and its shell outlived `stop()`.
-func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) throws -> Result) rethrows -> Result {
+///
+/// With `newSession`, the child leads a session of its own (setsid), so the first terminal it opens becomes its
+/// controlling terminal, as a login shell's does.
+func withCleanSignals<Result>(
+    newSession: Bool = false, _ body: (UnsafePointer<posix_spawnattr_t>) throws -> Result
+) rethrows -> Result {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -20,6 +25,8 @@ func withCleanSignals<Result>(_ body: (UnsafePointer<posix_spawnattr_t>) throws 
     sigemptyset(&defaults)
     for signal in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
     posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    // glibc's POSIX_SPAWN_SETSID (spawn.h), declared only under _GNU_SOURCE, which the Glibc module is not built with.
+    let session: Int32 = newSession ? 0x80 : 0
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | session))
     return try body(&attributes)
 }

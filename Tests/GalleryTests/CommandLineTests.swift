@@ -53,6 +53,7 @@ struct CommandLineTests {
         (["--timeout", "inf"], "gallery: The value 'inf' is invalid for '--timeout <seconds>'"),
         (["--timeout", "1e300"], "gallery: timeouts must be at most 31536000 seconds (a year)"),
         (["--stall-timeout=31536001"], "gallery: timeouts must be at most 31536000 seconds (a year)"),
+        (["--terminal-timeout", "0"], "gallery: timeouts must be positive"),
         (
             ["--colors", "8"],
             "gallery: The value '8' is invalid for '--colors <colors>'; use one of: truecolor, 256, 16"

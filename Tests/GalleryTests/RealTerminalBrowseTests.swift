@@ -65,9 +65,10 @@ struct RealTerminalBrowseTests {
         let status = folder.url.appendingPathComponent("status").path
         let typist = folder.url.appendingPathComponent("typist.py")
         try Self.typist(quit: quit).write(to: typist, atomically: true, encoding: .utf8)
+        // The terminal's answers decide --render auto: on a loaded machine they may come after the default wait.
         let command =
             "python3 '\(typist.path)' < /dev/tty & '\(ChildProcess.galleryExecutable)' -b --count 9 --render \(render)"
-            + " < '\(list.path)' 2> /dev/null; echo EXIT=$? > '\(status)'; sleep 30"
+            + " --terminal-timeout 5 < '\(list.path)' 2> /dev/null; echo EXIT=$? > '\(status)'; sleep 30"
         let terminal = try XTerminalSession(
             program, columns: Self.columns, rows: Self.rows, command: command, directory: folder.url)
         defer { terminal.stop() }

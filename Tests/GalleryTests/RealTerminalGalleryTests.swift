@@ -150,9 +150,10 @@ struct RealTerminalGalleryTests {
 
         let status = folder.url.appendingPathComponent("status")
         let errors = folder.url.appendingPathComponent("stderr")
+        // The terminal's answers decide --render auto: on a loaded machine they may come after the default wait.
         var command =
-            prelude + "'\(ChildProcess.galleryExecutable)' --count 4 --render \(render) --verbose < '\(list.path)' "
-            + "2> '\(errors.path)'; echo EXIT=$? > '\(status.path)'; sleep 30"
+            prelude + "'\(ChildProcess.galleryExecutable)' --count 4 --render \(render) --verbose --terminal-timeout 5"
+            + " < '\(list.path)' 2> '\(errors.path)'; echo EXIT=$? > '\(status.path)'; sleep 30"
         // A tmux server of its own, with passthrough allowed and no status line (the screen under the report
         // must stay dark), running the command in its only pane.
         let socket = uniqueName("gallery-test")
