@@ -111,25 +111,15 @@ struct PaletteCellFit {
     var paper: Int
 }
 
-/// A loaded cell's two summed-area tables and the glyphs' rectangles, as raw buffers for the palette fit's
-/// inner loops.
+/// A loaded cell's sums (`CellSums`, the linear-light summed-area table) and the glyphs' rectangles, as raw
+/// buffers for the fit's inner loops.
 struct CellRegions {
-    let table: UnsafeBufferPointer<SIMD4<Int32>>
+    /// Per glyph, the sRGB code sum over its ink (0 for the space), zeros past the last glyph.
+    let codes: UnsafeBufferPointer<SIMD4<Float>>
+    let total: SIMD4<Int32>
     let light: UnsafeBufferPointer<SIMD4<Float>>
     let corners: UnsafeBufferPointer<Int>
     let cornerStart: UnsafeBufferPointer<Int>
-
-    /// The sRGB code sum over glyph `g`'s ink (the whole cell for the space).
-    @inline(__always)
-    func codes(_ g: Int) -> SIMD4<Int32> {
-        var sum = SIMD4<Int32>.zero
-        var i = cornerStart[g]
-        while i < cornerStart[g + 1] {
-            sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
-            i += 4
-        }
-        return sum
-    }
 
     /// The linear-light sum over glyph `g`'s ink.
     @inline(__always)
@@ -157,18 +147,14 @@ extension CellFitter {
         _ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int, palette: FitPalette
     ) -> PaletteCellFit {
         load(bytes, size: size, left: left, top: top)
-        return table.withUnsafeBufferPointer { table in
-            light.withUnsafeBufferPointer { light in
-                corners.withUnsafeBufferPointer { corners in
-                    cornerStart.withUnsafeBufferPointer { cornerStart in
-                        palette.entries.withUnsafeBufferPointer { entries in
-                            bestPaletteGlyph(
-                                CellRegions(table: table, light: light, corners: corners, cornerStart: cornerStart),
-                                palette: palette, entries: entries)
-                        }
-                    }
-                }
-            }
+        return bestPaletteGlyph(palette: palette)
+    }
+
+    /// `fitPalette`'s pick for the loaded cell: apart from `load`, so no closure here captures a mutable self.
+    @inline(__always)
+    private func bestPaletteGlyph(palette: FitPalette) -> PaletteCellFit {
+        withRegions { regions in
+            palette.entries.withUnsafeBufferPointer { bestPaletteGlyph(regions, palette: palette, entries: $0) }
         }
     }
 
@@ -200,9 +186,9 @@ extension CellFitter {
         entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> (fit: PaletteCellFit, cost: Float) {
         let count = inkCounts[g]
-        let inkCodes = g == 0 ? SIMD4<Float>.zero : SIMD4<Float>(regions.codes(g))
+        let inkCodes = g == 0 ? SIMD4<Float>.zero : regions.codes[g]
         let inkLight = g == 0 ? SIMD4<Float>.zero : regions.light(g)
-        let paperCodes = SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes
+        let paperCodes = SIMD4<Float>(regions.total) - inkCodes
         let paperLight = regions.light[regions.light.count - 1] - inkLight
         guard count > 0 else {
             let paper = nearestEntry(

@@ -8,24 +8,30 @@ extension CellFitter {
     ///
     /// Scores are worked out four glyphs at a time, one glyph per lane, with the same operations in the same
     /// order as `PerceptualMetric` and `bestGlyph` use one at a time, so each lane's score is the same float;
-    /// the two divisions per glyph are what the batches share out.
+    /// the two divisions per glyph are what the batches share out. All batches are scored before any is
+    /// ranked, so the scoring stays whole vectors, and a batch none of whose lanes beats the fourth best so
+    /// far is passed over with one comparison.
     @inline(__always)
     func shortlisted(_ regions: CellRegions) -> (glyphs: SIMD4<Int32>, scores: SIMD4<Float>, spaceScore: Float) {
-        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
+        let total = PerceptualMetric.apply(regions.total)
         let glyphCount = regions.cornerStart.count - 1
         var glyphs = SIMD4<Int32>(repeating: 0)
         var scores = SIMD4<Float>(repeating: -.infinity)
         inkCountLanes.withUnsafeBufferPointer { counts in
-            for batch in counts.indices {
-                let first = 1 + 4 * batch
-                let energy = energies(from: first, of: glyphCount, total: total, regions)
-                let batchScores = energy.ink / counts[batch] + energy.paper / (Self.samples - counts[batch])
-                for lane in 0..<4 where first + lane < glyphCount && batchScores[lane] > scores[Self.shortlist - 1] {
-                    var score = batchScores[lane]
-                    var glyph = Int32(first + lane)
-                    for slot in 0..<Self.shortlist where score > scores[slot] {
-                        swap(&score, &scores[slot])
-                        swap(&glyph, &glyphs[slot])
+            withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: counts.count) { batchScores in
+                for batch in counts.indices {
+                    let energy = energies(from: 1 + 4 * batch, total: total, regions)
+                    batchScores[batch] = energy.ink / counts[batch] + energy.paper / (Self.samples - counts[batch])
+                }
+                for batch in counts.indices where any(batchScores[batch] .> scores[Self.shortlist - 1]) {
+                    let first = 1 + 4 * batch
+                    for lane in 0..<4 where first + lane < glyphCount {
+                        var score = batchScores[batch][lane]
+                        var glyph = Int32(first + lane)
+                        for slot in 0..<Self.shortlist where score > scores[slot] {
+                            swap(&score, &scores[slot])
+                            swap(&glyph, &glyphs[slot])
+                        }
                     }
                 }
             }
@@ -34,15 +40,13 @@ extension CellFitter {
     }
 
     /// `|ink sum|²` and `|paper sum|²` in `PerceptualMetric`'s space for glyphs `first…first + 3` (0 past
-    /// `glyphCount`), one glyph per lane, with `PerceptualMetric`'s operations in its order lane by lane.
+    /// the last glyph), one glyph per lane, with `PerceptualMetric`'s operations in its order lane by lane.
     @inline(__always)
     func energies(
-        from first: Int, of glyphCount: Int, total: SIMD3<Float>, _ regions: CellRegions
+        from first: Int, total: SIMD3<Float>, _ regions: CellRegions
     ) -> (ink: SIMD4<Float>, paper: SIMD4<Float>) {
-        @inline(__always) func sum(_ lane: Int) -> SIMD4<Float> {
-            first + lane < glyphCount ? SIMD4<Float>(regions.codes(first + lane)) : .zero
-        }
-        let (s0, s1, s2, s3) = (sum(0), sum(1), sum(2), sum(3))
+        let codes = regions.codes
+        let (s0, s1, s2, s3) = (codes[first], codes[first + 1], codes[first + 2], codes[first + 3])
         let r = SIMD4(s0.x, s1.x, s2.x, s3.x)
         let g = SIMD4(s0.y, s1.y, s2.y, s3.y)
         let b = SIMD4(s0.z, s1.z, s2.z, s3.z)
