@@ -85,9 +85,8 @@ struct FitPalette: Sendable {
         // CIE94's factors depend on the region's chroma alone, so they are worked out once for all entries.
         let sc = 1 + steepness * Self.chromaCompression * mean.w
         let sh = 1 + steepness * Self.hueCompression * mean.w
-        let chromaScale = colourScale / (sc * sc)
-        let hueScale = colourScale / (sh * sh)
-        var search = NearestEntrySearch(mean, chromaScale: chromaScale, hueScale: hueScale)
+        let scales = colourScale / (SIMD2(sc, sh) * SIMD2(sc, sh))
+        var search = NearestEntrySearch(mean, chromaScale: scales.x, hueScale: scales.y)
         batches.withUnsafeBufferPointer { batches in
             if mode == .ansi16 {
                 for batch in batches { search.consider(batch) }

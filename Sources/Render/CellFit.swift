@@ -101,10 +101,9 @@ struct CellFitter {
     mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
         sums.load(bytes, size: size, left: left, top: top)
         guard let base = bytes.baseAddress else { return }
-        // Byte offsets of the cell's sample columns in a row, the last column repeated past the image's edge.
-        var offsets = SIMD8<Int>(0, 1, 2, 3, 4, 5, 6, 7) &+ left
-        offsets.replace(with: size.width - 1, where: offsets .>= size.width)
-        offsets &*= Pixels.bytesPerPixel
+        // Byte offsets in a row of the cell's first sample column and of the image's last, which the columns
+        // past the image's edge repeat.
+        let (first, last) = (left * Pixels.bytesPerPixel, (size.width - 1) * Pixels.bytesPerPixel)
         Self.linearLanes.withUnsafeBufferPointer { lanes in
             light.withUnsafeMutableBufferPointer { light in
                 for y in 0..<Glyph.rows {
@@ -113,7 +112,7 @@ struct CellFitter {
                     let above = y * Self.stride
                     let here = above + Self.stride
                     for x in 0..<Glyph.columns {
-                        let p = row + offsets[x]
+                        let p = row + Swift.min(first + x * Pixels.bytesPerPixel, last)
                         lightRun += lanes[Int(p[0])] + lanes[256 + Int(p[1])] + lanes[512 + Int(p[2])]
                         light[here + x + 1] = light[above + x + 1] + lightRun
                     }

@@ -6,8 +6,9 @@ import Imaging
 /// rectangle, up to three rectangles a glyph) each glyph's sum is one addition of two earlier sums
 /// (`GlyphSumTerms`): of the blocks its family is built from (the quadrants, the sextants' five blocks, whole
 /// sample rows from the bottom, whole sample columns from the left), or of a glyph with one block fewer and
-/// that block. The blocks come from one pass over the cell that reads a sample row as two vectors of four
-/// samples: running sums of each row's two halves down the cell, and sums of each column.
+/// that block. The blocks come from one pass down the cell that keeps, per sample column, the sums of the rows
+/// so far: a row's four samples of each half are read as eight 16-bit words, whose low bytes are red and
+/// blue and high bytes green and the fourth byte, so two masks stand in for widening every byte.
 struct CellSums {
     /// The blocks (`GlyphSumTerms.Block`), then per glyph of the set in its order the sum under its ink (exact
     /// in `Float`: at most 128 × 255), then zeros to a whole vector past the last, so glyphs can be read four
@@ -16,15 +17,15 @@ struct CellSums {
     /// The whole cell's sum, the fourth lane 0.
     private(set) var total = SIMD4<Int32>.zero
     private let terms: [SIMD2<Int32>]
-    /// The sums of the left and the right half of sample rows `0..<y`, for `y` in `0...Glyph.rows`.
-    private var left: [SIMD4<Int32>]
-    private var right: [SIMD4<Int32>]
+    /// For `y` in `0...Glyph.rows`, four vectors: per sample column of the left half, the sums over sample
+    /// rows `0..<y` of red and blue (`Columns.low`), of green and the fourth byte (`Columns.high`), then the
+    /// same for the right half.
+    private var runs: [SIMD8<UInt16>]
 
     init(terms: [SIMD2<Int32>]) {
         self.terms = terms
         values = Array(repeating: .zero, count: GlyphSumTerms.firstGlyph + terms.count + 4)
-        left = Array(repeating: .zero, count: Glyph.rows + 1)
-        right = left
+        runs = Array(repeating: .zero, count: 4 * (Glyph.rows + 1))
     }
 
     /// Sums the cell whose top-left sample is `(left, top)` in `bytes` (RGBX rows of `size`); samples past the
@@ -32,31 +33,27 @@ struct CellSums {
     mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left x0: Int, top: Int) {
         guard let base = bytes.baseAddress else { return }
         let inside = x0 + Glyph.columns <= size.width
-        let colour = SIMD4<Int32>(-1, -1, -1, 0)
-        var columns = (SIMD16<UInt16>.zero, SIMD16<UInt16>.zero)
-        left.withUnsafeMutableBufferPointer { left in
-            right.withUnsafeMutableBufferPointer { right in
-                var (leftRun, rightRun) = (SIMD4<Int32>.zero, SIMD4<Int32>.zero)
-                for y in 0..<Glyph.rows {
-                    let row = base + min(top + y, size.height - 1) * size.width * Pixels.bytesPerPixel
-                    let halves =
-                        inside
-                        ? (Self.four(row + x0 * Pixels.bytesPerPixel), Self.four(row + (x0 + 4) * Pixels.bytesPerPixel))
-                        : (Self.four(row, from: x0, width: size.width), Self.four(row, from: x0 + 4, width: size.width))
-                    columns.0 &+= halves.0
-                    columns.1 &+= halves.1
-                    leftRun &+= Self.sum(halves.0) & colour
-                    rightRun &+= Self.sum(halves.1) & colour
-                    left[y + 1] = leftRun
-                    right[y + 1] = rightRun
-                }
+        runs.withUnsafeMutableBufferPointer { runs in
+            var sums = (SIMD8<UInt16>.zero, SIMD8<UInt16>.zero, SIMD8<UInt16>.zero, SIMD8<UInt16>.zero)
+            for y in 0..<Glyph.rows {
+                let row = base + min(top + y, size.height - 1) * size.width * Pixels.bytesPerPixel
+                let (left, right) =
+                    inside
+                    ? (Self.four(row + x0 * Pixels.bytesPerPixel), Self.four(row + (x0 + 4) * Pixels.bytesPerPixel))
+                    : (Self.four(row, from: x0, width: size.width), Self.four(row, from: x0 + 4, width: size.width))
+                sums.0 &+= left & 0xFF
+                sums.1 &+= left &>> 8
+                sums.2 &+= right & 0xFF
+                sums.3 &+= right &>> 8
+                (runs[4 * y + 4], runs[4 * y + 5], runs[4 * y + 6], runs[4 * y + 7]) = sums
             }
         }
-        let (leftRuns, rightRuns) = (left, right)
-        total = leftRuns[Glyph.rows] &+ rightRuns[Glyph.rows]
-        let total = total
+        let runs = runs
         values.withUnsafeMutableBufferPointer { values in
-            Self.fillBlocks(values, left: leftRuns, right: rightRuns, total: total, columns: columns)
+            runs.withUnsafeBufferPointer { runs in
+                total = Self.left(runs, Glyph.rows) &+ Self.right(runs, Glyph.rows)
+                Self.fillBlocks(values, runs: runs, total: total)
+            }
             terms.withUnsafeBufferPointer { terms in
                 for g in terms.indices {
                     let term = terms[g]
@@ -66,63 +63,80 @@ struct CellSums {
         }
     }
 
-    /// Four consecutive samples, each byte widened.
+    /// Four consecutive samples as eight 16-bit words.
     @inline(__always)
-    private static func four(_ samples: UnsafePointer<UInt8>) -> SIMD16<UInt16> {
-        SIMD16<UInt16>(truncatingIfNeeded: UnsafeRawPointer(samples).loadUnaligned(as: SIMD16<UInt8>.self))
+    private static func four(_ samples: UnsafePointer<UInt8>) -> SIMD8<UInt16> {
+        UnsafeRawPointer(samples).loadUnaligned(as: SIMD8<UInt16>.self)
     }
 
     /// Samples `first…first + 3` of a row, those at or past `width` repeating the row's last one.
-    private static func four(_ row: UnsafePointer<UInt8>, from first: Int, width: Int) -> SIMD16<UInt16> {
-        var samples = SIMD16<UInt16>.zero
-        for i in 0..<16 { samples[i] = UInt16(row[min(first + i / 4, width - 1) * Pixels.bytesPerPixel + i % 4]) }
-        return samples
+    private static func four(_ row: UnsafePointer<UInt8>, from first: Int, width: Int) -> SIMD8<UInt16> {
+        var samples = SIMD16<UInt8>.zero
+        for i in 0..<16 { samples[i] = row[min(first + i / 4, width - 1) * Pixels.bytesPerPixel + i % 4] }
+        return unsafeBitCast(samples, to: SIMD8<UInt16>.self)
     }
 
-    /// The four samples of a vector added up.
+    /// The sum of the left half's samples in rows `0..<y`, the fourth lane 0.
     @inline(__always)
-    private static func sum(_ four: SIMD16<UInt16>) -> SIMD4<Int32> {
-        let pairs = four.lowHalf &+ four.highHalf
-        return SIMD4<Int32>(truncatingIfNeeded: pairs.lowHalf &+ pairs.highHalf)
+    private static func left(_ runs: UnsafeBufferPointer<SIMD8<UInt16>>, _ y: Int) -> SIMD4<Int32> {
+        fold(runs[4 * y], runs[4 * y + 1])
+    }
+
+    /// The sum of the right half's samples in rows `0..<y`, the fourth lane 0.
+    @inline(__always)
+    private static func right(_ runs: UnsafeBufferPointer<SIMD8<UInt16>>, _ y: Int) -> SIMD4<Int32> {
+        fold(runs[4 * y + 2], runs[4 * y + 3])
+    }
+
+    /// Red, green and blue summed over four columns' red-and-blue and green-and-fourth words.
+    @inline(__always)
+    private static func fold(_ low: SIMD8<UInt16>, _ high: SIMD8<UInt16>) -> SIMD4<Int32> {
+        let low4 = low.lowHalf &+ low.highHalf
+        let high4 = high.lowHalf &+ high.highHalf
+        let low2 = low4.lowHalf &+ low4.highHalf
+        let high2 = high4.lowHalf &+ high4.highHalf
+        return SIMD4<Int32>(Int32(low2.x), Int32(high2.x), Int32(low2.y), 0)
+    }
+
+    /// Sample column `x`'s sum, the fourth lane 0.
+    @inline(__always)
+    private static func column(_ runs: UnsafeBufferPointer<SIMD8<UInt16>>, _ x: Int) -> SIMD4<Int32> {
+        let at = 4 * Glyph.rows + (x < 4 ? 0 : 2)
+        let i = 2 * (x % 4)
+        return SIMD4<Int32>(Int32(runs[at][i]), Int32(runs[at + 1][i]), Int32(runs[at][i + 1]), 0)
     }
 
     /// The blocks every family is built from, at their `GlyphSumTerms.Block` indices.
     @inline(__always)
     private static func fillBlocks(
-        _ values: UnsafeMutableBufferPointer<SIMD4<Float>>, left: [SIMD4<Int32>], right: [SIMD4<Int32>],
-        total: SIMD4<Int32>, columns: (SIMD16<UInt16>, SIMD16<UInt16>)
+        _ values: UnsafeMutableBufferPointer<SIMD4<Float>>, runs: UnsafeBufferPointer<SIMD8<UInt16>>,
+        total: SIMD4<Int32>
     ) {
         typealias Block = GlyphSumTerms.Block
         let (half, end, t) = (Glyph.rows / 2, Glyph.rows, Glyph.thirds)
+        func left(_ y: Int) -> SIMD4<Int32> { Self.left(runs, y) }
+        func right(_ y: Int) -> SIMD4<Int32> { Self.right(runs, y) }
         func set(_ block: Int, _ sum: SIMD4<Int32>) { values[block] = SIMD4<Float>(sum) }
         set(Block.zero, .zero)
-        set(Block.quadrant, left[half])
-        set(Block.quadrant + 1, right[half])
-        set(Block.quadrant + 2, left[end] &- left[half])
-        set(Block.quadrant + 3, right[end] &- right[half])
-        set(Block.sextant, left[t[1]])
-        set(Block.sextant + 1, right[t[1]])
-        set(Block.sextant + 2, left[t[2]] &- left[t[1]])
-        set(Block.sextant + 3, right[t[2]] &- right[t[1]])
-        set(Block.sextant + 4, left[t[3]] &- left[t[2]])
+        set(Block.quadrant, left(half))
+        set(Block.quadrant + 1, right(half))
+        set(Block.quadrant + 2, left(end) &- left(half))
+        set(Block.quadrant + 3, right(end) &- right(half))
+        set(Block.sextant, left(t[1]))
+        set(Block.sextant + 1, right(t[1]))
+        set(Block.sextant + 2, left(t[2]) &- left(t[1]))
+        set(Block.sextant + 3, right(t[2]) &- right(t[1]))
+        set(Block.sextant + 4, left(t[3]) &- left(t[2]))
         var fromLeft = SIMD4<Int32>.zero
         var x = 0
         for (i, k) in Glyph.eighthSizes.enumerated() {
-            set(Block.lowerEighths + i, total &- left[end - 2 * k] &- right[end - 2 * k])
+            set(Block.lowerEighths + i, total &- left(end - 2 * k) &- right(end - 2 * k))
             while x < k {
-                fromLeft &+= Self.column(x, of: columns)
+                fromLeft &+= column(runs, x)
                 x += 1
             }
             set(Block.leftEighths + i, fromLeft)
         }
-    }
-
-    /// Sample column `x`'s sum, from the columns' sums four samples to a vector, the fourth lane 0.
-    @inline(__always)
-    private static func column(_ x: Int, of columns: (SIMD16<UInt16>, SIMD16<UInt16>)) -> SIMD4<Int32> {
-        let four = x < 4 ? columns.0 : columns.1
-        let i = 4 * (x % 4)
-        return SIMD4<Int32>(Int32(four[i]), Int32(four[i + 1]), Int32(four[i + 2]), 0)
     }
 }
 
