@@ -15,27 +15,22 @@ extension CellFitter {
     func shortlisted(_ regions: CellRegions) -> (glyphs: SIMD4<Int32>, scores: SIMD4<Float>, spaceScore: Float) {
         let total = PerceptualMetric.apply(regions.total)
         let glyphCount = regions.cornerStart.count - 1
-        var glyphs = SIMD4<Int32>(repeating: 0)
-        var scores = SIMD4<Float>(repeating: -.infinity)
+        var best = ShortlistRanking()
         inkCountLanes.withUnsafeBufferPointer { counts in
             withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: counts.count) { batchScores in
                 for batch in counts.indices {
                     let energy = energies(from: 1 + 4 * batch, total: total, regions)
                     batchScores[batch] = energy.ink / counts[batch] + energy.paper / (Self.samples - counts[batch])
                 }
-                for batch in counts.indices where any(batchScores[batch] .> scores[Self.shortlist - 1]) {
+                for batch in counts.indices where any(batchScores[batch] .> best.scores.3) {
                     let first = 1 + 4 * batch
                     for lane in 0..<4 where first + lane < glyphCount {
-                        var score = batchScores[batch][lane]
-                        var glyph = Int32(first + lane)
-                        for slot in 0..<Self.shortlist where score > scores[slot] {
-                            swap(&score, &scores[slot])
-                            swap(&glyph, &glyphs[slot])
-                        }
+                        best.insert(batchScores[batch][lane], glyph: Int32(first + lane))
                     }
                 }
             }
         }
+        let (glyphs, scores) = best.ranked
         return (glyphs, scores, (total * total).sum() / Self.samples)
     }
 
@@ -57,5 +52,27 @@ extension CellFitter {
             luma * luma + blue * blue + red * red,
             paperLuma * paperLuma + paperBlue * paperBlue + paperRed * paperRed
         )
+    }
+}
+
+/// The shortlist's four best glyphs so far, best first, in scalars rather than vector lanes, which a varying
+/// slot would make the compiler reach through memory.
+struct ShortlistRanking {
+    private(set) var scores = (-Float.infinity, -Float.infinity, -Float.infinity, -Float.infinity)
+    private var glyphs = (Int32(0), Int32(0), Int32(0), Int32(0))
+
+    /// Walks `score` down the slots, at each one it beats trading places with the slot's glyph and carrying
+    /// that one on: on ties the glyph already ranked stays first.
+    @inline(__always)
+    mutating func insert(_ score: Float, glyph: Int32) {
+        var (score, glyph) = (score, glyph)
+        if score > scores.0 { (score, glyph, scores.0, glyphs.0) = (scores.0, glyphs.0, score, glyph) }
+        if score > scores.1 { (score, glyph, scores.1, glyphs.1) = (scores.1, glyphs.1, score, glyph) }
+        if score > scores.2 { (score, glyph, scores.2, glyphs.2) = (scores.2, glyphs.2, score, glyph) }
+        if score > scores.3 { (scores.3, glyphs.3) = (score, glyph) }
+    }
+
+    var ranked: (glyphs: SIMD4<Int32>, scores: SIMD4<Float>) {
+        (SIMD4(glyphs.0, glyphs.1, glyphs.2, glyphs.3), SIMD4(scores.0, scores.1, scores.2, scores.3))
     }
 }

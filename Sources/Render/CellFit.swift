@@ -104,18 +104,39 @@ struct CellFitter {
         // Byte offsets in a row of the cell's first sample column and of the image's last, which the columns
         // past the image's edge repeat.
         let (first, last) = (left * Pixels.bytesPerPixel, (size.width - 1) * Pixels.bytesPerPixel)
-        Self.linearLanes.withUnsafeBufferPointer { lanes in
+        Self.linearLanes.withUnsafeBytes { lanes in
             light.withUnsafeMutableBufferPointer { light in
+                // The table's running sums down each sample column, in registers from row to row.
+                var (c0, c1, c2, c3, c4, c5, c6, c7) = (
+                    SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero,
+                    SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero
+                )
                 for y in 0..<Glyph.rows {
-                    let row = base + min(top + y, size.height - 1) * size.width * Pixels.bytesPerPixel
+                    let row = UnsafeRawPointer(base + min(top + y, size.height - 1) * size.width * Pixels.bytesPerPixel)
                     var lightRun = SIMD4<Float>.zero
-                    let above = y * Self.stride
-                    let here = above + Self.stride
-                    for x in 0..<Glyph.columns {
-                        let p = row + Swift.min(first + x * Pixels.bytesPerPixel, last)
-                        lightRun += lanes[Int(p[0])] + lanes[256 + Int(p[1])] + lanes[512 + Int(p[2])]
-                        light[here + x + 1] = light[above + x + 1] + lightRun
+                    let here = (y + 1) * Self.stride
+                    // One load per sample, its three bytes turned into the three tables' byte offsets (16 bytes an
+                    // entry, 4096 a table) by shifts and masks.
+                    @inline(__always) func step(_ x: Int, _ column: inout SIMD4<Float>) {
+                        let word = UInt32(
+                            littleEndian: row.loadUnaligned(
+                                fromByteOffset: Swift.min(first + x * Pixels.bytesPerPixel, last), as: UInt32.self))
+                        let (r, g, b) = (Int(word << 4 & 0xFF0), Int(word >> 4 & 0xFF0), Int(word >> 12 & 0xFF0))
+                        lightRun +=
+                            lanes.load(fromByteOffset: r, as: SIMD4<Float>.self)
+                            + lanes.load(fromByteOffset: 4096 + g, as: SIMD4<Float>.self)
+                            + lanes.load(fromByteOffset: 8192 + b, as: SIMD4<Float>.self)
+                        column = column + lightRun
+                        light[here + x + 1] = column
                     }
+                    step(0, &c0)
+                    step(1, &c1)
+                    step(2, &c2)
+                    step(3, &c3)
+                    step(4, &c4)
+                    step(5, &c5)
+                    step(6, &c6)
+                    step(7, &c7)
                 }
             }
         }
