@@ -56,6 +56,51 @@ struct CellSumsTests {
         }
     }
 
+    /// The linear-light table, entry by entry, against running sums worked out a channel and a sample at a
+    /// time in the table's order (along each row, then down each column), edges repeated.
+    @Test(arguments: [PixelSize(width: 24, height: 32), PixelSize(width: 13, height: 21)])
+    func lightTableHoldsTheRunningSumsOfEachSample(size: PixelSize) {
+        let image = Self.noise(size, seed: UInt64(size.width + size.height))
+        var fitter = CellFitter(symbols: .all)
+        for top in stride(from: 0, to: size.height, by: Glyph.rows) {
+            for left in stride(from: 0, to: size.width, by: Glyph.columns) {
+                image.bytes.withUnsafeBufferPointer { fitter.load($0, size: size, left: left, top: top) }
+                var above = [SIMD4<Float>](repeating: .zero, count: CellFitter.stride)
+                for y in 0..<Glyph.rows {
+                    var run = SIMD4<Float>.zero
+                    for x in 0..<Glyph.columns {
+                        let rgb = image[min(left + x, size.width - 1), min(top + y, size.height - 1)]
+                        run.x += SRGB.toLinear[Int(rgb.r)]
+                        run.y += SRGB.toLinear[Int(rgb.g)]
+                        run.z += SRGB.toLinear[Int(rgb.b)]
+                        above[x + 1] += run
+                    }
+                    #expect(Array(fitter.light[((y + 1) * CellFitter.stride)...].prefix(CellFitter.stride)) == above)
+                }
+            }
+        }
+    }
+
+    /// The ranking against the walk down four vector lanes it stands for, on scores with many ties: the same
+    /// glyphs in the same order.
+    @Test func shortlistRankingKeepsTheFirstOfTiedGlyphsFirst() {
+        var generator = XorShift(state: 4)
+        for _ in 0..<200 {
+            var ranking = ShortlistRanking()
+            var (glyphs, scores) = (SIMD4<Int32>(repeating: 0), SIMD4<Float>(repeating: -.infinity))
+            for glyph in Int32(1)..<50 {
+                let score = Float(Int.random(in: 0..<6, using: &generator))
+                ranking.insert(score, glyph: glyph)
+                var (carried, carriedGlyph) = (score, glyph)
+                for slot in 0..<4 where carried > scores[slot] {
+                    swap(&carried, &scores[slot])
+                    swap(&carriedGlyph, &glyphs[slot])
+                }
+            }
+            #expect(ranking.ranked.glyphs == glyphs && ranking.ranked.scores == scores)
+        }
+    }
+
     /// Each colour sent through `Escape` when it changes, one combined SGR when both do, no foreground for a
     /// space: what the writer's bytes must be.
     static func written(_ cells: [(glyph: [UInt8], ink: TerminalColor, paper: TerminalColor)]) -> [UInt8] {
