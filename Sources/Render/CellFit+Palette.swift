@@ -161,16 +161,13 @@ extension CellFitter {
     private func bestPaletteGlyph(
         _ regions: CellRegions, palette: FitPalette, entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> PaletteCellFit {
-        let shortlist = shortlisted(regions)
-        var best = price(0, score: shortlist.spaceScore, regions, palette: palette, entries: entries)
-        for lane in 0..<Self.shortlist where shortlist.scores[lane] > -.infinity {
-            // A glyph must beat the space by more than rounding, so a flat cell stays a space. Its cost is at
-            // least minus its free-fit score (distances are not negative), so one that cannot win is not priced.
-            let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
-            guard -shortlist.scores[lane] < bar else { continue }
-            let fit = price(
-                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], bar: bar, regions, palette: palette,
-                entries: entries)
+        let other = bestOtherGlyph(regions)
+        var best = price(0, score: other.spaceScore, regions, palette: palette, entries: entries)
+        // A glyph must beat the space by more than rounding, so a flat cell stays a space. Its cost is at least
+        // minus its free-fit score (distances are not negative), so one that cannot win is not priced.
+        let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
+        if other.score > -.infinity, -other.score < bar {
+            let fit = price(other.glyph, score: other.score, bar: bar, regions, palette: palette, entries: entries)
             if fit.cost < bar { best = fit }
         }
         return best.fit

@@ -201,7 +201,7 @@ struct GlyphLayout: Sendable {
     let inkCounts: [Float]
     /// How `CellSums` adds up each glyph's code sum.
     let sumTerms: [SIMD2<Int32>]
-    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
+    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for `bestOtherGlyph`.
     let inkCountLanes: [SIMD4<Float>]
 
     init(_ symbols: SymbolSet) {

@@ -81,23 +81,34 @@ struct CellSumsTests {
         }
     }
 
-    /// The ranking against the walk down four vector lanes it stands for, on scores with many ties: the same
-    /// glyphs in the same order.
-    @Test func shortlistRankingKeepsTheFirstOfTiedGlyphsFirst() {
-        var generator = XorShift(state: 4)
-        for _ in 0..<200 {
-            var ranking = ShortlistRanking()
-            var (glyphs, scores) = (SIMD4<Int32>(repeating: 0), SIMD4<Float>(repeating: -.infinity))
-            for glyph in Int32(1)..<50 {
-                let score = Float(Int.random(in: 0..<6, using: &generator))
-                ranking.insert(score, glyph: glyph)
-                var (carried, carriedGlyph) = (score, glyph)
-                for slot in 0..<4 where carried > scores[slot] {
-                    swap(&carried, &scores[slot])
-                    swap(&carriedGlyph, &glyphs[slot])
+    /// The batched search for the best glyph besides the space against scoring glyph after glyph, on noisy
+    /// cells and on flat ones, where every glyph scores about the same: the same glyph and the same score.
+    @Test(arguments: SymbolSet.allCases)
+    func bestOtherGlyphIsTheFirstBestOfAOneByOneSearch(symbols: SymbolSet) {
+        let size = PixelSize(width: 4 * Glyph.columns, height: 2 * Glyph.rows)
+        let flat = Pixels(width: size.width, height: size.height, filledWith: RGB(90, 140, 30))
+        var fitter = CellFitter(symbols: symbols)
+        for image in [Self.noise(size, seed: 7), flat] {
+            for top in stride(from: 0, to: size.height, by: Glyph.rows) {
+                for left in stride(from: 0, to: size.width, by: Glyph.columns) {
+                    image.bytes.withUnsafeBufferPointer { fitter.load($0, size: size, left: left, top: top) }
+                    fitter.withRegions { regions in
+                        let total = PerceptualMetric.apply(regions.total)
+                        var (glyph, score) = (0, -Float.infinity)
+                        for g in symbols.glyphs.indices.dropFirst() {
+                            let ink = regions.codes[g]
+                            let luma = 0.2126 * ink.x + 0.7152 * ink.y + 0.0722 * ink.z
+                            let metric = SIMD3(luma, 0.5 * (ink.z - luma), 0.5 * (ink.x - luma))
+                            let paper = total - metric
+                            let n = fitter.inkCounts[g]
+                            let s = (metric * metric).sum() / n + (paper * paper).sum() / (CellFitter.samples - n)
+                            if s > score { (glyph, score) = (g, s) }
+                        }
+                        let found = fitter.bestOtherGlyph(regions)
+                        #expect(found.glyph == glyph && found.score == score, "\(symbols) at \(left), \(top)")
+                    }
                 }
             }
-            #expect(ranking.ranked.glyphs == glyphs && ranking.ranked.scores == scores)
         }
     }
 
