@@ -38,7 +38,7 @@ struct CellFitter {
 
     init(symbols: SymbolSet) {
         layout = GlyphLayout.of(symbols)
-        sums = CellSums(terms: layout.sumTerms)
+        sums = CellSums(symbols: symbols)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
 
@@ -145,9 +145,8 @@ struct CellFitter {
     /// The loaded cell's sums and the glyphs' rectangles as raw buffers, for the fit's inner loops.
     @inline(__always)
     func withRegions<Result>(_ body: (CellRegions) -> Result) -> Result {
-        sums.values.withUnsafeBufferPointer { values in
-            let codes = UnsafeBufferPointer(rebasing: values[GlyphSumTerms.firstGlyph...])
-            return light.withUnsafeBufferPointer { light in
+        sums.values.withUnsafeBufferPointer { codes in
+            light.withUnsafeBufferPointer { light in
                 corners.withUnsafeBufferPointer { corners in
                     cornerStart.withUnsafeBufferPointer { cornerStart in
                         body(
@@ -199,14 +198,11 @@ struct GlyphLayout: Sendable {
     let weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)]
     /// Per glyph, its ink count.
     let inkCounts: [Float]
-    /// How `CellSums` adds up each glyph's code sum.
-    let sumTerms: [SIMD2<Int32>]
     /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for `bestOtherGlyph`.
     let inkCountLanes: [SIMD4<Float>]
 
     init(_ symbols: SymbolSet) {
         glyphs = symbols.glyphs
-        sumTerms = GlyphSumTerms.of(symbols.families)
         var corners: [Int] = []
         var cornerStart: [Int] = [0]
         for glyph in glyphs {

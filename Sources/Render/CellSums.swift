@@ -3,28 +3,27 @@ import Imaging
 /// One cell's sRGB code sums as the glyph fit reads them: the whole cell's, and per glyph the sum under its ink.
 ///
 /// Integer sums are exact however they are grouped, so instead of a summed-area table (four lookups per
-/// rectangle, up to three rectangles a glyph) each glyph's sum is one addition of two earlier sums
-/// (`GlyphSumTerms`): of the blocks its family is built from (the quadrants, the sextants' five blocks, whole
-/// sample rows from the bottom, whole sample columns from the left), or of a glyph with one block fewer and
-/// that block. The blocks come from one pass down the cell that keeps, per sample column, the sums of the rows
-/// so far: a row's four samples of each half are read as eight 16-bit words, whose low bytes are red and
-/// blue and high bytes green and the fourth byte, so two masks stand in for widening every byte.
+/// rectangle, up to three rectangles a glyph) each glyph's sum is put together from the few blocks its family
+/// is made of: the quadrants, the sextants' five blocks, whole sample rows from the bottom, whole sample columns
+/// from the left, with one or two additions a glyph. The blocks come from one pass down the cell that keeps,
+/// per sample column, the sums of the rows so far: a row's four samples of each half are read as eight 16-bit
+/// words, whose low bytes are red and blue and high bytes green and the fourth byte, so two masks stand in for
+/// widening every byte.
 struct CellSums {
-    /// The blocks (`GlyphSumTerms.Block`), then per glyph of the set in its order the sum under its ink (exact
-    /// in `Float`: at most 128 × 255), then zeros to a whole vector past the last, so glyphs can be read four
-    /// at a time.
+    /// Per glyph of the set in its order, the sum under its ink (exact in `Float`: at most 128 × 255), then
+    /// zeros to a whole vector past the last, so glyphs can be read four at a time.
     private(set) var values: [SIMD4<Float>]
     /// The whole cell's sum, the fourth lane 0.
     private(set) var total = SIMD4<Int32>.zero
-    private let terms: [SIMD2<Int32>]
+    private let families: [GlyphFamily]
     /// For `y` in `0...Glyph.rows`, four vectors: per sample column of the left half, the sums over sample
     /// rows `0..<y` of red and blue (`Columns.low`), of green and the fourth byte (`Columns.high`), then the
     /// same for the right half.
     private var runs: [SIMD8<UInt16>]
 
-    init(terms: [SIMD2<Int32>]) {
-        self.terms = terms
-        values = Array(repeating: .zero, count: GlyphSumTerms.firstGlyph + terms.count + 4)
+    init(symbols: SymbolSet) {
+        families = symbols.families
+        values = Array(repeating: .zero, count: symbols.glyphs.count + 4)
         runs = Array(repeating: .zero, count: 4 * (Glyph.rows + 1))
     }
 
@@ -48,16 +47,21 @@ struct CellSums {
                 (runs[4 * y + 4], runs[4 * y + 5], runs[4 * y + 6], runs[4 * y + 7]) = sums
             }
         }
-        let runs = runs
+        let (runs, families) = (runs, families)
         values.withUnsafeMutableBufferPointer { values in
             runs.withUnsafeBufferPointer { runs in
                 total = Self.left(runs, Glyph.rows) &+ Self.right(runs, Glyph.rows)
-                Self.fillBlocks(values, runs: runs, total: total)
-            }
-            terms.withUnsafeBufferPointer { terms in
-                for g in terms.indices {
-                    let term = terms[g]
-                    values[GlyphSumTerms.firstGlyph + g] = values[Int(term.x)] + values[Int(term.y)]
+                var g = 0
+                for family in families {
+                    let glyphs = UnsafeMutableBufferPointer(rebasing: values[g...])
+                    switch family {
+                    case .upperHalf:
+                        glyphs[0] = SIMD4(Self.left(runs, Glyph.rows / 2) &+ Self.right(runs, Glyph.rows / 2))
+                    case .quadrants: Self.fillQuadrants(glyphs, runs: runs)
+                    case .eighths: Self.fillEighths(glyphs, runs: runs, total: total)
+                    case .sextants: Self.fillSextants(glyphs, runs: runs)
+                    }
+                    g += family.count
                 }
             }
         }
@@ -106,89 +110,74 @@ struct CellSums {
         return SIMD4<Int32>(Int32(runs[at][i]), Int32(runs[at + 1][i]), Int32(runs[at][i + 1]), 0)
     }
 
-    /// The blocks every family is built from, at their `GlyphSumTerms.Block` indices.
+    /// The quadrants' glyphs (`Glyph.quadrantMasks`): each the sum of the quadrants its mask names.
     @inline(__always)
-    private static func fillBlocks(
-        _ values: UnsafeMutableBufferPointer<SIMD4<Float>>, runs: UnsafeBufferPointer<SIMD8<UInt16>>,
+    private static func fillQuadrants(
+        _ glyphs: UnsafeMutableBufferPointer<SIMD4<Float>>, runs: UnsafeBufferPointer<SIMD8<UInt16>>
+    ) {
+        let (half, end) = (Glyph.rows / 2, Glyph.rows)
+        let (topLeft, topRight) = (left(runs, half), right(runs, half))
+        let (bottomLeft, bottomRight) = (left(runs, end) &- topLeft, right(runs, end) &- topRight)
+        for (i, mask) in Glyph.quadrantMasks.enumerated() {
+            var sum = SIMD4<Int32>.zero
+            if mask & 1 != 0 { sum &+= topLeft }
+            if mask & 2 != 0 { sum &+= topRight }
+            if mask & 4 != 0 { sum &+= bottomLeft }
+            if mask & 8 != 0 { sum &+= bottomRight }
+            glyphs[i] = SIMD4<Float>(sum)
+        }
+    }
+
+    /// The eighths' glyphs (`Glyph.eighths`): for each size, the bottom rows, then the left columns.
+    @inline(__always)
+    private static func fillEighths(
+        _ glyphs: UnsafeMutableBufferPointer<SIMD4<Float>>, runs: UnsafeBufferPointer<SIMD8<UInt16>>,
         total: SIMD4<Int32>
     ) {
-        typealias Block = GlyphSumTerms.Block
-        let (half, end, t) = (Glyph.rows / 2, Glyph.rows, Glyph.thirds)
-        func left(_ y: Int) -> SIMD4<Int32> { Self.left(runs, y) }
-        func right(_ y: Int) -> SIMD4<Int32> { Self.right(runs, y) }
-        func set(_ block: Int, _ sum: SIMD4<Int32>) { values[block] = SIMD4<Float>(sum) }
-        set(Block.zero, .zero)
-        set(Block.quadrant, left(half))
-        set(Block.quadrant + 1, right(half))
-        set(Block.quadrant + 2, left(end) &- left(half))
-        set(Block.quadrant + 3, right(end) &- right(half))
-        set(Block.sextant, left(t[1]))
-        set(Block.sextant + 1, right(t[1]))
-        set(Block.sextant + 2, left(t[2]) &- left(t[1]))
-        set(Block.sextant + 3, right(t[2]) &- right(t[1]))
-        set(Block.sextant + 4, left(t[3]) &- left(t[2]))
         var fromLeft = SIMD4<Int32>.zero
         var x = 0
         for (i, k) in Glyph.eighthSizes.enumerated() {
-            set(Block.lowerEighths + i, total &- left(end - 2 * k) &- right(end - 2 * k))
+            let top = Glyph.rows - 2 * k
+            glyphs[2 * i] = SIMD4<Float>(total &- left(runs, top) &- right(runs, top))
             while x < k {
                 fromLeft &+= column(runs, x)
                 x += 1
             }
-            set(Block.leftEighths + i, fromLeft)
+            glyphs[2 * i + 1] = SIMD4<Float>(fromLeft)
         }
     }
-}
 
-/// For each glyph of a set, the two entries of `CellSums.values` whose sum is the code sum under its ink.
-enum GlyphSumTerms {
-    /// Where `CellSums.values` holds each kind of block.
-    enum Block {
-        static let zero = 0
-        /// Quadrant `2 * half + column`, as `Glyph.quadrantMasks` numbers them.
-        static let quadrant = 1
-        /// Sextant block `2 * third + column` for the five in `Glyph.sextantMasks`.
-        static let sextant = 5
-        /// The bottom `2 k` sample rows, for each `k` of `Glyph.eighthSizes`.
-        static let lowerEighths = 10
-        /// The left `k` sample columns, for each `k` of `Glyph.eighthSizes`.
-        static let leftEighths = lowerEighths + Glyph.eighthSizes.count
-    }
-
-    /// Where the first glyph's sum is, after the blocks.
-    static let firstGlyph = Block.leftEighths + Glyph.eighthSizes.count
-
-    /// The terms for `families`' glyphs in order. A mask's sum is the sum of the mask without its lowest bit
-    /// (a glyph listed before it, or 0) and the block of that bit.
-    static func of(_ families: [GlyphFamily]) -> [SIMD2<Int32>] {
-        var terms: [SIMD2<Int32>] = []
-        func add(_ a: Int, _ b: Int) { terms.append(SIMD2(Int32(a), Int32(b))) }
-        func masks(_ masks: [Int], block: Int) {
-            let first = firstGlyph + terms.count
-            for (i, mask) in masks.enumerated() {
-                let rest = mask & (mask - 1)
-                let bit = mask == 0 ? Block.zero : block + mask.trailingZeroBitCount
-                if rest & (rest - 1) == 0 {
-                    add(rest == 0 ? Block.zero : block + rest.trailingZeroBitCount, bit)
-                } else if let earlier = masks[..<i].firstIndex(of: rest) {
-                    add(first + earlier, bit)
-                } else {
-                    preconditionFailure("mask \(mask) listed before \(rest)")
-                }
-            }
+    /// The sextants' glyphs (`Glyph.sextantMasks`, every mask below 32 in order but 0 and `0b10101`): a mask's
+    /// sum is that of its top two sixths (bits 0 and 1) plus that of the other three, each group's sums over
+    /// its subsets worked out once, so every glyph costs one addition.
+    @inline(__always)
+    private static func fillSextants(
+        _ glyphs: UnsafeMutableBufferPointer<SIMD4<Float>>, runs: UnsafeBufferPointer<SIMD8<UInt16>>
+    ) {
+        let t = Glyph.thirds
+        let (topLeft, topRight) = (SIMD4<Float>(left(runs, t[1])), SIMD4<Float>(right(runs, t[1])))
+        let middleLeft = SIMD4<Float>(left(runs, t[2]) &- left(runs, t[1]))
+        let middleRight = SIMD4<Float>(right(runs, t[2]) &- right(runs, t[1]))
+        let bottomLeft = SIMD4<Float>(left(runs, t[3]) &- left(runs, t[2]))
+        let topBoth = topLeft + topRight
+        @inline(__always) func put(_ mask: Int, _ sum: SIMD4<Float>) {
+            if mask != 0, mask != 0b10101 { glyphs[mask - 1 - (mask > 0b10101 ? 1 : 0)] = sum }
         }
-        for family in families {
-            switch family {
-            case .upperHalf: add(Block.quadrant, Block.quadrant + 1)
-            case .quadrants: masks(Glyph.quadrantMasks, block: Block.quadrant)
-            case .eighths:
-                for i in Glyph.eighthSizes.indices {
-                    add(Block.lowerEighths + i, Block.zero)
-                    add(Block.leftEighths + i, Block.zero)
-                }
-            case .sextants: masks(Glyph.sextantMasks, block: Block.sextant)
-            }
+        // Spelled out per group of four masks, so every index is a constant.
+        @inline(__always) func four(_ rest: Int, _ below: SIMD4<Float>) {
+            put(4 * rest, below)
+            put(4 * rest + 1, below + topLeft)
+            put(4 * rest + 2, below + topRight)
+            put(4 * rest + 3, below + topBoth)
         }
-        return terms
+        let middleBoth = middleLeft + middleRight
+        four(0, .zero)
+        four(1, middleLeft)
+        four(2, middleRight)
+        four(3, middleBoth)
+        four(4, bottomLeft)
+        four(5, bottomLeft + middleLeft)
+        four(6, bottomLeft + middleRight)
+        four(7, bottomLeft + middleBoth)
     }
 }

@@ -52,6 +52,16 @@ public enum SymbolSet: String, Sendable, CaseIterable {
 enum GlyphFamily {
     case upperHalf, quadrants, eighths, sextants
 
+    /// How many glyphs the family has, without building the list.
+    var count: Int {
+        switch self {
+        case .upperHalf: 1
+        case .quadrants: Glyph.quadrants.count
+        case .eighths: Glyph.eighths.count
+        case .sextants: Glyph.sextants.count
+        }
+    }
+
     var glyphs: [Glyph] {
         switch self {
         case .upperHalf: [Glyph.upperHalf]
