@@ -14,13 +14,15 @@ struct FitPalette: Sendable {
     let mode: ColorMode
     /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
     let entries: [SIMD4<Float>]
+    /// For the 16 colours, the same flat: luma, a, b and chroma of entry 0, then of entry 1, and so on.
+    let quantities: [Float]
     /// The same, four entries to a batch and one quantity to a vector (`EntryBatch`): the 16 colours in order,
     /// or the 256 colours' candidate groups (`EntryBatch.batches256`).
     let batches: [EntryBatch]
     /// The squared weight of colour against luma for a grey, in luma code units.
-    private let colourScale: Float
+    let colourScale: Float
     /// How much more steeply than CIE94 the colour weight falls as the matched colour gets more vivid.
-    private let steepness: Float
+    let steepness: Float
 
     /// How colour counts against lightness, per mode: `grey` is the weight for a grey region, less than
     /// CIE94's 1 yet enough that no grey takes a tinted entry (cyan, the least vivid of the 16, needs 0.37);
@@ -50,6 +52,7 @@ struct FitPalette: Sendable {
         } else {
             (entries, batches) = (Self.entries256, Self.batches256)
         }
+        quantities = mode == .ansi16 ? entries.flatMap { [$0.x, $0.y, $0.z, $0.w] } : []
     }
 
     /// The 256 colours are xterm's everywhere, so their entries and batches are worked out once, not per image.
@@ -153,7 +156,10 @@ extension CellFitter {
     @inline(__always)
     private func bestPaletteGlyph(palette: FitPalette) -> PaletteCellFit {
         withRegions { regions in
-            palette.entries.withUnsafeBufferPointer { bestPaletteGlyph(regions, palette: palette, entries: $0) }
+            if palette.mode == .ansi16, inkCounts[0] == 0 { return bestPaletteGlyph16(regions, palette: palette) }
+            return palette.entries.withUnsafeBufferPointer {
+                bestPaletteGlyph(regions, palette: palette, entries: $0)
+            }
         }
     }
 
