@@ -37,6 +37,8 @@ struct CellFitter {
     private(set) var light: [SIMD4<Float>]
 
     init(symbols: SymbolSet) {
+        // `load` and `CellSums` read a sample row as eight samples, two halves of four.
+        precondition(Glyph.columns == 8, "a cell is eight samples wide")
         layout = GlyphLayout.of(symbols)
         sums = CellSums(symbols: symbols)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
