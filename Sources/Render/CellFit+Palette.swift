@@ -14,13 +14,15 @@ struct FitPalette: Sendable {
     let mode: ColorMode
     /// Per palette index: luma (sRGB codes), Oklab a and b, and Oklab chroma.
     let entries: [SIMD4<Float>]
+    /// For the 16 colours, the same flat: luma, a, b and chroma of entry 0, then of entry 1, and so on.
+    let quantities: [Float]
     /// The same, four entries to a batch and one quantity to a vector (`EntryBatch`): the 16 colours in order,
     /// or the 256 colours' candidate groups (`EntryBatch.batches256`).
     let batches: [EntryBatch]
     /// The squared weight of colour against luma for a grey, in luma code units.
-    private let colourScale: Float
+    let colourScale: Float
     /// How much more steeply than CIE94 the colour weight falls as the matched colour gets more vivid.
-    private let steepness: Float
+    let steepness: Float
 
     /// How colour counts against lightness, per mode: `grey` is the weight for a grey region, less than
     /// CIE94's 1 yet enough that no grey takes a tinted entry (cyan, the least vivid of the 16, needs 0.37);
@@ -50,6 +52,7 @@ struct FitPalette: Sendable {
         } else {
             (entries, batches) = (Self.entries256, Self.batches256)
         }
+        quantities = mode == .ansi16 ? entries.flatMap { [$0.x, $0.y, $0.z, $0.w] } : []
     }
 
     /// The 256 colours are xterm's everywhere, so their entries and batches are worked out once, not per image.
@@ -85,9 +88,8 @@ struct FitPalette: Sendable {
         // CIE94's factors depend on the region's chroma alone, so they are worked out once for all entries.
         let sc = 1 + steepness * Self.chromaCompression * mean.w
         let sh = 1 + steepness * Self.hueCompression * mean.w
-        let chromaScale = colourScale / (sc * sc)
-        let hueScale = colourScale / (sh * sh)
-        var search = NearestEntrySearch(mean, chromaScale: chromaScale, hueScale: hueScale)
+        let scales = colourScale / (SIMD2(sc, sh) * SIMD2(sc, sh))
+        var search = NearestEntrySearch(mean, chromaScale: scales.x, hueScale: scales.y)
         batches.withUnsafeBufferPointer { batches in
             if mode == .ansi16 {
                 for batch in batches { search.consider(batch) }
@@ -111,25 +113,15 @@ struct PaletteCellFit {
     var paper: Int
 }
 
-/// A loaded cell's two summed-area tables and the glyphs' rectangles, as raw buffers for the palette fit's
-/// inner loops.
+/// A loaded cell's sums (`CellSums`, the linear-light summed-area table) and the glyphs' rectangles, as raw
+/// buffers for the fit's inner loops.
 struct CellRegions {
-    let table: UnsafeBufferPointer<SIMD4<Int32>>
+    /// Per glyph, the sRGB code sum over its ink (0 for the space), zeros past the last glyph.
+    let codes: UnsafeBufferPointer<SIMD4<Float>>
+    let total: SIMD4<Int32>
     let light: UnsafeBufferPointer<SIMD4<Float>>
     let corners: UnsafeBufferPointer<Int>
     let cornerStart: UnsafeBufferPointer<Int>
-
-    /// The sRGB code sum over glyph `g`'s ink (the whole cell for the space).
-    @inline(__always)
-    func codes(_ g: Int) -> SIMD4<Int32> {
-        var sum = SIMD4<Int32>.zero
-        var i = cornerStart[g]
-        while i < cornerStart[g + 1] {
-            sum &+= table[corners[i]] &- table[corners[i + 1]] &- table[corners[i + 2]] &+ table[corners[i + 3]]
-            i += 4
-        }
-        return sum
-    }
 
     /// The linear-light sum over glyph `g`'s ink.
     @inline(__always)
@@ -157,17 +149,16 @@ extension CellFitter {
         _ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int, palette: FitPalette
     ) -> PaletteCellFit {
         load(bytes, size: size, left: left, top: top)
-        return table.withUnsafeBufferPointer { table in
-            light.withUnsafeBufferPointer { light in
-                corners.withUnsafeBufferPointer { corners in
-                    cornerStart.withUnsafeBufferPointer { cornerStart in
-                        palette.entries.withUnsafeBufferPointer { entries in
-                            bestPaletteGlyph(
-                                CellRegions(table: table, light: light, corners: corners, cornerStart: cornerStart),
-                                palette: palette, entries: entries)
-                        }
-                    }
-                }
+        return bestPaletteGlyph(palette: palette)
+    }
+
+    /// `fitPalette`'s pick for the loaded cell: apart from `load`, so no closure here captures a mutable self.
+    @inline(__always)
+    private func bestPaletteGlyph(palette: FitPalette) -> PaletteCellFit {
+        withRegions { regions in
+            if palette.mode == .ansi16, inkCounts[0] == 0 { return bestPaletteGlyph16(regions, palette: palette) }
+            return palette.entries.withUnsafeBufferPointer {
+                bestPaletteGlyph(regions, palette: palette, entries: $0)
             }
         }
     }
@@ -176,16 +167,13 @@ extension CellFitter {
     private func bestPaletteGlyph(
         _ regions: CellRegions, palette: FitPalette, entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> PaletteCellFit {
-        let shortlist = shortlisted(regions)
-        var best = price(0, score: shortlist.spaceScore, regions, palette: palette, entries: entries)
-        for lane in 0..<Self.shortlist where shortlist.scores[lane] > -.infinity {
-            // A glyph must beat the space by more than rounding, so a flat cell stays a space. Its cost is at
-            // least minus its free-fit score (distances are not negative), so one that cannot win is not priced.
-            let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
-            guard -shortlist.scores[lane] < bar else { continue }
-            let fit = price(
-                Int(shortlist.glyphs[lane]), score: shortlist.scores[lane], bar: bar, regions, palette: palette,
-                entries: entries)
+        let other = bestOtherGlyph(regions)
+        var best = price(0, score: other.spaceScore, regions, palette: palette, entries: entries)
+        // A glyph must beat the space by more than rounding, so a flat cell stays a space. Its cost is at least
+        // minus its free-fit score (distances are not negative), so one that cannot win is not priced.
+        let bar = best.cost - (1e-3 + 1e-6 * abs(best.cost))
+        if other.score > -.infinity, -other.score < bar {
+            let fit = price(other.glyph, score: other.score, bar: bar, regions, palette: palette, entries: entries)
             if fit.cost < bar { best = fit }
         }
         return best.fit
@@ -200,9 +188,9 @@ extension CellFitter {
         entries: UnsafeBufferPointer<SIMD4<Float>>
     ) -> (fit: PaletteCellFit, cost: Float) {
         let count = inkCounts[g]
-        let inkCodes = g == 0 ? SIMD4<Float>.zero : SIMD4<Float>(regions.codes(g))
+        let inkCodes = g == 0 ? SIMD4<Float>.zero : regions.codes[g]
         let inkLight = g == 0 ? SIMD4<Float>.zero : regions.light(g)
-        let paperCodes = SIMD4<Float>(regions.table[regions.table.count - 1]) - inkCodes
+        let paperCodes = SIMD4<Float>(regions.total) - inkCodes
         let paperLight = regions.light[regions.light.count - 1] - inkLight
         guard count > 0 else {
             let paper = nearestEntry(

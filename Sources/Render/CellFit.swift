@@ -30,14 +30,17 @@ struct CellFitter {
     var weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)] { layout.weightLanes }
     var inkCounts: [Float] { layout.inkCounts }
     var inkCountLanes: [SIMD4<Float>] { layout.inkCountLanes }
-    /// Sums of R, G, B (and a zero lane) over the cell's top-left rectangles, `(rows + 1) × (columns + 1)`.
-    private(set) var table: [SIMD4<Int32>]
-    /// The same sums in linear light, for the winning glyph's colours.
+    /// The cell's sRGB code sums, per glyph.
+    private(set) var sums: CellSums
+    /// Sums of linear-light R, G, B (and a zero lane) over the cell's top-left rectangles,
+    /// `(rows + 1) × (columns + 1)`, for the colours of the glyphs the fit prices.
     private(set) var light: [SIMD4<Float>]
 
     init(symbols: SymbolSet) {
+        // `load` and `CellSums` read a sample row as eight samples, two halves of four.
+        precondition(Glyph.columns == 8, "a cell is eight samples wide")
         layout = GlyphLayout.of(symbols)
-        table = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
+        sums = CellSums(symbols: symbols)
         light = Array(repeating: .zero, count: (Glyph.rows + 1) * Self.stride)
     }
 
@@ -45,16 +48,13 @@ struct CellFitter {
     /// image's right or bottom edge repeat its last column or row.
     mutating func fit(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) -> CellFit {
         load(bytes, size: size, left: left, top: top)
-        let best = table.withUnsafeBufferPointer { table in
-            light.withUnsafeBufferPointer { light in
-                corners.withUnsafeBufferPointer { corners in
-                    cornerStart.withUnsafeBufferPointer { cornerStart in
-                        bestGlyph(CellRegions(table: table, light: light, corners: corners, cornerStart: cornerStart))
-                    }
-                }
-            }
-        }
-        return colours(of: best)
+        return colours(of: bestGlyph())
+    }
+
+    /// `fit`'s glyph for the loaded cell: apart from `load`, so no closure here captures a mutable self.
+    @inline(__always)
+    private func bestGlyph() -> Int {
+        withRegions { bestGlyph($0) }
     }
 
     /// The glyph with the highest `|ink sum|² / ink count + |paper sum|² / paper count`; the first on a tie.
@@ -62,13 +62,13 @@ struct CellFitter {
     /// one glyph at a time, so the scores and the pick are the same.
     @inline(__always)
     private func bestGlyph(_ regions: CellRegions) -> Int {
-        let total = PerceptualMetric.apply(regions.table[regions.table.count - 1])
+        let total = PerceptualMetric.apply(regions.total)
         let glyphCount = regions.cornerStart.count - 1
         var best = 0
         var bestScore = -Float.infinity
         weightLanes.withUnsafeBufferPointer { weights in
             for batch in weights.indices {
-                let energy = energies(from: 4 * batch, of: glyphCount, total: total, regions)
+                let energy = energies(from: 4 * batch, total: total, regions)
                 let scores = energy.ink * weights[batch].ink + energy.paper * weights[batch].paper
                 // A glyph must beat the earlier ones by more than rounding, so a flat cell stays a space.
                 for lane in 0..<4 where 4 * batch + lane < glyphCount && scores[lane] > bestScore * (1 + 1e-6) + 1e-3 {
@@ -95,32 +95,66 @@ struct CellFitter {
         return CellFit(glyph: g, inkCount: n, ink: n > 0 ? inkMean : paper, paper: paper)
     }
 
-    /// Fills both summed-area tables for one cell: one pass over its samples.
+    /// Sums one cell: its code sums (`CellSums`) and its linear-light summed-area table.
     ///
-    /// A sample's four bytes widen to integer lanes in one step, and its linear light is the sum of three
-    /// lane tables (`linearLanes`), each zero outside its own channel: adding zeros is exact, so the sums are
-    /// bit for bit those of a lane-by-lane lookup, without the shuffles that gathering three scalars costs.
+    /// A sample's linear light is the sum of three lane tables (`linearLanes`), each zero outside its own
+    /// channel: adding zeros is exact, so the sums are bit for bit those of a lane-by-lane lookup, without the
+    /// shuffles that gathering three scalars costs.
     mutating func load(_ bytes: UnsafeBufferPointer<UInt8>, size: PixelSize, left: Int, top: Int) {
-        let inside = left + Glyph.columns <= size.width
+        sums.load(bytes, size: size, left: left, top: top)
         guard let base = bytes.baseAddress else { return }
-        let colour = SIMD4<Int32>(-1, -1, -1, 0)
-        Self.linearLanes.withUnsafeBufferPointer { lanes in
-            table.withUnsafeMutableBufferPointer { table in
-                light.withUnsafeMutableBufferPointer { light in
-                    for y in 0..<Glyph.rows {
-                        let row = min(top + y, size.height - 1) * size.width
-                        var run = SIMD4<Int32>.zero
-                        var lightRun = SIMD4<Float>.zero
-                        let above = y * Self.stride
-                        let here = above + Self.stride
-                        for x in 0..<Glyph.columns {
-                            let p = (row + (inside ? left + x : min(left + x, size.width - 1))) * Pixels.bytesPerPixel
-                            let pixel = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD4<UInt8>.self)
-                            run &+= SIMD4<Int32>(truncatingIfNeeded: pixel) & colour
-                            lightRun += lanes[Int(pixel.x)] + lanes[256 + Int(pixel.y)] + lanes[512 + Int(pixel.z)]
-                            table[here + x + 1] = table[above + x + 1] &+ run
-                            light[here + x + 1] = light[above + x + 1] + lightRun
-                        }
+        // Byte offsets in a row of the cell's first sample column and of the image's last, which the columns
+        // past the image's edge repeat.
+        let (first, last) = (left * Pixels.bytesPerPixel, (size.width - 1) * Pixels.bytesPerPixel)
+        Self.linearLanes.withUnsafeBytes { lanes in
+            light.withUnsafeMutableBufferPointer { light in
+                // The table's running sums down each sample column, in registers from row to row.
+                var (c0, c1, c2, c3, c4, c5, c6, c7) = (
+                    SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero,
+                    SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero
+                )
+                for y in 0..<Glyph.rows {
+                    let row = UnsafeRawPointer(base + min(top + y, size.height - 1) * size.width * Pixels.bytesPerPixel)
+                    var lightRun = SIMD4<Float>.zero
+                    let here = (y + 1) * Self.stride
+                    // One load per sample, its three bytes turned into the three tables' byte offsets (16 bytes an
+                    // entry, 4096 a table) by shifts and masks.
+                    @inline(__always) func step(_ x: Int, _ column: inout SIMD4<Float>) {
+                        let word = UInt32(
+                            littleEndian: row.loadUnaligned(
+                                fromByteOffset: Swift.min(first + x * Pixels.bytesPerPixel, last), as: UInt32.self))
+                        let (r, g, b) = (Int(word << 4 & 0xFF0), Int(word >> 4 & 0xFF0), Int(word >> 12 & 0xFF0))
+                        lightRun +=
+                            lanes.load(fromByteOffset: r, as: SIMD4<Float>.self)
+                            + lanes.load(fromByteOffset: 4096 + g, as: SIMD4<Float>.self)
+                            + lanes.load(fromByteOffset: 8192 + b, as: SIMD4<Float>.self)
+                        column = column + lightRun
+                        light[here + x + 1] = column
+                    }
+                    step(0, &c0)
+                    step(1, &c1)
+                    step(2, &c2)
+                    step(3, &c3)
+                    step(4, &c4)
+                    step(5, &c5)
+                    step(6, &c6)
+                    step(7, &c7)
+                }
+            }
+        }
+    }
+
+    /// The loaded cell's sums and the glyphs' rectangles as raw buffers, for the fit's inner loops.
+    @inline(__always)
+    func withRegions<Result>(_ body: (CellRegions) -> Result) -> Result {
+        sums.values.withUnsafeBufferPointer { codes in
+            light.withUnsafeBufferPointer { light in
+                corners.withUnsafeBufferPointer { corners in
+                    cornerStart.withUnsafeBufferPointer { cornerStart in
+                        body(
+                            CellRegions(
+                                codes: codes, total: sums.total, light: light, corners: corners,
+                                cornerStart: cornerStart))
                     }
                 }
             }
@@ -166,7 +200,7 @@ struct GlyphLayout: Sendable {
     let weightLanes: [(ink: SIMD4<Float>, paper: SIMD4<Float>)]
     /// Per glyph, its ink count.
     let inkCounts: [Float]
-    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for the shortlist's batches.
+    /// The ink counts of glyphs 1, 2, … four to a vector, the last padded with 1s, for `bestOtherGlyph`.
     let inkCountLanes: [SIMD4<Float>]
 
     init(_ symbols: SymbolSet) {

@@ -44,13 +44,16 @@ struct EntryBatch: Sendable {
     }
 
     /// The same `distance` lane by lane, with the same operations in the same order, so each lane's
-    /// distance is the same float.
+    /// distance is the same float. Every argument is one quantity in all four lanes.
     @inline(__always)
-    func distances(to mean: SIMD4<Float>, chromaScale: Float, hueScale: Float) -> SIMD4<Float> {
-        let dx = mean.x - luma
-        let dy = mean.y - a
-        let dz = mean.z - b
-        let dw = mean.w - chroma
+    func distances(
+        luma meanLuma: SIMD4<Float>, a meanA: SIMD4<Float>, b meanB: SIMD4<Float>, chroma meanChroma: SIMD4<Float>,
+        chromaScale: SIMD4<Float>, hueScale: SIMD4<Float>
+    ) -> SIMD4<Float> {
+        let dx = meanLuma - luma
+        let dy = meanA - a
+        let dz = meanB - b
+        let dw = meanChroma - chroma
         var hue = dy * dy + dz * dz - dw * dw
         hue.replace(with: 0, where: hue .< 0)
         return dx * dx + chromaScale * dw * dw + hueScale * hue
@@ -60,29 +63,42 @@ struct EntryBatch: Sendable {
 /// The search for the palette entry nearest a region's mean over batches of entries whose indices rise from
 /// batch to batch in every lane: each lane keeps its own first minimum, and the lanes are compared at the end,
 /// the lower index winning a tie, which is the first minimum of a one-by-one search in index order.
+///
+/// The mean's quantities and the scales are held in all four lanes, ready for every batch.
 struct NearestEntrySearch {
-    let mean: SIMD4<Float>
-    let chromaScale: Float
-    let hueScale: Float
+    private let luma: SIMD4<Float>
+    private let a: SIMD4<Float>
+    private let b: SIMD4<Float>
+    private let chroma: SIMD4<Float>
+    private let chromaScale: SIMD4<Float>
+    private let hueScale: SIMD4<Float>
     private var best = SIMD4<Int32>(repeating: 0)
     private var bestDistance = SIMD4<Float>(repeating: .infinity)
 
+    @inline(__always)
     init(_ mean: SIMD4<Float>, chromaScale: Float, hueScale: Float) {
-        (self.mean, self.chromaScale, self.hueScale) = (mean, chromaScale, hueScale)
+        (luma, a, b, chroma) = (
+            .init(repeating: mean.x), .init(repeating: mean.y), .init(repeating: mean.z), .init(repeating: mean.w)
+        )
+        (self.chromaScale, self.hueScale) = (.init(repeating: chromaScale), .init(repeating: hueScale))
     }
 
     @inline(__always)
     mutating func consider(_ batch: EntryBatch) {
-        let distance = batch.distances(to: mean, chromaScale: chromaScale, hueScale: hueScale)
+        let distance = batch.distances(
+            luma: luma, a: a, b: b, chroma: chroma, chromaScale: chromaScale, hueScale: hueScale)
         let nearer = distance .< bestDistance
         bestDistance.replace(with: distance, where: nearer)
         best.replace(with: batch.index, where: nearer)
     }
 
     /// The nearest entry's index and its distance: the lowest index among the lanes at the least distance.
+    /// Minima are exact in any order.
     @inline(__always)
     var nearest: (index: Int, distance: Float) {
-        let least = bestDistance.min()
-        return (Int(best.replacing(with: .max, where: bestDistance .!= least).min()), least)
+        let d = bestDistance
+        let least = Swift.min(Swift.min(d.x, d.y), Swift.min(d.z, d.w))
+        let i = best.replacing(with: .max, where: d .!= SIMD4(repeating: least))
+        return (Int(Swift.min(Swift.min(i.x, i.y), Swift.min(i.z, i.w))), least)
     }
 }

@@ -46,6 +46,30 @@ public enum Oklab {
         return l + m + s
     }
 
+    /// `roughlyFromLinear` for four colours, one per lane: each lane goes through the lane version's
+    /// operations in its order, so every lane is the same float as that colour's conversion there.
+    @inline(__always)
+    static func roughlyFromLinear(
+        _ r: SIMD4<Float>, _ g: SIMD4<Float>, _ b: SIMD4<Float>
+    ) -> (l: SIMD4<Float>, a: SIMD4<Float>, b: SIMD4<Float>) {
+        @inline(__always) func root(_ cones: SIMD4<Float>) -> SIMD4<Float> {
+            let bits = unsafeBitCast(cones, to: SIMD4<UInt32>.self) / 3 &+ 709_921_077
+            let guess = unsafeBitCast(bits, to: SIMD4<Float>.self)
+            let step = cones / (guess * guess)
+            var roots = (2 * guess + step) * (1 / 3)
+            roots.replace(with: 0, where: .!(cones .> 1e-12))
+            return roots
+        }
+        let l = root(0.412_221_470_8 * r + 0.536_332_536_3 * g + 0.051_445_992_9 * b)
+        let m = root(0.211_903_498_2 * r + 0.680_699_545_1 * g + 0.107_396_956_6 * b)
+        let s = root(0.088_302_461_9 * r + 0.281_718_837_6 * g + 0.629_978_700_5 * b)
+        return (
+            0.210_454_255_3 * l + 0.793_617_785_0 * m + -0.004_072_046_8 * s,
+            1.977_998_495_1 * l + -2.428_592_205_0 * m + 0.450_593_709_9 * s,
+            0.025_904_037_1 * l + 0.782_771_766_2 * m + -0.808_675_766_0 * s
+        )
+    }
+
     /// L, a, b from the cube roots of the cone responses.
     @inline(__always)
     static func fromLMS(_ l: Float, _ m: Float, _ s: Float) -> SIMD3<Float> {

@@ -12,11 +12,17 @@ public struct SymbolEncoder: CellEncoder {
     public let quantizer: ColorQuantizer
     public let dither: Dither
 
+    /// The palette the fit picks entries from directly, or nil (`FitPalette.init`); worked out here, once per
+    /// encoder, rather than once per image.
+    private let palette: FitPalette?
+
     public init(symbols: SymbolSet, quantizer: ColorQuantizer = ColorQuantizer(mode: .trueColor), dither: Dither) {
         self.symbols = symbols
         self.quantizer = quantizer
         // Truecolor needs no dithering, so it stays a pure function of each cell.
         self.dither = quantizer.mode == .trueColor ? .none : dither
+        // Undithered palette entries depend on the cell alone, so glyph and entries can be chosen together.
+        palette = FitPalette(quantizer, dither: self.dither)
     }
 
     public func pixelBox(for cells: CellSize) -> PixelSize {
@@ -36,8 +42,6 @@ public struct SymbolEncoder: CellEncoder {
         var writer = CellWriter(
             capacity: cells.columns * cells.rows * 24 + cells.rows * 10, collapsesToSpace: symbols != .half)
         var dithering = CellDither(dither, columns: cells.columns)
-        // Undithered palette entries depend on the cell alone, so glyph and entries can be chosen together.
-        let palette = FitPalette(quantizer, dither: dither)
         let size = PixelSize(width: pixels.width, height: pixels.height)
         pixels.bytes.withUnsafeBufferPointer { bytes in
             for row in 0..<cells.rows {

@@ -33,14 +33,41 @@ public enum SymbolSet: String, Sendable, CaseIterable {
         return drawsSextants ? .all : .block
     }
 
-    /// The glyphs of this set, the space first (for quad and larger sets) so a flat cell keeps it on a tie.
+    /// The glyph families of this set in order, the quadrants' space first (for quad and larger sets) so a
+    /// flat cell keeps it on a tie.
+    var families: [GlyphFamily] {
+        switch self {
+        case .half: [.upperHalf]
+        case .quad: [.quadrants]
+        case .sextant: [.quadrants, .sextants]
+        case .block: [.quadrants, .eighths]
+        case .all: [.quadrants, .eighths, .sextants]
+        }
+    }
+
+    var glyphs: [Glyph] { families.flatMap(\.glyphs) }
+}
+
+/// Glyphs that share a construction, which is also how the fit sums the samples under them (`CellSums`).
+enum GlyphFamily {
+    case upperHalf, quadrants, eighths, sextants
+
+    /// How many glyphs the family has, without building the list.
+    var count: Int {
+        switch self {
+        case .upperHalf: 1
+        case .quadrants: Glyph.quadrants.count
+        case .eighths: Glyph.eighths.count
+        case .sextants: Glyph.sextants.count
+        }
+    }
+
     var glyphs: [Glyph] {
         switch self {
-        case .half: [Glyph.upperHalf]
-        case .quad: Glyph.quadrants
-        case .sextant: Glyph.quadrants + Glyph.sextants
-        case .block: Glyph.quadrants + Glyph.eighths
-        case .all: Glyph.quadrants + Glyph.eighths + Glyph.sextants
+        case .upperHalf: [Glyph.upperHalf]
+        case .quadrants: Glyph.quadrants
+        case .eighths: Glyph.eighths
+        case .sextants: Glyph.sextants
         }
     }
 }
@@ -86,31 +113,40 @@ struct Glyph: Sendable {
     static let space = Glyph(" ") { _, _ in false }
     static let upperHalf = Glyph("\u{2580}") { _, y in y < rows / 2 }
 
+    /// Which quadrants each of `quadrants` inks: bit `2 * half + column` for the top (0) or bottom (1) half and
+    /// the left (0) or right (1) column.
+    static let quadrantMasks = [0, 0b0011, 0b0101, 0b0001, 0b0010, 0b0100, 0b1000, 0b1001]
+
     /// Space, `▀`, `▌`, `▘`, `▝`, `▖`, `▗`, `▚`: one of each pair of complementary quadrant patterns.
-    static let quadrants: [Glyph] = {
-        let shapes: [(Unicode.Scalar, Int)] = [
-            ("\u{2580}", 0b0011), ("\u{258C}", 0b0101), ("\u{2598}", 0b0001), ("\u{259D}", 0b0010),
-            ("\u{2596}", 0b0100), ("\u{2597}", 0b1000), ("\u{259A}", 0b1001),
-        ]
-        return [space]
-            + shapes.map { scalar, mask in
-                Glyph(scalar) { x, y in mask & (1 << ((y < rows / 2 ? 0 : 2) + (x < columns / 2 ? 0 : 1))) != 0 }
-            }
-    }()
+    static let quadrants: [Glyph] = zip(
+        [" ", "\u{2580}", "\u{258C}", "\u{2598}", "\u{259D}", "\u{2596}", "\u{2597}", "\u{259A}"] as [Unicode.Scalar],
+        quadrantMasks
+    ).map { scalar, mask in
+        Glyph(scalar) { x, y in mask & (1 << ((y < rows / 2 ? 0 : 2) + (x < columns / 2 ? 0 : 1))) != 0 }
+    }
+
+    /// The eighths drawn, lower and left: the halves are `▀` and `▌` already.
+    static let eighthSizes = [1, 2, 3, 5, 6, 7]
 
     /// Lower one to seven eighths (`▁`…`▇`) and left one to seven eighths (`▏`…`▉`), halves excepted.
-    static let eighths: [Glyph] = [1, 2, 3, 5, 6, 7].flatMap { (k: Int) -> [Glyph] in
+    static let eighths: [Glyph] = eighthSizes.flatMap { (k: Int) -> [Glyph] in
         [
             Glyph(scalar(0x2580 + k)) { _, y in y >= rows - 2 * k },
             Glyph(scalar(0x2590 - k)) { x, _ in x < k },
         ]
     }
 
-    /// The 30 sextant patterns (U+1FB00…) whose bottom-right sixth is background, the left column (`▌`) aside.
-    /// Bit `2 * third + column` is set when that sixth is ink; a third is 5, 6 and 5 sample rows.
-    static let sextants: [Glyph] = (1..<32).filter { $0 != 0b10101 }.map { mask in
+    /// The first sample row of each third of a cell, and the end: a third is 5, 6 and 5 sample rows.
+    static let thirds = [0, 5, 11, rows]
+
+    /// Which sixths each of `sextants` inks: bit `2 * third + column`. All but the bottom-right one, whose
+    /// patterns are these with the colours swapped, and the left column, which is `▌`.
+    static let sextantMasks = (1..<32).filter { $0 != 0b10101 }
+
+    /// The 30 sextant patterns (U+1FB00…) of `sextantMasks`.
+    static let sextants: [Glyph] = sextantMasks.map { mask in
         Glyph(scalar(0x1FB00 + mask - 1 - (mask > 0b10101 ? 1 : 0))) { x, y in
-            let third = y < 5 ? 0 : y < 11 ? 1 : 2
+            let third = thirds.lastIndex { $0 <= y } ?? 0
             return mask & (1 << (2 * third + (x < columns / 2 ? 0 : 1))) != 0
         }
     }

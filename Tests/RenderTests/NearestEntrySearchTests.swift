@@ -69,6 +69,38 @@ struct NearestEntrySearchTests {
         for batch in EntryBatch.batches(of: entries) { search.consider(batch) }
         #expect(search.nearest.index == 2)
     }
+
+    /// Four regions priced in one vector against each priced alone (its mean, its Oklab, the batched search):
+    /// the same entry and the very same cost in every lane, for regions of every size.
+    @Test func sixteenColourLanesPriceEachRegionAsAloneEntryForEntry() throws {
+        let palette = try #require(FitPalette(ColorQuantizer(mode: .ansi16), dither: .none))
+        var generator = XorShift(state: 1616)
+        for _ in 0..<2000 {
+            let regions = (0..<4).map { _ in
+                let count = Float(Int.random(in: 1...128, using: &generator))
+                let code = (0..<3).map { _ in Float.random(in: 0...255, using: &generator).rounded(.down) * count }
+                let light = (0..<3).map { _ in Float.random(in: 0...1, using: &generator) * count }
+                return (SIMD4(code[0], code[1], code[2], 0), SIMD4(light[0], light[1], light[2], 0), count)
+            }
+            let lanes = palette.nearest16(
+                codes: (
+                    SIMD4(regions.map(\.0.x)), SIMD4(regions.map(\.0.y)), SIMD4(regions.map(\.0.z))
+                ),
+                light: (
+                    SIMD4(regions.map(\.1.x)), SIMD4(regions.map(\.1.y)), SIMD4(regions.map(\.1.z))
+                ),
+                count: SIMD4(regions.map(\.2)))
+            for (lane, (codes, light, count)) in regions.enumerated() {
+                let oklab = Oklab.roughlyFromLinear(light / count)
+                let mean = FitPalette.entry(
+                    luma: FitPalette.luma(codes / count), oklab: SIMD3(oklab.x, oklab.y, oklab.z))
+                let alone = palette.entries.withUnsafeBufferPointer {
+                    palette.nearest(mean, codes: codes / count, entries: $0)
+                }
+                #expect(Int(lanes.index[lane]) == alone.index && lanes.cost[lane] == count * alone.distance)
+            }
+        }
+    }
 }
 
 /// Marsaglia's xorshift64, seeded (never with 0) so that a failure replays.
