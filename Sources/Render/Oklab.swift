@@ -34,12 +34,7 @@ public enum Oklab {
         let red = SIMD4<Float>(0.412_221_470_8, 0.211_903_498_2, 0.088_302_461_9, 0) * rgb.x
         let green = SIMD4<Float>(0.536_332_536_3, 0.680_699_545_1, 0.281_718_837_6, 0) * rgb.y
         let blue = SIMD4<Float>(0.051_445_992_9, 0.107_396_956_6, 0.629_978_700_5, 0) * rgb.z
-        let cones = red + green + blue
-        let bits = unsafeBitCast(cones, to: SIMD4<UInt32>.self) / 3 &+ 709_921_077
-        let guess = unsafeBitCast(bits, to: SIMD4<Float>.self)
-        let step = cones / (guess * guess)
-        var roots = (2 * guess + step) * (1 / 3)
-        roots.replace(with: 0, where: .!(cones .> 1e-12))
+        let roots = roughCubeRoots(red + green + blue)
         let l = SIMD4<Float>(0.210_454_255_3, 1.977_998_495_1, 0.025_904_037_1, 0) * roots.x
         let m = SIMD4<Float>(0.793_617_785_0, -2.428_592_205_0, 0.782_771_766_2, 0) * roots.y
         let s = SIMD4<Float>(-0.004_072_046_8, 0.450_593_709_9, -0.808_675_766_0, 0) * roots.z
@@ -52,22 +47,25 @@ public enum Oklab {
     static func roughlyFromLinear(
         _ r: SIMD4<Float>, _ g: SIMD4<Float>, _ b: SIMD4<Float>
     ) -> (l: SIMD4<Float>, a: SIMD4<Float>, b: SIMD4<Float>) {
-        @inline(__always) func root(_ cones: SIMD4<Float>) -> SIMD4<Float> {
-            let bits = unsafeBitCast(cones, to: SIMD4<UInt32>.self) / 3 &+ 709_921_077
-            let guess = unsafeBitCast(bits, to: SIMD4<Float>.self)
-            let step = cones / (guess * guess)
-            var roots = (2 * guess + step) * (1 / 3)
-            roots.replace(with: 0, where: .!(cones .> 1e-12))
-            return roots
-        }
-        let l = root(0.412_221_470_8 * r + 0.536_332_536_3 * g + 0.051_445_992_9 * b)
-        let m = root(0.211_903_498_2 * r + 0.680_699_545_1 * g + 0.107_396_956_6 * b)
-        let s = root(0.088_302_461_9 * r + 0.281_718_837_6 * g + 0.629_978_700_5 * b)
+        let l = roughCubeRoots(0.412_221_470_8 * r + 0.536_332_536_3 * g + 0.051_445_992_9 * b)
+        let m = roughCubeRoots(0.211_903_498_2 * r + 0.680_699_545_1 * g + 0.107_396_956_6 * b)
+        let s = roughCubeRoots(0.088_302_461_9 * r + 0.281_718_837_6 * g + 0.629_978_700_5 * b)
         return (
             0.210_454_255_3 * l + 0.793_617_785_0 * m + -0.004_072_046_8 * s,
             1.977_998_495_1 * l + -2.428_592_205_0 * m + 0.450_593_709_9 * s,
             0.025_904_037_1 * l + 0.782_771_766_2 * m + -0.808_675_766_0 * s
         )
+    }
+
+    /// `roughCubeRoot` in every lane: the same bit-trick guess and one Newton step, lane by lane.
+    @inline(__always)
+    private static func roughCubeRoots(_ cones: SIMD4<Float>) -> SIMD4<Float> {
+        let bits = unsafeBitCast(cones, to: SIMD4<UInt32>.self) / 3 &+ 709_921_077
+        let guess = unsafeBitCast(bits, to: SIMD4<Float>.self)
+        let step = cones / (guess * guess)
+        var roots = (2 * guess + step) * (1 / 3)
+        roots.replace(with: 0, where: .!(cones .> 1e-12))
+        return roots
     }
 
     /// L, a, b from the cube roots of the cone responses.
